@@ -1,0 +1,57 @@
+# Vigil: one command to run, one to test. Needs only python3 (3.11) and make.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+export PORT
+
+.PHONY: install run test lint format check-migrations audit bench-intake bench-clustering bench-language bench-fanout bench-geo messages
+
+install: $(STAMP) var/catalogs.stamp
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.txt -r requirements-dev.txt
+	touch $(STAMP)
+
+# Catalogs are compiled with Babel: GNU gettext is not needed on the machine.
+var/catalogs.stamp: $(STAMP) $(wildcard locale/*/LC_MESSAGES/*.po)
+	@mkdir -p var
+	$(PY) -m vigil.lib.catalogs compile
+	@touch $@
+
+run: install
+	bash scripts/run.sh
+
+test: install
+	bash scripts/test.sh
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check-migrations: install
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+audit: install
+	$(VENV)/bin/pip-audit --strict --disable-pip -r requirements.txt
+
+messages: install
+	$(PY) -m vigil.lib.catalogs extract
+
+bench-intake: install
+	$(PY) bench/intake.py
+
+bench-clustering: install
+	$(PY) bench/clustering.py
+
+bench-language: install
+	$(PY) bench/language.py
+
+bench-geo: install
+	$(PY) bench/geo_lookup.py

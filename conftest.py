@@ -1,0 +1,61 @@
+"""The shared test base: an owner, a colleague in the same organization, and an outsider from another."""
+
+from __future__ import annotations
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+from vigil.accounts import actions
+from vigil.accounts.models import Organization, Role
+
+PASSWORD = "correct horse battery staple 42"
+
+
+def make_org(slug: str, kind: str = Organization.Kind.HOTLINE) -> Organization:
+    return actions.create_organization(name=slug.title(), slug=slug, kind=kind)
+
+
+def make_staff(username: str, role: str, org: Organization, *, mfa: bool = True):
+    user = actions.create_user(username=username, password=PASSWORD, role=role, organization=org)
+    if mfa:
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+@pytest.fixture
+def org(db):
+    return make_org("first-hotline")
+
+
+@pytest.fixture
+def other_org(db):
+    return make_org("other-hotline")
+
+
+@pytest.fixture
+def owner(org):
+    return make_staff("owner", Role.ADMIN, org)
+
+
+@pytest.fixture
+def colleague(org):
+    return make_staff("colleague", Role.DISPATCHER, org)
+
+
+@pytest.fixture
+def outsider(other_org):
+    return make_staff("outsider", Role.ADMIN, other_org)
+
+
+@pytest.fixture
+def staff_factory(db):
+    return make_staff
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,168 @@
+"""Every change to organizations, staff accounts and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+
+from vigil.accounts import audit
+from vigil.accounts.models import ApiToken, Organization, Role, User, new_security_stamp
+
+TOKEN_PREFIX = "vgl_"
+
+
+def create_organization(*, name: str, slug: str, kind: str, actor=None) -> Organization:
+    with transaction.atomic():
+        org = Organization.objects.create(name=name, slug=slug, kind=kind)
+        audit.record("organization.created", actor=actor, obj=org, kind=kind)
+    return org
+
+
+def create_user(*, username: str, password: str, role: str, organization: Organization, actor=None) -> User:
+    if role not in Role.values:
+        raise ValueError("unknown role")
+    with transaction.atomic():
+        user = User(
+            username=username,
+            role=role,
+            organization=organization,
+            is_staff=(role == Role.ADMIN),
+            is_superuser=(role == Role.ADMIN),
+        )
+        user.set_password(password)
+        user.save()
+        audit.record("user.created", actor=actor, obj=user, role=role, organization=organization)
+    return user
+
+
+def change_role(user: User, role: str, *, actor) -> None:
+    if role not in Role.values:
+        raise ValueError("unknown role")
+    with transaction.atomic():
+        old = user.role
+        User.objects.filter(pk=user.pk).update(
+            role=role, is_staff=(role == Role.ADMIN), is_superuser=(role == Role.ADMIN)
+        )
+        user.role = role
+        _end_all_sessions(user)
+        audit.record("user.role_changed", actor=actor, obj=user, from_state=old, to_state=role)
+
+
+def _end_all_sessions(user: User) -> None:
+    """A new security stamp changes the session hash (every session fails its check at the next request)
+    and every staff token of the account is revoked."""
+    stamp = new_security_stamp()
+    User.objects.filter(pk=user.pk).update(security_stamp=stamp)
+    user.security_stamp = stamp
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    # Sessions stored server-side are deleted outright, so nothing of them is left to steal either.
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+
+
+def sign_out_everywhere(user: User, *, actor) -> None:
+    with transaction.atomic():
+        _end_all_sessions(user)
+        audit.record("user.signed_out_everywhere", actor=actor, obj=user)
+
+
+def set_password(user: User, password: str, *, actor) -> None:
+    with transaction.atomic():
+        user.set_password(password)
+        User.objects.filter(pk=user.pk).update(password=user.password)
+        _end_all_sessions(user)
+        audit.record("user.password_changed", actor=actor, obj=user)
+
+
+def password_changed(user: User, *, actor) -> None:
+    """allauth already stored the new password; end every other session and token."""
+    with transaction.atomic():
+        _end_all_sessions(user)
+        audit.record("user.password_changed", actor=actor, obj=user)
+
+
+def reset_mfa(user: User, *, actor) -> None:
+    from allauth.mfa.models import Authenticator
+
+    with transaction.atomic():
+        Authenticator.objects.filter(user=user).delete()
+        _end_all_sessions(user)
+        audit.record("user.mfa_reset", actor=actor, obj=user)
+
+
+def mfa_changed(user: User, *, actor, kind: str) -> None:
+    with transaction.atomic():
+        audit.record("user.mfa_changed", actor=actor, obj=user, kind=kind)
+
+
+def deactivate_user(user: User, *, actor) -> None:
+    with transaction.atomic():
+        now = timezone.now()
+        User.objects.filter(pk=user.pk).update(is_active=False, deactivated_at=now)
+        user.is_active = False
+        _end_all_sessions(user)
+        audit.record("user.deactivated", actor=actor, obj=user)
+
+
+def _new_token() -> tuple[str, str, str]:
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return raw, raw[len(TOKEN_PREFIX) : len(TOKEN_PREFIX) + 8], hash_token(raw)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_partner_token(organization: Organization, *, label: str = "", actor=None) -> str:
+    """Returns the token once; only its hash is kept."""
+    raw, prefix, digest = _new_token()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            kind=ApiToken.Kind.PARTNER, organization=organization, prefix=prefix, token_hash=digest, label=label
+        )
+        audit.record("token.created", actor=actor, obj=token, organization=organization, kind="partner")
+    return raw
+
+
+def create_staff_token(user: User, *, label: str = "") -> str:
+    raw, prefix, digest = _new_token()
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            kind=ApiToken.Kind.STAFF,
+            organization=user.organization,
+            user=user,
+            prefix=prefix,
+            token_hash=digest,
+            label=label,
+        )
+        audit.record("token.created", actor=user, obj=token, kind="staff")
+    return raw
+
+
+def revoke_token(token: ApiToken, *, actor) -> None:
+    with transaction.atomic():
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+        audit.record("token.revoked", actor=actor, obj=token)
+
+
+def authenticate_token(raw: str) -> ApiToken | None:
+    """The token for a bearer string, if live. Marks the day of use (not the time: less to learn from it)."""
+    if not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
+        return None
+    token = (
+        ApiToken.objects.select_related("organization", "user")
+        .filter(token_hash=hash_token(raw), revoked_at__isnull=True, organization__is_active=True)
+        .first()
+    )
+    if token is None or (token.user is not None and not token.user.is_active):
+        return None
+    today = timezone.localdate()
+    if token.last_used_on != today:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_on=today)
+    return token

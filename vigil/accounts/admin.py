@@ -1,0 +1,69 @@
+"""The admin shows accounts and the audit log; changes go through actions, never a bare save."""
+
+from allauth.account.models import EmailAddress
+from django.contrib import admin, messages
+from django.contrib.auth.models import Group
+
+from vigil.accounts import actions
+from vigil.accounts.models import ApiToken, AuditEvent, Organization, User
+
+admin.site.unregister(Group)
+admin.site.unregister(EmailAddress)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organization)
+class OrganizationAdmin(ReadOnlyAdmin):
+    list_display = ["name", "kind", "is_active"]
+
+
+@admin.register(User)
+class UserAdmin(ReadOnlyAdmin):
+    list_display = ["username", "role", "organization", "is_active", "last_login"]
+    list_filter = ["role", "organization", "is_active"]
+    fields = ["username", "role", "organization", "is_active", "last_login", "date_joined"]
+    actions = ["deactivate", "reset_second_factor", "sign_out_everywhere"]
+
+    @admin.action(description="Deactivate (and sign out everywhere)")
+    def deactivate(self, request, queryset):
+        for user in queryset:
+            actions.deactivate_user(user, actor=request.user)
+        messages.success(request, "Deactivated.")
+
+    @admin.action(description="Reset the second factor")
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            actions.reset_mfa(user, actor=request.user)
+
+    @admin.action(description="Sign out everywhere")
+    def sign_out_everywhere(self, request, queryset):
+        for user in queryset:
+            actions.sign_out_everywhere(user, actor=request.user)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ["prefix", "kind", "organization", "user", "label", "created_at", "last_used_on", "revoked_at"]
+    actions = ["revoke"]
+
+    @admin.action(description="Revoke")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            actions.revoke_token(token, actor=request.user)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "actor", "actor_kind", "action", "object_type", "object_id"]
+    list_filter = ["action", "actor_kind"]
+    date_hierarchy = "at"

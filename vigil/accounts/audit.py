@@ -1,0 +1,58 @@
+"""Writing audit events. Called from actions, inside their transaction."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from vigil.accounts.models import AuditEvent
+
+# detail may only carry these keys: counts, states and codes, never free text or personal data.
+ALLOWED_DETAIL_KEYS = {
+    "count",
+    "from_state",
+    "to_state",
+    "role",
+    "reason_code",
+    "channel",
+    "kind",
+    "fields",
+    "format",
+    "key_version",
+    "days",
+    "language",
+    "area",
+    "outcome",
+}
+
+
+def record(
+    action: str,
+    *,
+    actor=None,
+    actor_kind: str | None = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    organization=None,
+    **detail,
+) -> AuditEvent:
+    unknown = set(detail) - ALLOWED_DETAIL_KEYS
+    if unknown:
+        raise ValueError(f"audit detail keys not allowed: {sorted(unknown)}")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if actor_kind is None:
+        actor_kind = "user" if user else "system"
+    if organization is None and user is not None:
+        organization = user.organization
+    return AuditEvent.objects.create(
+        action=action,
+        actor=user,
+        actor_kind=actor_kind,
+        organization=organization,
+        object_type=object_type,
+        object_id=str(object_id),
+        detail=detail,
+    )

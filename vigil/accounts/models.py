@@ -1,0 +1,123 @@
+import secrets
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+
+def new_security_stamp() -> str:
+    return secrets.token_hex(16)
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    RESPONDER = "responder", _("Responder")
+    CASEWORKER = "caseworker", _("Caseworker")
+    PROVIDER_STAFF = "provider_staff", _("Legal-provider staff")
+    MONITOR = "monitor", _("Monitor")
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        HOTLINE = "hotline", _("Hotline")
+        LEGAL_PROVIDER = "legal_provider", _("Legal provider")
+        COMMUNITY_GROUP = "community_group", _("Community group")
+        COALITION = "coalition", _("Coalition")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A staff member. Staff sign in by username; no e-mail address or real name is required."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="members", null=True)
+    # Mixed into the session hash: changing it ends every session of the account at once.
+    security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    objects = UserManager()
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        ordering = ["username"]
+
+    def get_session_auth_hash(self):
+        return salted_hmac(
+            "vigil.accounts.User.session",
+            f"{self.password}\x1f{self.security_stamp}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def has_role(self, *roles) -> bool:
+        return self.is_active and self.role in roles
+
+
+class ApiToken(models.Model):
+    """A bearer token, kept only as a SHA-256 hash (the token has 256 bits of entropy: no slow hash needed).
+
+    Partner tokens belong to an organization (a hotline posting reports); staff tokens belong to a user
+    and die with the user's sessions.
+    """
+
+    class Kind(models.TextChoices):
+        PARTNER = "partner", _("Partner")
+        STAFF = "staff", _("Staff")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, null=True, blank=True, related_name="tokens")
+    prefix = models.CharField(max_length=12, db_index=True)
+    token_hash = models.CharField(max_length=64, unique=True)
+    label = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_on = models.DateField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.kind} token {self.prefix}…"
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, when. Never the content. Append-only."""
+
+    id = models.BigAutoField(primary_key=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor_kind = models.CharField(max_length=16)  # user, partner, public, system
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True, db_index=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    retention_key = "audit_event"
+    retention_date_field = "at"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)

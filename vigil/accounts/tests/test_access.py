@@ -1,0 +1,156 @@
+"""Every URL is covered: walks the resolver, so a new URL is tested the moment it exists."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from conftest import make_staff
+from vigil.accounts.middleware import view_access
+from vigil.accounts.models import Role
+
+# For each URL argument, how to make a real object that belongs to the first organization.
+# A new URL argument without an entry here fails test_it_knows_how_to_make_every_url_object.
+OBJECT_FACTORIES = {
+    "user_id": lambda ctx: ctx["colleague"].pk,
+}
+# Objects not owned by an organization (system-wide work rows visible to every organization's admins).
+ORGANIZATION_FREE = {
+    "job_id": lambda ctx: _failed_job().pk,
+}
+
+
+def _failed_job():
+    from vigil.work.models import Job
+
+    return Job.objects.create(handler="vigil.privacy.jobs.purge_expired", state=Job.State.FAILED)
+
+
+def walk(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from walk(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern), entry
+
+
+def ours(callback) -> bool:
+    return view_access(callback) in ("public", "staff", "api")
+
+
+def our_patterns():
+    return [(route, p) for route, p in walk() if ours(p.callback)]
+
+
+def fill(route: str, values: dict) -> str:
+    def sub(match):
+        name = match.group("name")
+        return str(values[name])
+
+    path = re.sub(r"<(?:\w+:)?(?P<name>\w+)>", sub, route)
+    return "/" + path.lstrip("^").rstrip("$").replace("\\Z", "")
+
+
+def test_it_marks_every_view_with_who_may_use_it():
+    unmarked = [route for route, p in walk() if view_access(p.callback) is None]
+    assert unmarked == []
+
+
+def test_it_knows_how_to_make_every_url_object():
+    names = set()
+    for route, _p in our_patterns():
+        names.update(re.findall(r"<(?:\w+:)?(\w+)>", route))
+    assert names <= set(OBJECT_FACTORIES) | set(ORGANIZATION_FREE)
+
+
+@pytest.fixture
+def ctx(owner, colleague, outsider):
+    return {"owner": owner, "colleague": colleague, "outsider": outsider}
+
+
+def _urls(ctx):
+    values = {name: make(ctx) for name, make in {**OBJECT_FACTORIES, **ORGANIZATION_FREE}.items()}
+    for route, pattern in our_patterns():
+        if view_access(pattern.callback) == "public":
+            continue
+        yield fill(route, values), pattern
+
+
+def _methods(client, url):
+    return [client.get(url), client.post(url)]
+
+
+@pytest.mark.django_db
+def test_it_refuses_anonymous_users_on_every_non_public_url(client, ctx):
+    checked = 0
+    for url, _pattern in _urls(ctx):
+        for response in _methods(client, url):
+            assert response.status_code in (302, 401, 403), url
+            if response.status_code == 302:
+                assert "/accounts/login/" in response["Location"], url
+        checked += 1
+    assert checked > 0
+
+
+@pytest.mark.django_db
+def test_it_refuses_users_of_the_wrong_role_on_every_staff_url(client, ctx, org):
+    checked = 0
+    for url, pattern in _urls(ctx):
+        roles = getattr(pattern.callback, "vigil_roles", ())
+        wrong = [r for r in Role.values if r not in roles]
+        if not wrong:
+            continue
+        user = make_staff(f"wrong-{checked}", wrong[0], org)
+        client.force_login(user)
+        for response in _methods(client, url):
+            assert response.status_code == 403, url
+        client.logout()
+        checked += 1
+    assert checked > 0
+
+
+@pytest.mark.django_db
+def test_it_hides_the_first_organizations_objects_from_another_organization(client, ctx, other_org):
+    checked = 0
+    values = {name: make(ctx) for name, make in OBJECT_FACTORIES.items()}
+    for route, pattern in our_patterns():
+        names = set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+        if not names or not names <= set(OBJECT_FACTORIES):
+            continue
+        roles = getattr(pattern.callback, "vigil_roles", (Role.ADMIN,))
+        intruder = make_staff(f"intruder-{checked}", roles[0], other_org)
+        client.force_login(intruder)
+        url = fill(route, values)
+        assert client.get(url).status_code in (403, 404, 405), route
+        assert client.post(url).status_code in (403, 404), route
+        client.logout()
+        checked += 1
+    assert checked > 0
+
+
+@pytest.mark.django_db
+def test_it_sends_staff_without_a_second_factor_to_set_one_up(client, org):
+    user = make_staff("nomfa", Role.DISPATCHER, org, mfa=False)
+    client.force_login(user)
+    response = client.get("/staff/")
+    assert response.status_code == 302
+    assert "/accounts/2fa/totp/activate" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_it_keeps_staff_without_a_second_factor_out_of_the_admin(client, org):
+    user = make_staff("nomfa-admin", Role.ADMIN, org, mfa=False)
+    client.force_login(user)
+    response = client.get("/staff/admin/")
+    assert response.status_code == 302
+    assert "/accounts/2fa/" in response["Location"]
+
+
+@pytest.mark.django_db
+def test_it_lets_the_right_role_in(client, owner):
+    client.force_login(owner)
+    assert client.get("/staff/audit/").status_code == 200
+    assert client.get("/staff/users/").status_code == 200

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accounts import actions
+from vigil.accounts.access import staff_view
+from vigil.accounts.models import AuditEvent, Role, User
+
+
+def get_user_for_admin(request, user_id) -> User:
+    """Admins manage the accounts of their own organization only."""
+    return get_object_or_404(User, pk=user_id, organization=request.user.organization)
+
+
+@staff_view()
+def staff_home(request):
+    return render(request, "accounts/staff_home.html", {"role": request.user.get_role_display()})
+
+
+@staff_view()
+@require_POST
+def sign_out_everywhere(request):
+    actions.sign_out_everywhere(request.user, actor=request.user)
+    messages.success(request, _("You have been signed out on every device."))
+    return redirect("account_login")
+
+
+@staff_view(Role.ADMIN)
+def audit_log(request):
+    events = AuditEvent.objects.filter(organization=request.user.organization).select_related("actor")
+    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    return render(request, "accounts/audit_log.html", {"page": page})
+
+
+@staff_view(Role.ADMIN)
+def user_list(request):
+    users = User.objects.filter(organization=request.user.organization).order_by("username")
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@staff_view(Role.ADMIN)
+@require_POST
+def user_deactivate(request, user_id):
+    user = get_user_for_admin(request, user_id)
+    actions.deactivate_user(user, actor=request.user)
+    messages.success(request, _("The account was deactivated and signed out everywhere."))
+    return redirect("user_list")
+
+
+@staff_view(Role.ADMIN)
+@require_POST
+def user_reset_mfa(request, user_id):
+    user = get_user_for_admin(request, user_id)
+    actions.reset_mfa(user, actor=request.user)
+    messages.success(request, _("The second factor was reset; the account must set up a new one."))
+    return redirect("user_list")

@@ -1,0 +1,77 @@
+"""System checks with stable ids for configurations that would put people at risk."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.db import connections
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
+
+
+@register(Tags.security, deploy=False)
+def check_debug_hosts(app_configs, **kwargs):
+    problems = []
+    if settings.DEBUG and any(host not in LOCAL_HOSTS for host in settings.ALLOWED_HOSTS):
+        problems.append(
+            Error(
+                "DEBUG is on while ALLOWED_HOSTS names a non-local host.",
+                hint="DEBUG pages show settings and request data; turn DEBUG off for any public host.",
+                id="vigil.E002",
+            )
+        )
+    return problems
+
+
+@register(Tags.security)
+def check_keys(app_configs, **kwargs):
+    from vigil.lib import crypto
+
+    problems = []
+    if not settings.DEBUG:
+        if not settings.SECRET_KEY or settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+            problems.append(Error("SECRET_KEY is missing or is the development key.", id="vigil.E001"))
+        if not settings.FIELD_ENCRYPTION_KEYS:
+            problems.append(
+                Error(
+                    "FIELD_ENCRYPTION_KEYS is missing: personal data could not be encrypted.",
+                    hint="Generate one with: manage.py generate_keys",
+                    id="vigil.E003",
+                )
+            )
+        if not settings.BLIND_INDEX_KEYS:
+            problems.append(Error("BLIND_INDEX_KEYS is missing.", id="vigil.E004"))
+    for name, value in (
+        ("FIELD_ENCRYPTION_KEYS", settings.FIELD_ENCRYPTION_KEYS),
+        ("BLIND_INDEX_KEYS", settings.BLIND_INDEX_KEYS),
+    ):
+        if value:
+            try:
+                crypto.parse_keyring(value)
+            except crypto.KeyError_ as exc:
+                problems.append(Error(f"{name} cannot be read: {exc}", id="vigil.E005"))
+    return problems
+
+
+@register(Tags.database)
+def check_sqlite_wal(app_configs, databases=None, **kwargs):
+    """SQLite without WAL and synchronous=FULL can lose an acknowledged report on power loss."""
+    problems = []
+    if not databases:
+        return problems
+    for alias in databases:
+        connection = connections[alias]
+        if connection.vendor != "sqlite":
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            mode = cursor.fetchone()[0]
+            cursor.execute("PRAGMA synchronous")
+            synchronous = cursor.fetchone()[0]
+        if mode.lower() == "memory":
+            continue  # a throw-away test database; nothing acknowledged lives there
+        if mode.lower() != "wal":
+            problems.append(Error(f"SQLite database '{alias}' is not in WAL mode ({mode}).", id="vigil.E010"))
+        if synchronous != 2:
+            problems.append(Warning(f"SQLite database '{alias}' is not synchronous=FULL.", id="vigil.W011"))
+    return problems

@@ -1,0 +1,1 @@
+"""Areas of a jurisdiction (borough, community district, NTA): point lookup, names, maps."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class GeoConfig(AppConfig):
+    name = "vigil.geo"
+    label = "geo"
+    verbose_name = "Areas"

@@ -1,0 +1,102 @@
+"""Retention purge, legal holds and key rotation: each a transaction with its audit event."""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import transaction
+from django.utils import timezone
+
+from vigil.accounts import audit
+from vigil.lib import crypto
+from vigil.privacy.fields import blind_index_fields, encrypted_fields
+from vigil.privacy.retention import cutoff, retention_models
+
+
+def schedule_purge() -> None:
+    """One purge a day, whichever worker asks first (the dedupe key makes it once)."""
+    from vigil.privacy import jobs
+    from vigil.work.actions import enqueue
+
+    with transaction.atomic():
+        enqueue(jobs.purge_expired, dedupe_key=f"purge:{timezone.now():%Y-%m-%d}")
+
+
+def purge_expired(now=None) -> dict[str, int]:
+    """Steps: for each model with a retention key, delete rows past their period that carry no legal hold
+    (deleting cascades to everything hanging from them); then blank fields that have shorter periods of
+    their own; write one audit event per model with the count."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    for model in retention_models():
+        label = model._meta.label_lower
+        with transaction.atomic():
+            qs = model.objects.filter(**{f"{model.retention_date_field}__lt": cutoff(model.retention_key, now)})
+            if any(f.name == "legal_hold" for f in model._meta.fields):
+                qs = qs.filter(legal_hold=False)
+            if label == "accounts.user":
+                qs = qs.filter(is_active=False)
+            deleted, _ = qs.delete()
+            blanked = 0
+            for field_name, key in getattr(model, "retention_fields", {}).items():
+                early = model.objects.filter(**{f"{model.retention_date_field}__lt": cutoff(key, now)}).exclude(
+                    **{f"{field_name}__isnull": True}
+                )
+                if any(f.name == "legal_hold" for f in model._meta.fields):
+                    early = early.filter(legal_hold=False)
+                blanked += early.update(**{field_name: None})
+            if deleted or blanked:
+                audit.record("privacy.purged", object_type=label, count=deleted + blanked)
+            counts[label] = deleted + blanked
+    return counts
+
+
+def set_legal_hold(obj, held: bool, *, actor) -> None:
+    with transaction.atomic():
+        type(obj).objects.filter(pk=obj.pk).update(legal_hold=held)
+        obj.legal_hold = held
+        audit.record("privacy.legal_hold_set" if held else "privacy.legal_hold_lifted", actor=actor, obj=obj)
+
+
+def _normalizer(path: str):
+    module, _, name = path.rpartition(".")
+    return getattr(__import__(module, fromlist=[name]), name)
+
+
+def rotate_keys(batch_size: int = 500) -> dict[str, int]:
+    """Steps: for every model with encrypted fields, read each row, decrypt with the version it was written
+    with, encrypt with the current key, recompute blind indexes with the current index key, and write
+    the row back in batches. Rows already on the current versions are rewritten too (cheap, and it makes
+    the blind indexes current). Returns rows rewritten per model."""
+    ring = crypto.field_keyring()
+    counts: dict[str, int] = {}
+    for model in apps.get_models():
+        enc = encrypted_fields(model)
+        idx = blind_index_fields(model)
+        if not enc and not idx:
+            continue
+        label = model._meta.label_lower
+        rewritten = 0
+        pks = list(model.objects.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), batch_size):
+            with transaction.atomic():
+                for row in model.objects.filter(pk__in=pks[start : start + batch_size]):
+                    updates = {}
+                    plain = {f.name: getattr(row, f.attname) for f in enc}
+                    for field in enc:
+                        value = plain[field.name]
+                        updates[field.name] = (
+                            None if value in (None, "") else crypto.encrypt_text(value, field.aad_for(row))
+                        )
+                    for field in idx:
+                        source = plain.get(field.source)
+                        if source in (None, ""):
+                            updates[field.name] = None
+                        else:
+                            normalized = _normalizer(field.normalizer)(source) if field.normalizer else source
+                            updates[field.name] = crypto.blind_index(normalized, purpose=field.purpose)
+                    model.objects.filter(pk=row.pk).update(**updates)
+                    rewritten += 1
+        if rewritten:
+            audit.record("privacy.keys_rotated", object_type=label, count=rewritten, key_version=ring.current_version)
+        counts[label] = rewritten
+    return counts

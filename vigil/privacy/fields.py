@@ -1,0 +1,113 @@
+"""Model fields that keep personal data encrypted at rest.
+
+An ``EncryptedTextField`` holds ciphertext in the database and plaintext only in memory, decrypted on
+first access. The associated data binds each value to (table, field, row id): rows that hold such
+fields use application-generated UUID keys so the id exists before the insert.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from vigil.lib import crypto
+
+
+class _Sealed:
+    """Ciphertext as read from the database, not yet decrypted."""
+
+    __slots__ = ("blob",)
+
+    def __init__(self, blob: bytes):
+        self.blob = bytes(blob)
+
+
+class _EncryptedDescriptor:
+    def __init__(self, field: EncryptedTextField):
+        self.field = field
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__.get(self.field.attname)
+        if isinstance(value, _Sealed):
+            value = crypto.decrypt_text(value.blob, self.field.aad_for(instance))
+            instance.__dict__[self.field.attname] = value
+        return value
+
+    def __set__(self, instance, value):
+        if isinstance(value, bytes | memoryview):
+            value = _Sealed(value)
+        instance.__dict__[self.field.attname] = value
+
+
+class EncryptedTextField(models.BinaryField):
+    """Text encrypted with AES-GCM; never queryable, never shown as ciphertext."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs["editable"] = False
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only=private_only)
+        setattr(cls, self.attname, _EncryptedDescriptor(self))
+
+    def aad_for(self, instance) -> bytes:
+        return crypto.associated_data(instance._meta.db_table, self.column, instance.pk)
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.__dict__.get(self.attname)
+        if value is None or value == "":
+            return None
+        if isinstance(value, _Sealed):
+            return value.blob
+        if model_instance.pk is None:
+            raise ValueError("rows with encrypted fields need their id before saving")
+        return crypto.encrypt_text(str(value), self.aad_for(model_instance))
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if isinstance(value, _Sealed):
+            value = value.blob
+        if isinstance(value, str):
+            raise TypeError("plaintext reached the database layer; encrypted fields encrypt in pre_save")
+        return super().get_db_prep_value(value, connection, prepared)
+
+    def sealed_blob(self, instance) -> bytes | None:
+        value = instance.__dict__.get(self.attname)
+        return value.blob if isinstance(value, _Sealed) else None
+
+
+class BlindIndexField(models.CharField):
+    """A keyed HMAC of a normalized value, for equality lookups of an encrypted field."""
+
+    def __init__(self, *args, purpose: str = "", source: str = "", normalizer: str = "", **kwargs):
+        self.purpose = purpose
+        # Where the value comes from and how it was normalized, so rotate_keys can recompute it.
+        self.source = source
+        self.normalizer = normalizer
+        kwargs.setdefault("max_length", 48)
+        kwargs.setdefault("db_index", True)
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        kwargs["editable"] = False
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.update(purpose=self.purpose, source=self.source, normalizer=self.normalizer)
+        kwargs.pop("editable", None)
+        return name, path, args, kwargs
+
+
+def encrypted_fields(model) -> list[EncryptedTextField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+
+
+def blind_index_fields(model) -> list[BlindIndexField]:
+    return [f for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]

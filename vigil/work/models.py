@@ -1,0 +1,44 @@
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Job(models.Model):
+    """One piece of background work, written in the same transaction as the change that needs it.
+
+    The Tasks backend only carries the job's id; this row is the truth about whether the work is done.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    handler = models.CharField(max_length=200)
+    args = models.JSONField(default=list)  # ids only, checked by vigil.work.actions.enqueue
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    priority = models.SmallIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    max_attempts = models.PositiveSmallIntegerField(default=8)
+    run_after = models.DateTimeField(default=timezone.now)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    last_error = models.CharField(max_length=200, blank=True)  # the exception's type only, never its message
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    retention_key = "work_job"
+    retention_date_field = "created_at"
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "run_after"]), models.Index(fields=["state", "lease_until"])]
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.handler} ({self.state})"
