@@ -59,3 +59,9 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(tmp_path, settings):
+    """Evidence written by a test goes to its own folder, never to var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"

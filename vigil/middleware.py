@@ -78,3 +78,24 @@ class PrivateCacheMiddleware:
         if not request.path.startswith(settings.STATIC_URL):
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse an oversized body from its Content-Length, before a byte of it is read or stored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.http import JsonResponse
+        from django.shortcuts import render
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length > settings.MAX_REQUEST_BYTES or length < 0:
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "request body too large"}, status=413)
+            return render(request, "error.html", {"status": 413}, status=413)
+        return self.get_response(request)

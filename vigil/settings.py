@@ -6,6 +6,7 @@ mode, in-process cache, the database task queue.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -46,11 +47,14 @@ INSTALLED_APPS = [
     "vigil.work",
     "vigil.privacy",
     "vigil.geo",
+    "vigil.incidents",
+    "vigil.intake",
 ]
 
 MIDDLEWARE = [
     # First, so that nothing after it (allauth, logging, error reports) ever sees the raw address.
     "vigil.middleware.ClientAddressMiddleware",
+    "vigil.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -107,7 +111,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
         ),
     }
-    DATABASES["default"]["TEST"] = {"NAME": env_str("SQLITE_TEST_NAME", "") or None}
+    # Tests use a file in WAL mode too: concurrency, raw-file and kill tests need what production has.
+    DATABASES["default"]["TEST"] = {
+        "NAME": env_str("SQLITE_TEST_NAME", "") or str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")
+    }
 else:
     DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -244,6 +251,9 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+# The largest body accepted at all (a phone video plus the form); anything larger is refused unread.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 110 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = ["vigil.uploads.LimitedUploadHandler"]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "127.0.0.1")

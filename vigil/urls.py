@@ -10,10 +10,12 @@ admin.site.site_header = "Vigil administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("", include("vigil.intake.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/admin/", admin.site.urls),
     path("staff/", include("vigil.accounts.urls")),
     path("staff/work/", include("vigil.work.urls")),
+    path("staff/incidents/", include("vigil.incidents.urls")),
 ]
 
 handler400 = "vigil.views.bad_request"

@@ -33,3 +33,8 @@ def normalize_contact(raw: str, region: str = "US") -> tuple[str, str]:
     if "@" in raw:
         return "email", normalize_email(raw)
     return "phone", normalize_phone(raw, region)
+
+
+def normalize_contact_value(raw: str, region: str = "US") -> str:
+    """The normalized form alone, for blind indexes."""
+    return normalize_contact(raw, region)[1]

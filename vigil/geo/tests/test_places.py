@@ -1,0 +1,395 @@
+"""The gazetteer: places written in free text, in the city's languages, resolved to an area and a point."""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import time
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from vigil.geo import places
+from vigil.geo.places import PlaceMatch, resolve_place_text
+from vigil.geo.places_importer import SourceError, build, distance_m
+
+PACK = Path(__file__).resolve().parents[3] / "jurisdictions" / "nyc"
+
+
+def near(match: PlaceMatch | None, lat: float, lon: float, metres: float = 40.0) -> bool:
+    return match is not None and match.lat is not None and distance_m(match.lat, match.lon, lat, lon) <= metres
+
+
+# --------------------------------------------------------------------------------------------------
+# Corners
+# --------------------------------------------------------------------------------------------------
+
+
+def test_it_resolves_roosevelt_y_la_74_to_the_corner_in_jackson_heights():
+    match = resolve_place_text("Roosevelt y la 74")
+    assert match.kind == "intersection"
+    assert near(match, 40.74685, -73.89143)
+    assert match.area == "QN0301"  # Jackson Heights
+    assert "Roosevelt" in match.name and "74" in match.name
+
+
+def test_it_finds_the_place_inside_a_whole_report():
+    match = resolve_place_text("ICE agents at Roosevelt y la 74 now, 3 vans", language="es")
+    assert match.kind == "intersection"
+    assert match.area == "QN0301"
+    assert near(match, 40.74685, -73.89143)
+
+
+def test_it_resolves_149th_and_3rd_to_the_hub_in_the_bronx():
+    match = resolve_place_text("149th and 3rd")
+    assert match.kind == "intersection"
+    assert near(match, 40.81607, -73.9176, metres=60)
+    assert match.area.startswith("BX")
+
+
+def test_it_lets_a_named_borough_choose_between_same_named_corners():
+    assert resolve_place_text("149th & 3rd, Queens").area.startswith("QN")
+    assert resolve_place_text("149th St and 3rd Ave in the Bronx").area.startswith("BX")
+    # "Queens" inside "Queens Blvd" is the street, not a borough hint.
+    assert resolve_place_text("Queens Blvd & 63rd Dr").area == "QN0601"
+
+
+@pytest.mark.parametrize("text", ["缅街和罗斯福大道", "緬街與羅斯福大道", "在缅街和罗斯福大道交界有移民局的人"])
+def test_it_resolves_main_street_and_roosevelt_written_in_chinese(text):
+    match = resolve_place_text(text, language="zh")
+    assert match.kind == "intersection"
+    assert "Main St" in match.name and "Roosevelt Ave" in match.name
+    assert match.area == "QN0707"  # Flushing
+    assert near(match, 40.75958, -73.83014)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("seventy-fourth street and roosevelt avenue", "en"),
+        ("Avenida Roosevelt con la 74", "es"),
+        ("la migra está en la 74 esquina Roosevelt", "es"),
+        ("74-я улица и Рузвельт-авеню", "ru"),
+        ("৭৪ স্ট্রিট এবং রুজভেল্ট অ্যাভিনিউ", "bn"),
+        ("74yèm ri ak Roosevelt", "ht"),
+        ("루스벨트 애비뉴와 74번가", "ko"),
+        ("شارع 74 وروزفلت", "ar"),
+        ("74ویں اسٹریٹ اور روزویلٹ ایونیو", "ur"),
+        ("74e rue et avenue Roosevelt", "fr"),
+        ("74. ulica i Roosevelta", "pl"),
+        ("七十四街和羅斯福大道", "zh"),
+    ],
+)
+def test_it_resolves_the_same_corner_in_each_language(text, language):
+    match = resolve_place_text(text, language=language)
+    assert match.kind == "intersection"
+    assert near(match, 40.74685, -73.89143)
+
+
+def test_it_does_not_read_a_street_named_after_a_neighborhood_as_that_neighborhood():
+    # Flatbush Avenue meets Atlantic Avenue far from the Flatbush neighborhood.
+    match = resolve_place_text("Flatbush Ave and Atlantic Ave")
+    assert match.kind == "intersection"
+    assert match.area != "BK1401"
+
+
+def test_it_uses_a_named_neighborhood_to_pick_the_corner():
+    match = resolve_place_text("82 y Roosevelt en Jackson Heights")
+    assert match.kind == "intersection"
+    assert match.area == "QN0301"
+
+
+# --------------------------------------------------------------------------------------------------
+# Stations, landmarks, schools
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["74 St-Broadway station", "la estación de la 74", "metro 74", "74街站"])
+def test_it_resolves_the_74_st_broadway_station(text):
+    match = resolve_place_text(text)
+    assert match.kind == "station"
+    assert match.name == "74 St-Broadway"
+    assert near(match, 40.746848, -73.891394, metres=20)
+    # The platform sits on the Jackson Heights / Elmhurst line.
+    assert match.area in ("QN0301", "QN0401")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "26 Federal Plaza",
+        "ICE check-in at 26 Federal Plaza tomorrow",
+        "lo detuvieron en la corte de inmigración",
+        "联邦广场26号",
+        "ইমিগ্রেশন কোর্ট",
+    ],
+)
+def test_it_resolves_26_federal_plaza(text):
+    match = resolve_place_text(text)
+    assert match.kind == "landmark"
+    assert "26 Federal Plaza" in match.name
+    assert near(match, 40.7154, -74.00425)
+    assert match.area == "MN0102"
+
+
+@pytest.mark.parametrize("text", ["Rikers", "雷克岛", "Port Authority", "Penn Station", "Times Square"])
+def test_it_resolves_well_known_landmarks(text):
+    match = resolve_place_text(text)
+    assert match.kind == "landmark"
+    assert match.lat is not None and match.area
+
+
+def test_it_resolves_a_school_when_the_neighborhood_decides_which_one():
+    match = resolve_place_text("ICE agents outside PS 19 in Corona this morning")
+    assert match.kind == "school"
+    assert match.area.startswith("QN")
+    assert "019" in match.name or "19" in match.name
+
+
+def test_it_declines_a_school_number_that_every_borough_has():
+    assert resolve_place_text("PS 19") is None
+
+
+def test_it_does_not_read_english_is_as_a_school():
+    assert resolve_place_text("ICE is 5 blocks away") is None
+
+
+# --------------------------------------------------------------------------------------------------
+# Neighborhoods
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "nta"),
+    [
+        ("están en el Alto Manhattan", "es", "MN12"),
+        ("Washington Heights", "en", "MN12"),
+        ("法拉盛", "zh", "QN0707"),
+        ("唐人街", "zh", "MN0301"),
+        ("華埠", "zh", "MN0301"),
+        ("Брайтон-Бич", "ru", "BK1303"),
+        ("облава на Брайтоне", "ru", "BK1303"),
+        ("Ti Ayiti", "ht", "BK1401"),
+        ("잭슨하이츠", "ko", "QN0301"),
+        ("জ্যাকসন হাইটসে", "bn", "QN0301"),
+        ("JH", "en", "QN0301"),
+    ],
+)
+def test_it_resolves_neighborhood_names_and_aliases_in_several_languages(text, language, nta):
+    match = resolve_place_text(text, language=language)
+    assert match.kind == "neighborhood"
+    assert match.area.startswith(nta)
+    assert match.lat is None
+
+
+def test_it_picks_the_same_named_neighborhood_in_the_named_borough():
+    assert resolve_place_text("Murray Hill").area == "MN0603"
+    assert resolve_place_text("Murray Hill, Queens").area == "QN0704"
+
+
+def test_it_falls_back_to_a_street_alone():
+    match = resolve_place_text("they are walking down Roosevelt Ave")
+    assert match.kind == "street"
+    assert match.name == "Roosevelt Ave"
+    assert match.lat is None
+
+
+@pytest.mark.parametrize("text", ["asdkjh qwe zzz", "", "   ", "3 vans", "agents everywhere!!!", "el Bronx"])
+def test_it_returns_none_when_no_place_is_named(text):
+    assert resolve_place_text(text) is None
+
+
+def test_it_keeps_a_lookup_well_under_5_ms():
+    texts = [
+        "ICE agents at Roosevelt y la 74 now, 3 vans",
+        "149th and 3rd",
+        "缅街和罗斯福大道",
+        "la estación de la 74",
+        "26 Federal Plaza",
+        "Брайтон-Бич",
+        "asdkjh qwe zzz",
+    ]
+    resolve_place_text("warm up")  # the first call loads the pack
+    timings = []
+    for _ in range(20):
+        for text in texts:
+            start = time.perf_counter()
+            resolve_place_text(text)
+            timings.append(time.perf_counter() - start)
+    # Typically about 0.25 ms; the bound leaves room for a busy CI machine without hiding a regression
+    # to a linear scan (tens of milliseconds).
+    assert statistics.median(timings) < 0.005
+
+
+# --------------------------------------------------------------------------------------------------
+# The committed pack
+# --------------------------------------------------------------------------------------------------
+
+
+def test_the_hand_written_landmark_areas_match_the_area_lookup():
+    from vigil.geo.areas import resolve_point
+
+    for item in json.loads((PACK / "aliases" / "landmarks.json").read_text(encoding="utf-8"))["landmarks"]:
+        assert resolve_point(item["lat"], item["lon"]).nta == item["nta"], item["id"]
+
+
+def test_every_alias_names_a_real_area():
+    from vigil.geo.areas import all_area_codes
+
+    codes = all_area_codes()
+    with open(PACK / "aliases" / "neighborhoods.tsv", encoding="utf-8") as fh:
+        rows = [line.split("\t") for line in fh if line.strip() and not line.startswith("#")][1:]
+    assert rows
+    assert {r[0] for r in rows} <= codes
+    assert {r[0] for r in rows if r[1] == "name"} == {c for c in codes if len(c) == 6 and c[:2].isalpha()}
+
+
+def test_the_committed_places_stay_modest_in_size():
+    total = sum(p.stat().st_size for p in (PACK / "places").iterdir()) + sum(
+        p.stat().st_size for p in (PACK / "aliases").iterdir()
+    )
+    assert total < 4_000_000
+    provenance = (PACK / "places" / "PROVENANCE-places.md").read_text(encoding="utf-8")
+    assert "© OpenStreetMap contributors" in provenance
+
+
+# --------------------------------------------------------------------------------------------------
+# The importer, on a tiny synthetic source
+# --------------------------------------------------------------------------------------------------
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]], bom: bool = False) -> None:
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _synthetic_source(folder: Path, reverse: bool = False) -> Path:
+    """Six small files in the shape of the real ones; ``reverse`` writes every file's rows backwards."""
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def order(rows):
+        return list(reversed(rows)) if reverse else rows
+
+    _write_csv(
+        folder / "intersections_cscl.csv",
+        ["lat", "lon", "name"],
+        order(
+            [
+                ["40.74685", "-73.89143", "74 ST & ROOSEVELT AVE"],
+                ["40.74690", "-73.89150", "74 ST & ROOSEVELT AVE"],  # same corner, a few metres off
+                ["40.81607", "-73.91765", "3 AVE & E  149 ST"],  # the centreline's double space
+                ["40.74700", "-73.89000", "BQE EB EXIT 40 RAMP & ROOSEVELT AVE"],  # a ramp
+            ]
+        ),
+    )
+    _write_csv(
+        folder / "intersections_osm.csv",
+        ["Street1", "Street2", "Borough", "Lat", "Lon", "Nodes"],
+        order(
+            [
+                ["74th Street", "Roosevelt Avenue", "Queens", "40.746855", "-73.891435", "1"],  # known
+                ["Main Street", "Roosevelt Avenue", "Queens", "40.75958", "-73.83014", "2"],  # new
+            ]
+        ),
+    )
+    _write_csv(
+        folder / "subway_stations.csv",
+        [
+            "GTFS Stop ID",
+            "Station ID",
+            "Complex ID",
+            "Stop Name",
+            "Borough",
+            "Daytime Routes",
+            "GTFS Latitude",
+            "GTFS Longitude",
+        ],
+        order([["710", "454", "616", "74 St-Broadway", "Q", "7", "40.746848", "-73.891394"]]),
+    )
+    _write_csv(
+        folder / "subway_entrances.csv",
+        ["Station Name", "Station Latitude", "Station Longitude"],
+        order([["Broadway-74th St", "40.746848", "-73.891394"], ["Broadway-74th St", "40.746848", "-73.891394"]]),
+    )
+    _write_csv(
+        folder / "school_locations.csv",
+        ["location_code", "location_name", "LATITUDE", "LONGITUDE", "Status_descriptions"],
+        order(
+            [
+                ["Q019", "P.S. 019 Marino Jeantet", "40.7486", "-73.86656", "Open"],
+                ["Q999", "Closed School", "40.7486", "-73.86656", "Closed"],
+            ]
+        ),
+        bom=True,
+    )
+    _write_csv(
+        folder / "points_of_interest.csv",
+        ["the_geom", "FACILITY_T", "NAME"],
+        order(
+            [
+                ["POINT (-74.00424979812789 40.71539557235816)", "8", "JACOB K JAVITS FEDERAL OFFICE BUILDING"],
+                ["POINT (-73.88 40.78)", "6", "RIKERS ISLAND CHANNEL LIGHTED BUOY 3"],
+                ["POINT (-73.95 40.70)", "1", "MARCY HOUSES BUILDING 22"],
+                ["POINT (-73.9501 40.7001)", "1", "MARCY HOUSES BUILDING 23"],
+            ]
+        ),
+    )
+    return folder
+
+
+def _fake_locate(lat: float, lon: float) -> str | None:
+    """A stand-in for the area lookup: east of -73.9 is Queens, the rest Manhattan."""
+    return "QN0301" if lon > -73.9 else "MN0102"
+
+
+def test_the_importer_is_deterministic_on_a_tiny_synthetic_source(tmp_path):
+    first = build(_synthetic_source(tmp_path / "a"), _fake_locate)
+    second = build(_synthetic_source(tmp_path / "b", reverse=True), _fake_locate)
+    for name in first:
+        if name != "manifest.json":  # holds the source digests, which differ with row order
+            assert first[name] == second[name], name
+    assert first == build(_synthetic_source(tmp_path / "c"), _fake_locate)
+
+
+def test_the_importer_normalises_merges_and_keeps_sources_apart(tmp_path):
+    files = build(_synthetic_source(tmp_path / "src"), _fake_locate)
+    streets = [line.split("\t") for line in files["streets.tsv"].splitlines()[1:]]
+    keys = {" ".join(p for p in (d, core, kind) if p) for _id, d, core, kind in streets}
+    assert {"74 ST", "ROOSEVELT AVE", "E 149 ST", "3 AVE", "MAIN ST"} <= keys
+    assert not any("RAMP" in k or "EXIT" in k for k in keys)
+    cscl = files["intersections.tsv"].splitlines()[1:]
+    assert len(cscl) == 2  # the two readings of 74 St & Roosevelt are one corner
+    osm = files["intersections_osm.tsv"].splitlines()[1:]
+    assert len(osm) == 1  # only Main St & Roosevelt Ave is new
+    assert files["stations.tsv"].splitlines()[1].split("\t")[1] == "74 St-Broadway|Broadway-74th St"
+    assert "Closed School" not in files["schools.tsv"]
+    assert "BUOY" not in files["landmarks.tsv"]
+    assert files["landmarks.tsv"].count("MARCY HOUSES") == 1
+    assert "© OpenStreetMap contributors" in files["PROVENANCE-places.md"]
+
+
+def test_the_importer_names_missing_source_files(tmp_path):
+    with pytest.raises(SourceError, match="intersections_cscl.csv"):
+        build(tmp_path, _fake_locate)
+    with pytest.raises(CommandError):
+        call_command("import_places", str(tmp_path), out=str(tmp_path / "out"))
+
+
+def test_the_command_writes_a_pack_that_the_gazetteer_reads(tmp_path, settings):
+    source = _synthetic_source(tmp_path / "src")
+    out = tmp_path / "pack"
+    call_command("import_places", str(source), out=str(out))
+    assert (out / "places" / "intersections.tsv").exists()
+    settings.JURISDICTION_DIR = out
+    places.reset_cache()
+    try:
+        match = resolve_place_text("Main St and Roosevelt Ave")
+        assert match.kind == "intersection"
+        assert match.area == "QN0707"  # named by the real area lookup during the import
+        assert resolve_place_text("Roosevelt y la 74").area == "QN0301"
+    finally:
+        places.reset_cache()

@@ -1,0 +1,353 @@
+"""Every change to incidents: grouping on arrival, verification, holds, moves, merges."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from vigil.accounts import audit
+from vigil.incidents import grouping
+from vigil.incidents.models import Incident, TimelineEntry
+
+GROUPING_LOOKBACK = timedelta(hours=3)
+HOLD_MINUTES = 15
+
+
+class TransitionRefused(Exception):
+    """The incident cannot move to that state from where it is."""
+
+
+def _lock_grouping() -> None:
+    """One report is grouped at a time, so twenty reports of one new event make one incident.
+
+    SQLite already serializes writers (IMMEDIATE transactions). PostgreSQL takes a transaction-level
+    advisory lock, released at commit.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x56_49_47_4C])
+
+
+def _neighbors(area: str) -> set[str]:
+    from vigil.geo.areas import nearby_neighborhoods
+
+    return set(nearby_neighborhoods(area, 1000))
+
+
+def group_report(report, *, grouping_text: str) -> Incident:
+    """Steps: lock; load open candidates near in time (and in the report's borough or neighboring areas);
+    choose the best by place, time and text; absorb the report into it or start a new incident; record
+    the link on the timeline. Runs inside the caller's transaction."""
+    _lock_grouping()
+    features = grouping.ReportFeatures(
+        report_id=str(report.pk),
+        at=report.occurred_at,
+        lat=report.lat,
+        lon=report.lon,
+        area=report.area or None,
+        borough=report.borough or None,
+        text=grouping_text,
+    )
+    since = report.occurred_at - GROUPING_LOOKBACK
+    candidates_qs = Incident.objects.filter(grouping_open=True, last_report_at__gte=since)
+    if report.borough:
+        candidates_qs = candidates_qs.filter(borough__in=[report.borough, ""])
+    states = {}
+    for incident in candidates_qs[:200]:
+        if incident.grouping_state:
+            states[str(incident.pk)] = (incident, grouping.CandidateState.from_dict(incident.grouping_state))
+    chosen = grouping.choose_candidate(features, [s for _, s in states.values()], neighbors=_neighbors)
+    now = timezone.now()
+    if chosen is None:
+        incident = Incident(
+            area=report.area,
+            borough=report.borough,
+            lat=report.lat,
+            lon=report.lon,
+            first_report_at=report.occurred_at,
+            last_report_at=report.occurred_at,
+            organization=report.partner,
+        )
+        state = grouping.CandidateState.start(str(incident.pk), features)
+    else:
+        incident, state = states[chosen.incident_id]
+        state.absorb(features)
+    incident.grouping_state = state.as_dict()
+    incident.report_count = state.report_count
+    incident.first_report_at = state.first_at
+    incident.last_report_at = state.last_at
+    if state.lat is not None:
+        incident.lat, incident.lon = round(state.lat, 5), round(state.lon, 5)
+    if not incident.area and report.area:
+        incident.area, incident.borough = report.area, report.borough
+    if report.language not in incident.languages:
+        incident.languages = [*incident.languages, report.language]
+    incident.save()
+    type(report).objects.filter(pk=report.pk).update(incident=incident, triage="linked")
+    report.incident = incident
+    TimelineEntry.objects.create(incident=incident, at=now, kind="report_linked")
+    return incident
+
+
+def transition(incident: Incident, to_state: str, *, actor, reason: str = "") -> Incident:
+    """Move an incident along the verification state machine, with who, when and why."""
+    with transaction.atomic():
+        current = Incident.objects.select_for_update().get(pk=incident.pk)
+        if not current.can_move_to(to_state):
+            raise TransitionRefused(f"{current.state} -> {to_state}")
+        if to_state in ("false_alarm",) and current.state == "verified" and not reason.strip():
+            raise TransitionRefused("a retraction needs a reason")
+        from_state = current.state
+        fields = {"state": to_state}
+        if to_state in ("verified", "false_alarm", "unconfirmed", "closed"):
+            fields.update(held_by=None, held_until=None)
+        if to_state == "closed":
+            fields["grouping_open"] = False
+        Incident.objects.filter(pk=current.pk).update(**fields)
+        TimelineEntry.objects.create(
+            incident=current, actor=actor, kind="state", from_state=from_state, to_state=to_state, reason=reason[:2000]
+        )
+        audit.record("incident.state_changed", actor=actor, obj=current, from_state=from_state, to_state=to_state)
+        current.refresh_from_db()
+    return current
+
+
+def take_hold(incident: Incident, *, actor) -> bool:
+    """Mark the incident as being worked on by `actor`; refused while someone else's hold is fresh."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = Incident.objects.select_for_update().get(pk=incident.pk)
+        if current.held_by_id and current.held_by_id != actor.pk and current.held_until and current.held_until > now:
+            return False
+        Incident.objects.filter(pk=current.pk).update(held_by=actor, held_until=now + timedelta(minutes=HOLD_MINUTES))
+        audit.record("incident.held", actor=actor, obj=current)
+    return True
+
+
+def break_hold(incident: Incident, *, actor) -> None:
+    with transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(held_by=None, held_until=None)
+        TimelineEntry.objects.create(incident=incident, actor=actor, kind="hold_broken")
+        audit.record("incident.hold_broken", actor=actor, obj=incident)
+
+
+def add_note(incident: Incident, text: str, *, actor) -> None:
+    with transaction.atomic():
+        TimelineEntry.objects.create(incident=incident, actor=actor, kind="note", reason=text[:2000])
+        audit.record("incident.note_added", actor=actor, obj=incident)
+
+
+def move_report(report, target: Incident, *, actor) -> None:
+    """A dispatcher's correction: the report belongs to another incident. Kept on both timelines."""
+    with transaction.atomic():
+        source = report.incident
+        type(report).objects.filter(pk=report.pk).update(incident=target)
+        for incident in {i for i in (source, target) if i is not None}:
+            count = incident.reports.count()
+            Incident.objects.filter(pk=incident.pk).update(report_count=count)
+        if source is not None:
+            TimelineEntry.objects.create(incident=source, actor=actor, kind="report_moved_out")
+        TimelineEntry.objects.create(incident=target, actor=actor, kind="report_moved_in")
+        audit.record("report.moved", actor=actor, obj=report)
+
+
+def merge(source: Incident, target: Incident, *, actor) -> None:
+    """Every report of `source` joins `target`; `source` closes and stops grouping."""
+    if source.pk == target.pk:
+        return
+    with transaction.atomic():
+        source.reports.update(incident=target)
+        Incident.objects.filter(pk=target.pk).update(report_count=target.reports.count())
+        Incident.objects.filter(pk=source.pk).update(state="closed", grouping_open=False, report_count=0)
+        TimelineEntry.objects.create(incident=source, actor=actor, kind="merged_into")
+        TimelineEntry.objects.create(incident=target, actor=actor, kind="merged_from")
+        audit.record("incident.merged", actor=actor, obj=source)
+
+
+# --- Dispatch -------------------------------------------------------------------------------------
+
+CHECK_IN_MINUTES = 20
+
+
+class DispatchRefused(Exception):
+    """The dispatch cannot move that way (not the responder's, or not from its current state)."""
+
+
+def offer(incident: Incident, responder, *, actor):
+    """Offer an incident to a responder (idempotent per responder and incident)."""
+    from vigil.incidents.models import Dispatch
+
+    with transaction.atomic():
+        dispatch, created = Dispatch.objects.get_or_create(
+            incident=incident, responder=responder, defaults={"offered_by": actor}
+        )
+        if created:
+            TimelineEntry.objects.create(incident=incident, actor=actor, kind="dispatch_offered")
+            audit.record("dispatch.offered", actor=actor, obj=dispatch)
+    return dispatch
+
+
+def dispatch_move(dispatch, to_state: str, *, actor):
+    """The responder answers or checks in. Every move resets the check-in clock while the dispatch is active,
+    and schedules the job that flags a missed check-in to the dispatcher."""
+    from vigil.incidents import jobs
+    from vigil.incidents.models import Dispatch
+    from vigil.work.actions import enqueue
+
+    with transaction.atomic():
+        current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
+        if to_state not in Dispatch.MOVES.get(current.state, set()):
+            raise DispatchRefused(f"{current.state} -> {to_state}")
+        if to_state != "withdrawn" and actor.pk != current.responder_id:
+            raise DispatchRefused("not your dispatch")
+        now = timezone.now()
+        fields = {"state": to_state, "last_check_in_at": now, "missed_check_in": False}
+        if to_state in Dispatch.ACTIVE:
+            fields["check_in_due_at"] = now + timedelta(minutes=CHECK_IN_MINUTES)
+            enqueue(jobs.check_dispatch_check_in, current.pk, delay_seconds=CHECK_IN_MINUTES * 60 + 5)
+        else:
+            fields["check_in_due_at"] = None
+        Dispatch.objects.filter(pk=current.pk).update(**fields)
+        TimelineEntry.objects.create(incident_id=current.incident_id, actor=actor, kind=f"dispatch_{to_state}")
+        audit.record("dispatch.moved", actor=actor, obj=current, from_state=current.state, to_state=to_state)
+        current.refresh_from_db()
+    return current
+
+
+def flag_missed_check_in(dispatch_id) -> bool:
+    """Called by the scheduled job: flags the dispatch if the responder has not checked in since."""
+    from vigil.incidents.models import Dispatch
+
+    with transaction.atomic():
+        current = Dispatch.objects.select_for_update().filter(pk=dispatch_id).first()
+        if current is None or current.state not in Dispatch.ACTIVE or current.missed_check_in:
+            return False
+        if current.check_in_due_at is None or current.check_in_due_at > timezone.now():
+            return False
+        Dispatch.objects.filter(pk=current.pk).update(missed_check_in=True)
+        TimelineEntry.objects.create(incident_id=current.incident_id, kind="check_in_missed")
+        audit.record("dispatch.check_in_missed", obj=current)
+    return True
+
+
+# --- Field documentation and evidence ----------------------------------------------------------------
+
+DOCUMENTATION_FIELDS = (
+    "place_kind",
+    "area_entered",
+    "agencies",
+    "local_police_role",
+    "warrant_seen",
+    "home_entry",
+    "people_detained",
+    "detained_targets",
+    "detained_collateral",
+    "force_used",
+    "activity_started_at",
+    "activity_ended_at",
+)
+
+
+def document(incident: Incident, values: dict, *, actor, notes: str | None = None) -> Incident:
+    """Record what the responder found. Only the named fields change; the audit lists which, never values."""
+    with transaction.atomic():
+        current = Incident.objects.select_for_update().get(pk=incident.pk)
+        changed = []
+        for name in DOCUMENTATION_FIELDS:
+            if name in values and getattr(current, name) != values[name]:
+                setattr(current, name, values[name])
+                changed.append(name)
+        if notes is not None and notes != (current.field_notes or ""):
+            current.field_notes = notes or None
+            changed.append("field_notes")
+        if changed:
+            current.save()
+            TimelineEntry.objects.create(incident=current, actor=actor, kind="documented")
+            audit.record("incident.documented", actor=actor, obj=current, fields=changed)
+    return current
+
+
+def add_evidence(*, data: bytes, incident: Incident | None = None, report=None, actor=None):
+    """Steps: check size and sniff the type from the bytes; for a responder, hash and seal the original as
+    received and seal a stripped viewing copy; for a public reporter, strip first (the original could
+    locate them), then hash and seal only the stripped copy; record the row and the audit event."""
+    from vigil.incidents import evidence as files
+    from vigil.incidents.models import Evidence
+
+    if len(data) > files.MAX_EVIDENCE_BYTES:
+        raise files.EvidenceRefused("too_large")
+    media_type = files.sniff(data[:8192])
+    stripped = files.strip(data, media_type)
+    row = Evidence(incident=incident, report=report, uploaded_by=actor, media_type=media_type)
+    written = []
+    try:
+        if actor is not None:
+            row.sha256 = files.sha256(data)
+            row.size = len(data)
+            row.original_path = files.seal_to_disk(data, row.pk, "original")
+            written.append(row.original_path)
+        else:
+            row.sha256 = files.sha256(stripped)
+            row.size = len(stripped)
+        row.viewing_path = files.seal_to_disk(stripped, row.pk, "viewing")
+        written.append(row.viewing_path)
+        with transaction.atomic():
+            row.save()
+            audit.record("evidence.added", actor=actor, actor_kind=None if actor else "public", obj=row)
+    except BaseException:
+        for name in written:
+            files.remove(name)
+        raise
+    return row
+
+
+def export_evidence(incident: Incident, *, actor) -> bytes:
+    """A zip of the incident's evidence originals (viewing copies where no original is kept) with a
+    manifest of SHA-256 sums, audited."""
+    import io
+    import json
+    import zipfile
+
+    from vigil.incidents import evidence as files
+
+    buffer = io.BytesIO()
+    manifest = []
+    items = list(incident.evidence.all()) + [e for r in incident.reports.all() for e in r.evidence.all()]
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for item in items:
+            role = "original" if item.original_path else "viewing"
+            data = files.open_sealed(item.original_path or item.viewing_path, item.pk, role)
+            name = f"{item.pk}.{item.media_type.split('/')[1]}"
+            archive.writestr(name, data)
+            manifest.append(
+                {
+                    "file": name,
+                    "sha256": files.sha256(data),
+                    "recorded_sha256": item.sha256,
+                    "kind": role,
+                    "received_at": item.received_at.isoformat(),
+                }
+            )
+        archive.writestr("manifest.json", json.dumps({"incident": str(incident.pk), "files": manifest}, indent=2))
+    audit.record("evidence.exported", actor=actor, obj=incident, count=len(manifest))
+    return buffer.getvalue()
+
+
+def split_report(report, *, actor) -> Incident:
+    """Take a report out of its incident into a new one of its own (a dispatcher's correction)."""
+    with transaction.atomic():
+        incident = Incident.objects.create(
+            area=report.area,
+            borough=report.borough,
+            lat=report.lat,
+            lon=report.lon,
+            first_report_at=report.occurred_at,
+            last_report_at=report.occurred_at,
+            organization=report.partner,
+            languages=[report.language],
+            grouping_open=False,
+        )
+        move_report(report, incident, actor=actor)
+    return incident

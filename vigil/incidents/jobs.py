@@ -1,0 +1,8 @@
+from vigil.work.registry import durable
+
+
+@durable
+def check_dispatch_check_in(dispatch_id):
+    from vigil.incidents.actions import flag_missed_check_in
+
+    flag_missed_check_in(dispatch_id)

@@ -1,0 +1,234 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigil.privacy.fields import EncryptedTextField
+from vigil.privacy.models import PersonalRecord
+
+
+class Incident(PersonalRecord):
+    """A candidate incident: reports grouped by place, time and text, until a responder verifies it."""
+
+    class State(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        VERIFYING = "verifying", _("Being verified")
+        VERIFIED = "verified", _("Verified")
+        UNCONFIRMED = "unconfirmed", _("Could not be verified")
+        FALSE_ALARM = "false_alarm", _("False alarm")
+        CLOSED = "closed", _("Closed")
+
+    # Allowed moves of the verification state machine; every move is an action with who, when and why.
+    TRANSITIONS = {
+        "reported": {"verifying", "unconfirmed", "false_alarm"},
+        "verifying": {"verified", "unconfirmed", "false_alarm"},
+        "verified": {"false_alarm", "closed"},
+        "unconfirmed": {"verifying", "closed"},
+        "false_alarm": {"closed"},
+        "closed": {"verifying"},
+    }
+
+    state = models.CharField(max_length=16, choices=State.choices, default=State.REPORTED, db_index=True)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, related_name="+")
+    area = models.CharField(max_length=16, blank=True, db_index=True)  # NTA code
+    borough = models.CharField(max_length=4, blank=True, db_index=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    first_report_at = models.DateTimeField(default=timezone.now, db_index=True)
+    last_report_at = models.DateTimeField(default=timezone.now, db_index=True)
+    report_count = models.PositiveIntegerField(default=0)
+    languages = models.JSONField(default=list, blank=True)
+    # The grouping summary (time span, centroid, areas, hashed text features): no readable text.
+    grouping_state = models.JSONField(default=dict, blank=True)
+    grouping_open = models.BooleanField(default=True, db_index=True)
+    # Field documentation, filled in by the responder on scene (choices below; blank until known).
+    place_kind = models.CharField(_("kind of place"), max_length=24, blank=True)
+    area_entered = models.CharField(_("area entered"), max_length=16, blank=True)  # public, non_public
+    agencies = models.JSONField(_("agencies present"), default=list, blank=True)
+    local_police_role = models.CharField(_("local police role"), max_length=16, blank=True)
+    warrant_seen = models.CharField(_("warrant seen"), max_length=16, blank=True)
+    home_entry = models.CharField(_("entry into a home"), max_length=16, blank=True)
+    people_detained = models.PositiveSmallIntegerField(_("people detained"), null=True, blank=True)
+    detained_targets = models.PositiveSmallIntegerField(_("of whom targets"), null=True, blank=True)
+    detained_collateral = models.PositiveSmallIntegerField(_("of whom collateral"), null=True, blank=True)
+    force_used = models.CharField(_("force used"), max_length=16, blank=True)  # none, physical, weapons_drawn, ...
+    activity_started_at = models.DateTimeField(_("activity started"), null=True, blank=True)
+    activity_ended_at = models.DateTimeField(_("activity ended"), null=True, blank=True)
+    field_notes = EncryptedTextField()
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    held_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    retention_key = "incident"
+    retention_date_field = "last_report_at"
+
+    class Meta:
+        ordering = ["-last_report_at"]
+
+    def __str__(self):
+        return f"Incident {str(self.pk)[:8]} ({self.state})"
+
+    def can_move_to(self, state: str) -> bool:
+        return state in self.TRANSITIONS.get(self.state, set())
+
+
+class TimelineEntry(models.Model):
+    """The incident's append-only history: state changes, report links, notes."""
+
+    id = models.BigAutoField(primary_key=True)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="timeline")
+    at = models.DateTimeField(default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=32)  # state, report_linked, report_moved, merged, split, note
+    from_state = models.CharField(max_length=16, blank=True)
+    to_state = models.CharField(max_length=16, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.at:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("the timeline is append-only")
+        super().save(*args, **kwargs)
+
+
+PLACE_KINDS = [
+    ("home", _("Home")),
+    ("workplace", _("Workplace")),
+    ("street", _("Street")),
+    ("vehicle_stop", _("Vehicle stop")),
+    ("courthouse", _("Courthouse")),
+    ("transit", _("Transit")),
+    ("school", _("School")),
+    ("shelter", _("Shelter")),
+    ("hospital", _("Hospital")),
+    ("house_of_worship", _("House of worship")),
+    ("city_property", _("City property")),
+    ("jail", _("Jail / DOC")),
+    ("other", _("Other")),
+]
+AGENCIES = [
+    ("ice_ero", "ICE ERO"),
+    ("hsi", "HSI"),
+    ("cbp", "CBP"),
+    ("fbi", "FBI"),
+    ("dea", "DEA"),
+    ("atf", "ATF"),
+    ("usms", _("US Marshals")),
+    ("nypd", "NYPD"),
+    ("other", _("Other")),
+]
+POLICE_ROLES = [
+    ("none", _("None")),
+    ("present", _("Present")),
+    ("perimeter", _("Traffic / perimeter")),
+    ("assisting", _("Assisting")),
+    ("arresting", _("Arresting")),
+    ("holding", _("Holding")),
+]
+WARRANTS = [
+    ("judicial", _("Judicial warrant")),
+    ("administrative", _("Administrative warrant (I-200 / I-205)")),
+    ("none_shown", _("None shown")),
+    ("unknown", _("Unknown")),
+]
+HOME_ENTRY = [("none", _("No entry")), ("consented", _("Consented")), ("forced", _("Forced"))]
+AREA_ENTERED = [("public", _("Public area")), ("non_public", _("Non-public area"))]
+FORCE = [
+    ("none", _("None")),
+    ("physical", _("Physical force")),
+    ("weapons_drawn", _("Weapons drawn")),
+    ("injury", _("Someone was injured")),
+]
+
+
+class ResponderProfile(models.Model):
+    """Where, in which languages and when a responder can be sent."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="responder", primary_key=True
+    )
+    areas = models.JSONField(default=list, blank=True)  # NTA or borough codes
+    languages = models.JSONField(default=list, blank=True)
+    # [[weekday 0-6, "HH:MM", "HH:MM"], ...] in the deployment's time zone; empty means always on call.
+    on_call = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+
+    def __str__(self):
+        return f"responder {self.user_id}"
+
+
+class Dispatch(models.Model):
+    """An incident offered to one responder, and that responder's progress and safety check-ins."""
+
+    class State(models.TextChoices):
+        OFFERED = "offered", _("Offered")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        EN_ROUTE = "en_route", _("En route")
+        ON_SCENE = "on_scene", _("On scene")
+        SAFE = "safe", _("Safe, done")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    MOVES = {
+        "offered": {"accepted", "declined", "withdrawn"},
+        "accepted": {"en_route", "safe", "withdrawn"},
+        "en_route": {"on_scene", "safe"},
+        "on_scene": {"safe"},
+    }
+    ACTIVE = ("accepted", "en_route", "on_scene")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatches")
+    responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dispatches")
+    offered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OFFERED)
+    offered_at = models.DateTimeField(default=timezone.now)
+    last_check_in_at = models.DateTimeField(null=True, blank=True)
+    check_in_due_at = models.DateTimeField(null=True, blank=True)
+    missed_check_in = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-offered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "responder"], name="one_dispatch_per_responder_and_incident")
+        ]
+
+    def __str__(self):
+        return f"dispatch {self.state}"
+
+
+class Evidence(models.Model):
+    """A photo or video. The original is encrypted at rest with its SHA-256 taken on receipt; the viewing
+    copy has its metadata (EXIF, GPS, container tags) removed and is encrypted too."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence", null=True, blank=True)
+    report = models.ForeignKey(
+        "intake.Report", on_delete=models.CASCADE, related_name="evidence", null=True, blank=True
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    media_type = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    original_path = models.CharField(max_length=200, blank=True)  # empty when the original was a public upload
+    viewing_path = models.CharField(max_length=200)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["received_at"]
+
+    def __str__(self):
+        return f"evidence {self.sha256[:12]}"

@@ -1,0 +1,90 @@
+import pytest
+
+from vigil.accounts.models import AuditEvent
+from vigil.incidents import actions
+from vigil.incidents.models import Incident, TimelineEntry
+from vigil.intake import actions as intake_actions
+from vigil.intake.validation import build_input
+
+
+def report(text="ICE agents at Roosevelt and 74th, two vans", area="QN0301", partner=None):
+    return intake_actions.submit_report(build_input({"text": text, "area": area}), channel="web", partner=partner)[0]
+
+
+@pytest.mark.django_db
+def test_it_lists_candidate_incidents_for_dispatchers(client, colleague):
+    r = report()
+    client.force_login(colleague)
+    page = client.get("/staff/incidents/")
+    assert page.status_code == 200
+    assert str(r.incident_id) in page.content.decode()
+    partial = client.get("/staff/incidents/", HTTP_HX_REQUEST="true")
+    assert "<html" not in partial.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_shows_the_reports_and_audits_the_reading(client, colleague):
+    r = report()
+    client.force_login(colleague)
+    page = client.get(f"/staff/incidents/{r.incident_id}/")
+    assert "Roosevelt and 74th" in page.content.decode()
+    assert "<svg" in page.content.decode()
+    assert AuditEvent.objects.filter(action="incident.reports_viewed", actor=colleague).exists()
+
+
+@pytest.mark.django_db
+def test_it_walks_the_verification_state_machine_with_who_and_why(client, colleague):
+    r = report()
+    client.force_login(colleague)
+    url = f"/staff/incidents/{r.incident_id}/transition/"
+    client.post(url, {"to_state": "verifying", "reason": "responder sent"})
+    client.post(url, {"to_state": "verified", "reason": "responder confirmed on scene"})
+    incident = Incident.objects.get()
+    assert incident.state == "verified"
+    entries = TimelineEntry.objects.filter(incident=incident, kind="state")
+    assert [(e.from_state, e.to_state, e.actor_id) for e in entries] == [
+        ("reported", "verifying", colleague.pk),
+        ("verifying", "verified", colleague.pk),
+    ]
+
+
+@pytest.mark.django_db
+def test_it_refuses_impossible_transitions_and_retractions_without_reason(colleague):
+    incident = report().incident
+    with pytest.raises(actions.TransitionRefused):
+        actions.transition(incident, "verified", actor=colleague)  # must be verifying first
+    actions.transition(incident, "verifying", actor=colleague)
+    actions.transition(incident, "verified", actor=colleague)
+    with pytest.raises(actions.TransitionRefused):
+        actions.transition(incident, "false_alarm", actor=colleague, reason="")
+    actions.transition(incident, "false_alarm", actor=colleague, reason="agents were utility workers")
+    actions.transition(incident, "closed", actor=colleague)
+    reopened = actions.transition(incident, "verifying", actor=colleague, reason="new reports")
+    assert reopened.state == "verifying"
+
+
+@pytest.mark.django_db
+def test_it_shows_who_holds_an_incident_and_lets_an_admin_break_it(client, colleague, owner, staff_factory, org):
+    incident = report().incident
+    other = staff_factory("second-dispatcher", "dispatcher", org)
+    assert actions.take_hold(incident, actor=colleague)
+    assert not actions.take_hold(incident, actor=other)
+    client.force_login(owner)
+    client.post(f"/staff/incidents/{incident.pk}/break-hold/")
+    assert actions.take_hold(incident, actor=other)
+
+
+@pytest.mark.django_db
+def test_it_tells_the_reporter_when_the_incident_is_verified(client, colleague):
+    r = report()
+    actions.transition(r.incident, "verifying", actor=colleague)
+    actions.transition(r.incident, "verified", actor=colleague)
+    r.refresh_from_db()
+    assert intake_actions.public_status(r) == "verified"
+
+
+@pytest.mark.django_db
+def test_it_hides_a_partners_incident_from_other_organizations(client, org, outsider):
+    r = report(partner=org)
+    client.force_login(outsider)
+    assert client.get(f"/staff/incidents/{r.incident_id}/").status_code == 404

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from vigil.incidents import views
+
+urlpatterns = [
+    path("", views.queue, name="incident_queue"),
+    path("<uuid:incident_id>/", views.incident_detail, name="incident_detail"),
+    path("<uuid:incident_id>/transition/", views.incident_transition, name="incident_transition"),
+    path("<uuid:incident_id>/hold/", views.incident_hold, name="incident_hold"),
+    path("<uuid:incident_id>/break-hold/", views.incident_break_hold, name="incident_break_hold"),
+    path("<uuid:incident_id>/offer/", views.incident_offer, name="incident_offer"),
+    path("<uuid:incident_id>/document/", views.incident_document, name="incident_document"),
+    path("<uuid:incident_id>/evidence/", views.evidence_upload, name="evidence_upload"),
+    path("<uuid:incident_id>/evidence/export/", views.evidence_export, name="evidence_export"),
+    path("<uuid:incident_id>/merge/", views.incident_merge, name="incident_merge"),
+    path("evidence/<uuid:evidence_id>/", views.evidence_view, name="evidence_view"),
+    path("reports/<uuid:report_id>/move/", views.report_move, name="report_move"),
+    path("hotline/", views.hotline_entry, name="hotline_entry"),
+    path("responder/", views.responder_home, name="responder_home"),
+    path("responder/dispatch/<uuid:dispatch_id>/", views.dispatch_move, name="dispatch_move"),
+]

@@ -1,0 +1,314 @@
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accounts import audit
+from vigil.accounts.access import staff_view
+from vigil.accounts.models import Role
+from vigil.incidents import actions
+from vigil.incidents.models import Incident
+
+CONSOLE_ROLES = (Role.DISPATCHER, Role.ADMIN)
+
+
+def incidents_for_user(user):
+    """Dispatchers and admins: incidents from public intake (the whole network's) and their organization's.
+    Responders: only incidents they were dispatched to."""
+    if user.role == Role.RESPONDER:
+        return Incident.objects.filter(dispatches__responder=user).distinct()
+    if user.role not in CONSOLE_ROLES:
+        return Incident.objects.none()
+    return Incident.objects.filter(Q(organization__isnull=True) | Q(organization=user.organization))
+
+
+def get_incident_for_user(request, incident_id) -> Incident:
+    return get_object_or_404(incidents_for_user(request.user), pk=incident_id)
+
+
+def _queue(request):
+    qs = incidents_for_user(request.user).exclude(state="closed")
+    area = request.GET.get("area", "").strip()
+    state = request.GET.get("state", "").strip()
+    if area:
+        qs = qs.filter(Q(area=area) | Q(borough=area))
+    if state in Incident.State.values:
+        qs = qs.filter(state=state)
+    return qs.order_by("-last_report_at")[:100]
+
+
+@staff_view(*CONSOLE_ROLES)
+def queue(request):
+    template = "incidents/queue_rows.html" if request.htmx else "incidents/queue.html"
+    return render(
+        request,
+        template,
+        {
+            "incidents": _queue(request),
+            "states": Incident.State.choices,
+            "area": request.GET.get("area", ""),
+            "state": request.GET.get("state", ""),
+        },
+    )
+
+
+@staff_view(*CONSOLE_ROLES)
+def incident_detail(request, incident_id):
+    from vigil.geo.areas import area_svg, get_area
+
+    incident = get_incident_for_user(request, incident_id)
+    reports = list(incident.reports.order_by("received_at"))
+    audit.record("incident.reports_viewed", actor=request.user, obj=incident, count=len(reports))
+    area = get_area(incident.area) if incident.area else None
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "reports": reports,
+            "timeline": incident.timeline.select_related("actor"),
+            "area": area,
+            "map_svg": area_svg(incident.area) if incident.area else "",
+            "next_states": sorted(Incident.TRANSITIONS.get(incident.state, ())),
+            "state_labels": dict(Incident.State.choices),
+            "responders": _responders(request.user),
+            "dispatches": incident.dispatches.select_related("responder"),
+            "evidence": list(incident.evidence.all()) + [e for r in reports for e in r.evidence.all()],
+        },
+    )
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def incident_transition(request, incident_id):
+    incident = get_incident_for_user(request, incident_id)
+    to_state = request.POST.get("to_state", "")
+    try:
+        actions.transition(incident, to_state, actor=request.user, reason=request.POST.get("reason", ""))
+    except actions.TransitionRefused:
+        messages.error(request, _("That change is not possible from the incident's current state, or needs a reason."))
+        return redirect("incident_detail", incident_id=incident.pk)
+    return redirect("incident_detail", incident_id=incident.pk)
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def incident_hold(request, incident_id):
+    incident = get_incident_for_user(request, incident_id)
+    if not actions.take_hold(incident, actor=request.user):
+        messages.error(request, _("Someone else is working on this incident."))
+    return redirect("incident_detail", incident_id=incident.pk)
+
+
+@staff_view(Role.ADMIN)
+@require_POST
+def incident_break_hold(request, incident_id):
+    incident = get_incident_for_user(request, incident_id)
+    actions.break_hold(incident, actor=request.user)
+    return redirect("incident_detail", incident_id=incident.pk)
+
+
+FIELD_ROLES = (Role.DISPATCHER, Role.ADMIN, Role.RESPONDER)
+
+
+def _responders(user):
+    from vigil.accounts.models import User
+
+    return User.objects.filter(role=Role.RESPONDER, is_active=True, organization=user.organization).order_by("username")
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def incident_offer(request, incident_id):
+    incident = get_incident_for_user(request, incident_id)
+    responder = get_object_or_404(_responders(request.user), pk=request.POST.get("responder", "") or None)
+    actions.offer(incident, responder, actor=request.user)
+    return redirect("incident_detail", incident_id=incident.pk)
+
+
+@staff_view(Role.RESPONDER)
+def responder_home(request):
+    from vigil.incidents.models import Dispatch
+
+    dispatches = (
+        Dispatch.objects.filter(responder=request.user)
+        .exclude(state__in=["declined", "withdrawn", "safe"])
+        .select_related("incident")
+    )
+    return render(request, "incidents/responder_home.html", {"dispatches": dispatches, "moves": _move_labels()})
+
+
+def _move_labels():
+    from vigil.incidents.models import Dispatch
+
+    labels = dict(Dispatch.State.choices)
+    return {
+        state: [(m, labels[m]) for m in sorted(moves) if m != "withdrawn"] for state, moves in Dispatch.MOVES.items()
+    }
+
+
+def get_dispatch_for_user(request, dispatch_id):
+    from vigil.incidents.models import Dispatch
+
+    return get_object_or_404(Dispatch, pk=dispatch_id, responder=request.user)
+
+
+@staff_view(Role.RESPONDER)
+@require_POST
+def dispatch_move(request, dispatch_id):
+    dispatch = get_dispatch_for_user(request, dispatch_id)
+    try:
+        actions.dispatch_move(dispatch, request.POST.get("to_state", ""), actor=request.user)
+    except actions.DispatchRefused:
+        messages.error(request, _("That step is not possible now."))
+    return redirect("responder_home")
+
+
+@staff_view(*FIELD_ROLES)
+def incident_document(request, incident_id):
+    from vigil.incidents.forms import DocumentationForm
+
+    incident = get_incident_for_user(request, incident_id)
+    if request.method == "POST":
+        form = DocumentationForm(request.POST)
+        if form.is_valid():
+            notes = form.cleaned_data.pop("field_notes")
+            actions.document(incident, form.cleaned_data, actor=request.user, notes=notes)
+            messages.success(request, _("Saved."))
+            return redirect("incident_document", incident_id=incident.pk)
+        return render(request, "incidents/document.html", {"incident": incident, "form": form}, status=400)
+    audit.record("incident.documentation_viewed", actor=request.user, obj=incident)
+    initial = {name: getattr(incident, name) for name in actions.DOCUMENTATION_FIELDS}
+    initial["field_notes"] = incident.field_notes or ""
+    return render(
+        request, "incidents/document.html", {"incident": incident, "form": DocumentationForm(initial=initial)}
+    )
+
+
+@staff_view(*FIELD_ROLES)
+@require_POST
+def evidence_upload(request, incident_id):
+    from vigil.incidents import evidence as files
+
+    incident = get_incident_for_user(request, incident_id)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("Choose a photo or video to upload."))
+        return redirect("incident_document", incident_id=incident.pk)
+    try:
+        actions.add_evidence(data=upload.read(), incident=incident, actor=request.user)
+    except files.EvidenceRefused as exc:
+        messages.error(request, files_message(exc.code))
+        return render(
+            request,
+            "incidents/document.html",
+            {"incident": incident, "form": None, "upload_error": files_message(exc.code)},
+            status=400,
+        )
+    messages.success(request, _("Evidence saved."))
+    return redirect("incident_document", incident_id=incident.pk)
+
+
+def files_message(code: str) -> str:
+    return {
+        "type": _("Only photos (JPEG, PNG, WebP) and videos (MP4, MOV, WebM) can be uploaded."),
+        "too_large": _("This file is too large."),
+        "unreadable": _("This file could not be read. Is it a complete photo or video?"),
+    }.get(code, _("This file could not be accepted."))
+
+
+@staff_view(*CONSOLE_ROLES)
+def evidence_export(request, incident_id):
+    from django.http import HttpResponse
+
+    incident = get_incident_for_user(request, incident_id)
+    archive = actions.export_evidence(incident, actor=request.user)
+    response = HttpResponse(archive, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="incident-{str(incident.pk)[:8]}-evidence.zip"'
+    return response
+
+
+def get_evidence_for_user(request, evidence_id):
+    from vigil.incidents.models import Evidence
+
+    visible = incidents_for_user(request.user)
+    return get_object_or_404(
+        Evidence.objects.filter(Q(incident__in=visible) | Q(report__incident__in=visible)), pk=evidence_id
+    )
+
+
+@staff_view(*FIELD_ROLES)
+def evidence_view(request, evidence_id):
+    from django.http import HttpResponse
+
+    from vigil.incidents import evidence as files
+
+    item = get_evidence_for_user(request, evidence_id)
+    data = files.open_sealed(item.viewing_path, item.pk, "viewing")
+    audit.record("evidence.viewed", actor=request.user, obj=item)
+    response = HttpResponse(data, content_type=item.media_type)
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@staff_view(*CONSOLE_ROLES)
+def hotline_entry(request):
+    """A report taken by phone, typed by the dispatcher, in the caller's language."""
+    from django.conf import settings as conf
+
+    from vigil.intake import actions as intake_actions
+    from vigil.intake.validation import InvalidReport, build_input
+
+    context = {"languages": conf.LANGUAGES, "values": {}, "errors": {}}
+    if request.method == "POST":
+        values = {k: request.POST.get(k, "") for k in ("text", "place_text", "area", "occurred_at", "language")}
+        context["values"] = values
+        try:
+            data = build_input(values)
+        except InvalidReport as exc:
+            context["errors"] = exc.errors
+            return render(request, "incidents/hotline.html", context, status=400)
+        report, _secret, _created = intake_actions.submit_report(
+            data,
+            channel="hotline",
+            form_language=values["language"],
+            idempotency_key=f"hotline:{request.POST.get('form_key', '')[:64]}"
+            if request.POST.get("form_key")
+            else None,
+        )
+        audit.record("report.entered_by_hotline", actor=request.user, obj=report)
+        return redirect("incident_detail", incident_id=report.incident_id)
+    import secrets
+
+    context["form_key"] = secrets.token_urlsafe(16)
+    return render(request, "incidents/hotline.html", context)
+
+
+def get_report_for_user(request, report_id):
+    from vigil.intake.models import Report
+
+    return get_object_or_404(Report.objects.filter(incident__in=incidents_for_user(request.user)), pk=report_id)
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def report_move(request, report_id):
+    """Move a report to another incident, or split it off into a new one (target "new")."""
+    report = get_report_for_user(request, report_id)
+    target_id = request.POST.get("target", "")
+    if target_id == "new":
+        target = actions.split_report(report, actor=request.user)
+    else:
+        target = get_incident_for_user(request, target_id)
+        actions.move_report(report, target, actor=request.user)
+    return redirect("incident_detail", incident_id=target.pk)
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def incident_merge(request, incident_id):
+    source = get_incident_for_user(request, incident_id)
+    target = get_incident_for_user(request, request.POST.get("target", "") or None)
+    actions.merge(source, target, actor=request.user)
+    return redirect("incident_detail", incident_id=target.pk)

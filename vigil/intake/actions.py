@@ -1,0 +1,195 @@
+"""Receiving reports: every channel ends here."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from vigil.accounts import audit
+from vigil.incidents import actions as incident_actions
+from vigil.intake.models import Report
+from vigil.intake.validation import ReportInput
+
+# No 0/O, 1/I/L: receipt codes are read aloud over the phone and typed on small keyboards.
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_receipt_code() -> str:
+    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def new_receipt_secret() -> str:
+    return secrets.token_urlsafe(12)
+
+
+@dataclass
+class Placement:
+    lat: float | None
+    lon: float | None
+    area: str
+    cd: str
+    borough: str
+    approximate: bool
+    source: str
+
+
+def place_report(data: ReportInput, language: str) -> Placement:
+    """Where the report is: the point if given, else the chosen neighborhood, else a place named in the
+    place field or the text itself (intersections, stations, landmarks, neighborhood names)."""
+    from vigil.geo import areas
+
+    if data.lat is not None and data.lon is not None:
+        match = areas.resolve_point(data.lat, data.lon)
+        if match is not None:
+            return Placement(data.lat, data.lon, match.nta, match.cd, match.borough, match.approximate, "point")
+    if data.area:
+        area = areas.get_area(data.area)
+        if area is not None:
+            return Placement(
+                None,
+                None,
+                area.code if area.kind == "nta" else "",
+                area.cd or "",
+                area.borough or "",
+                area.kind != "nta",
+                "picker",
+            )
+    for text in (data.place_text, data.text):
+        if not text:
+            continue
+        found = _resolve_text(text, language)
+        if found is not None and found.area:
+            nta = areas.get_area(found.area)
+            return Placement(
+                found.lat,
+                found.lon,
+                found.area,
+                nta.cd if nta else "",
+                nta.borough if nta else "",
+                found.lat is None,
+                "text",
+            )
+    return Placement(None, None, "", "", "", False, "")
+
+
+def _resolve_text(text: str, language: str):
+    try:
+        from vigil.geo.places import resolve_place_text
+    except ImportError:  # the gazetteer is optional for a jurisdiction without place data
+        return None
+    return resolve_place_text(text, language)
+
+
+def detect(data: ReportInput, form_language: str) -> str:
+    from vigil.lib.langid import DEPLOYMENT_LANGUAGES, detect_language
+
+    if data.language in DEPLOYMENT_LANGUAGES:
+        return data.language
+    return detect_language(data.text, prior=form_language or None).language
+
+
+def submit_report(
+    data: ReportInput,
+    *,
+    channel: str,
+    form_language: str = "",
+    partner=None,
+    idempotency_key: str | None = None,
+    verified_submission: bool = True,
+) -> tuple[Report, str, bool]:
+    """Store one report and group it. Returns (report, receipt secret, created).
+
+    Steps:
+    1. Detect the language and resolve the place (outside the transaction: pure lookups).
+    2. In one transaction: refuse a second report for the same idempotency key (returning the first);
+       write the report with its encrypted fields; group it into an open candidate incident or start
+       one; write the audit event. The transaction commits before anyone is told "received", so an
+       acknowledged report is durable (SQLite WAL with synchronous=FULL, or PostgreSQL).
+    """
+    language = detect(data, form_language)
+    placement = place_report(data, language)
+    if idempotency_key:
+        existing = Report.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing, existing.receipt_secret, False
+    secret = new_receipt_secret()
+    try:
+        with transaction.atomic():
+            report = Report(
+                channel=channel,
+                occurred_at=data.occurred_at,
+                text=data.text,
+                language=language,
+                form_language=form_language,
+                place_text=data.place_text,
+                lat=placement.lat,
+                lon=placement.lon,
+                area=placement.area,
+                cd=placement.cd,
+                borough=placement.borough,
+                area_approximate=placement.approximate,
+                place_source=placement.source,
+                salute=data.salute,
+                people_detained=data.people_detained,
+                contact=data.contact or None,
+                receipt_code=new_receipt_code(),
+                receipt_secret=secret,
+                idempotency_key=idempotency_key,
+                partner=partner,
+                verified_submission=verified_submission,
+            )
+            if data.contact:
+                from vigil.lib import crypto
+                from vigil.lib.normalize import normalize_contact_value
+
+                report.contact_index = crypto.blind_index(
+                    normalize_contact_value(data.contact), purpose="report_contact"
+                )
+            report.save()
+            incident_actions.group_report(report, grouping_text=f"{data.place_text}\n{data.text}")
+            audit.record(
+                "report.received",
+                actor_kind="partner" if partner else "public",
+                obj=report,
+                organization=partner,
+                channel=channel,
+                language=language,
+            )
+    except IntegrityError:
+        if idempotency_key:
+            existing = Report.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return existing, existing.receipt_secret, False
+        raise
+    return report, secret, True
+
+
+def check_receipt(code: str, secret: str) -> Report | None:
+    """The report for a receipt code and secret, compared in constant time; None for any mismatch."""
+    code = (code or "").strip().upper()
+    report = Report.objects.select_related("incident").filter(receipt_code=code).first()
+    if report is None or not secret:
+        hmac.compare_digest("x" * 16, (secret or "")[:64])
+        return None
+    if not hmac.compare_digest(report.receipt_secret.encode(), secret.strip().encode()):
+        return None
+    return report
+
+
+def public_status(report: Report) -> str:
+    """What the reporter may learn: received, being verified, verified, or could not be verified."""
+    incident = report.incident
+    if incident is None:
+        return "received"
+    return {
+        "reported": "received",
+        "verifying": "verifying",
+        "verified": "verified",
+        "unconfirmed": "unconfirmed",
+        "false_alarm": "unconfirmed",
+        "closed": "verified" if incident.timeline.filter(to_state="verified").exists() else "unconfirmed",
+    }[incident.state]

@@ -1,0 +1,142 @@
+"""The partner API: JSON in, JSON out, errors as {"error": ...}."""
+
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.csrf import csrf_exempt
+
+from vigil.accounts.actions import authenticate_token
+from vigil.accounts.models import Role
+from vigil.intake import actions
+from vigil.intake.models import Report
+from vigil.intake.validation import InvalidReport, build_input
+
+MAX_BODY = 64 * 1024
+CHANNELS = {"api", "hotline", "sms", "whatsapp", "web"}
+
+
+def error(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def api_view(*, methods: tuple[str, ...], anonymous: bool = False):
+    """Bearer-token views. Anonymous callers are allowed only where `anonymous` is set."""
+
+    def decorate(view):
+        @csrf_exempt
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            token = None
+            if header:
+                scheme, _, raw = header.partition(" ")
+                token = authenticate_token(raw.strip()) if scheme.lower() == "bearer" else None
+                if token is None:
+                    return error("invalid token", 401)
+            elif not anonymous:
+                return error("authentication required", 401)
+            if request.method not in methods:
+                return error("method not allowed", 405)
+            request.api_token = token
+            return view(request, *args, **kwargs)
+
+        wrapper.vigil_access = "public" if anonymous else "api"
+        return wrapper
+
+    return decorate
+
+
+def serialize(report: Report, *, show_incident: bool) -> dict:
+    return {
+        "id": str(report.pk),
+        "receipt": report.receipt_code,
+        "language": report.language,
+        "area": report.area or None,
+        "incident": str(report.incident_id) if (show_incident and report.incident_id) else None,
+    }
+
+
+@api_view(methods=("POST",), anonymous=True)
+def create_report(request):
+    if len(request.body) > MAX_BODY:
+        return error("request body too large", 413)
+    try:
+        payload = json.loads(request.body.decode("utf-8"))
+    except UnicodeDecodeError:
+        return error("body is not valid UTF-8", 400)
+    except json.JSONDecodeError:
+        return error("body is not valid JSON", 400)
+    if not isinstance(payload, dict):
+        return error("body must be a JSON object", 400)
+    location = payload.get("location") or {}
+    if not isinstance(location, dict):
+        return error("location must be an object", 400, fields={"location": "must be an object"})
+    channel = payload.get("channel") or "api"
+    if channel not in CHANNELS:
+        return error("unknown channel", 400, fields={"channel": "unknown"})
+    raw = {
+        "text": payload.get("text"),
+        "language": payload.get("language"),
+        "occurred_at": payload.get("occurred_at"),
+        "place_text": location.get("description"),
+        "lat": location.get("lat"),
+        "lon": location.get("lon"),
+        "area": location.get("area"),
+        "salute": payload.get("salute"),
+        "contact": payload.get("contact"),
+    }
+    try:
+        data = build_input(raw)
+    except InvalidReport as exc:
+        return error("invalid report", 400, fields={k: str(v) for k, v in exc.errors.items()})
+    key = request.headers.get("Idempotency-Key", "").strip()[:80] or None
+    token = request.api_token
+    partner = token.organization if token is not None else None
+    scoped_key = f"{'org:' + str(partner.pk) if partner else 'anon'}:{key}" if key else None
+    report, _secret, created = actions.submit_report(data, channel=channel, partner=partner, idempotency_key=scoped_key)
+    body = serialize(report, show_incident=token is not None)
+    return JsonResponse(body, status=201 if created else 200)
+
+
+@api_view(methods=("GET",))
+def get_report(request, report_id):
+    token = request.api_token
+    report = get_report_for_token(token, report_id)
+    body = serialize(report, show_incident=True)
+    body["duplicate_candidates"] = (
+        [
+            str(pk)
+            for pk in Report.objects.filter(incident_id=report.incident_id)
+            .exclude(pk=report.pk)
+            .values_list("pk", flat=True)[:50]
+        ]
+        if report.incident_id
+        else []
+    )
+    from vigil.accounts import audit
+
+    audit.record(
+        "report.read_api", actor=token.user, actor_kind=token.kind, obj=report, organization=token.organization
+    )
+    return JsonResponse(body)
+
+
+def get_report_for_token(token, report_id) -> Report:
+    """Partners see the reports they sent; staff tokens of dispatchers and admins see reports of the network."""
+    qs = Report.objects.all()
+    if token.kind == "partner":
+        qs = qs.filter(partner=token.organization)
+    elif token.user is None or token.user.role not in (Role.DISPATCHER, Role.ADMIN):
+        qs = qs.none()
+    return get_object_or_404(qs, pk=report_id)
+
+
+@api_view(methods=("GET",), anonymous=True)
+def openapi(request):
+    from vigil.intake.openapi import DOCUMENT
+
+    return JsonResponse(DOCUMENT)

@@ -1,0 +1,119 @@
+import pytest
+
+from vigil.accounts.models import AuditEvent
+from vigil.incidents.models import Incident
+from vigil.intake.models import Report
+
+
+def form(client, **values):
+    page = client.get("/report/?lang=es")
+    key = page.content.decode().split('name="form_key" value="')[1].split('"')[0]
+    data = {
+        "form_key": key,
+        "text": "Agentes de ICE en la esquina de Roosevelt y la 74, tres camionetas",
+        "area": "QN0301",
+    }
+    data.update(values)
+    return client.post("/report/", data)
+
+
+@pytest.mark.django_db
+def test_it_shows_the_form_in_spanish_without_javascript(client):
+    page = client.get("/report/?lang=es")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'lang="es"' in html
+    assert "Salida rápida" in html or "Quick exit" in html
+    assert "<select" in html and "QN0301" in html
+
+
+@pytest.mark.django_db
+def test_it_stores_a_report_and_gives_a_receipt_and_secret(client):
+    response = form(client)
+    assert response.status_code == 200
+    report = Report.objects.get()
+    html = response.content.decode()
+    assert report.receipt_code in html
+    assert report.receipt_secret in html
+    assert report.language == "es"
+    assert report.area == "QN0301"
+    assert report.incident is not None
+    assert AuditEvent.objects.filter(action="report.received", object_id=str(report.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_it_stores_one_report_for_a_double_submit(client):
+    page = client.get("/report/")
+    key = page.content.decode().split('name="form_key" value="')[1].split('"')[0]
+    data = {"form_key": key, "text": "ICE agents outside the school on 149th and 3rd"}
+    first = client.post("/report/", data)
+    second = client.post("/report/", data)
+    assert Report.objects.count() == 1
+    code = Report.objects.get().receipt_code
+    assert code in first.content.decode() and code in second.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_explains_a_missing_text_in_the_reporters_language(client):
+    response = form(client, text="")
+    assert response.status_code == 400
+    assert Report.objects.count() == 0
+    assert "Por favor" in response.content.decode() or "Please say" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"text": "x" * 5000},
+        {"text": "bad\x00byte"},
+        {"lat": "91", "lon": "-73.9"},
+        {"lat": "40.0", "lon": "-70.0"},  # the Atlantic, far from the city
+        {"lat": "40.7", "lon": ""},
+        {"area": "ZZ9999"},
+        {"occurred_at": "yesterday-ish"},
+        {"occurred_at": "2099-01-01T10:00"},
+        {"contact": "not a phone"},
+        {"people_detained": "perhaps"},
+    ],
+)
+def test_it_refuses_bad_input_with_a_clear_message_and_stores_nothing(client, values):
+    response = form(client, **values)
+    assert response.status_code == 400
+    assert 'class="error"' in response.content.decode()
+    assert Report.objects.count() == 0
+    assert Incident.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_swallows_honeypot_submissions(client):
+    response = form(client, website="http://spam.example")
+    assert response.status_code == 200
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_shows_the_status_to_whoever_holds_code_and_secret(client):
+    form(client)
+    report = Report.objects.get()
+    ok = client.post("/report/status/", {"code": report.receipt_code, "secret": report.receipt_secret})
+    assert ok.status_code == 200
+    assert 'id="status"' in ok.content.decode()
+    wrong = client.post("/report/status/", {"code": report.receipt_code, "secret": "guess"})
+    assert wrong.status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_secret_out_of_urls(client):
+    response = form(client)
+    report = Report.objects.get()
+    assert report.receipt_secret not in response.get("Location", "")
+    assert "?secret" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_report_form_light(client):
+    import gzip
+
+    body = client.get("/report/?lang=es").content
+    assert len(gzip.compress(body)) < 30 * 1024
