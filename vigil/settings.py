@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vigil.geo",
     "vigil.incidents",
     "vigil.intake",
+    "vigil.alerts",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +183,18 @@ FIELD_ENCRYPTION_KEYS = env_str("FIELD_ENCRYPTION_KEYS", "")
 BLIND_INDEX_KEYS = env_str("BLIND_INDEX_KEYS", "")
 # Client addresses are trusted from this many proxies in front of Vigil (0: the socket's peer).
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
+
+# --- Intake anti-abuse ------------------------------------------------------------------------
+ALTCHA_ENABLED = env_bool("ALTCHA_ENABLED", True)
+ALTCHA_MAX_NUMBER = env_int("ALTCHA_MAX_NUMBER", 50000)
+# Reports per client-address hash per window (seconds) before the challenge is asked for.
+REPORT_RATE_LIMIT = (env_int("REPORT_RATE_LIMIT", 10), env_int("REPORT_RATE_WINDOW", 600))
+
+# --- Providers ----------------------------------------------------------------------------------
+TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
+# The public address Twilio calls (the signature covers the URL Twilio used, not the one Django sees).
+TWILIO_WEBHOOK_BASE_URL = env_str("TWILIO_WEBHOOK_BASE_URL", "")
 
 # --- Retention (days) -------------------------------------------------------------------------
 RETENTION = {

@@ -82,6 +82,8 @@ def group_report(report, *, grouping_text: str) -> Incident:
         incident.lat, incident.lon = round(state.lat, 5), round(state.lon, 5)
     if not incident.area and report.area:
         incident.area, incident.borough = report.area, report.borough
+    if report.verified_submission:
+        incident.has_solved_submission = True
     if report.language not in incident.languages:
         incident.languages = [*incident.languages, report.language]
     incident.save()

@@ -43,6 +43,8 @@ class Incident(PersonalRecord):
     # The grouping summary (time span, centroid, areas, hashed text features): no readable text.
     grouping_state = models.JSONField(default=dict, blank=True)
     grouping_open = models.BooleanField(default=True, db_index=True)
+    # At least one report came through a solved challenge or a trusted channel: triaged first.
+    has_solved_submission = models.BooleanField(default=False)
     # Field documentation, filled in by the responder on scene (choices below; blank until known).
     place_kind = models.CharField(_("kind of place"), max_length=24, blank=True)
     area_entered = models.CharField(_("area entered"), max_length=16, blank=True)  # public, non_public

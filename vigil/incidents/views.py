@@ -35,7 +35,7 @@ def _queue(request):
         qs = qs.filter(Q(area=area) | Q(borough=area))
     if state in Incident.State.values:
         qs = qs.filter(state=state)
-    return qs.order_by("-last_report_at")[:100]
+    return qs.order_by("-has_solved_submission", "-last_report_at")[:100]
 
 
 @staff_view(*CONSOLE_ROLES)

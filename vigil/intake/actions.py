@@ -193,3 +193,60 @@ def public_status(report: Report) -> str:
         "false_alarm": "unconfirmed",
         "closed": "verified" if incident.timeline.filter(to_state="verified").exists() else "unconfirmed",
     }[incident.state]
+
+
+def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> str:
+    """One inbound SMS or WhatsApp message; returns the reply text.
+
+    Steps:
+    1. A message id seen before (the provider retried) gets the same kind of reply and stores nothing.
+    2. Subscription keywords (JOIN, STOP, their translations) go to the alerts app.
+    3. A consent word links the sender's number, encrypted, to their reports of the last 24 hours.
+    4. Anything else is a report: validated, stored, grouped; the reply carries receipt code and secret.
+    """
+    from vigil.intake import sms
+    from vigil.intake.models import ProviderMessage
+    from vigil.intake.validation import InvalidReport, build_input
+    from vigil.lib.langid import detect_language
+
+    language = detect_language(body).language if body.strip() else "und"
+    seen = ProviderMessage.objects.filter(sid=sid).select_related("report").first()
+    if seen is not None:
+        if seen.report is not None:
+            return sms.receipt_message(seen.report, seen.report.receipt_secret)
+        return sms.error_message(language)
+    ref = sms.sender_ref(sender)
+    reply = _alerts_keyword(sender, body, channel)
+    if reply is not None:
+        ProviderMessage.objects.get_or_create(sid=sid)
+        return reply
+    if sms.is_consent(body):
+        with transaction.atomic():
+            ProviderMessage.objects.get_or_create(sid=sid)
+            reports = list(Report.objects.filter(sender_ref=ref, contact__isnull=True))
+            for report in reports:
+                from vigil.lib import crypto
+
+                report.contact = sender
+                report.contact_index = crypto.blind_index(sender, purpose="report_contact")
+                report.save(update_fields=["contact", "contact_index"])
+                audit.record("report.contact_consented", actor_kind="public", obj=report, channel=channel)
+        if reports:
+            return sms.consent_message(reports[-1].language)
+    try:
+        data = build_input({"text": body})
+    except InvalidReport:
+        return sms.error_message(language)
+    report, secret, _created = submit_report(data, channel=channel, idempotency_key=f"twilio:{sid}")
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk, sender_ref="").update(sender_ref=ref)
+        ProviderMessage.objects.get_or_create(sid=sid, defaults={"report": report})
+    return sms.receipt_message(report, secret)
+
+
+def _alerts_keyword(sender: str, body: str, channel: str) -> str | None:
+    try:
+        from vigil.alerts.keywords import handle_inbound
+    except ImportError:  # a deployment without the alerts app
+        return None
+    return handle_inbound(sender, body, channel)

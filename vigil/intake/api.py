@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from vigil.accounts.actions import authenticate_token
 from vigil.accounts.models import Role
-from vigil.intake import actions
+from vigil.intake import abuse, actions
 from vigil.intake.models import Report
 from vigil.intake.validation import InvalidReport, build_input
 
@@ -95,6 +95,10 @@ def create_report(request):
         return error("invalid report", 400, fields={k: str(v) for k, v in exc.errors.items()})
     key = request.headers.get("Idempotency-Key", "").strip()[:80] or None
     token = request.api_token
+    solved = token is not None or abuse.solution_is_valid(str(payload.get("altcha") or ""))
+    if not solved and abuse.over_rate_limit(request.client_key, scope="api"):
+        # Partners have tokens and are never limited; anonymous callers past the limit solve a challenge.
+        return error("challenge required", 429, challenge=abuse.new_challenge())
     partner = token.organization if token is not None else None
     scoped_key = f"{'org:' + str(partner.pk) if partner else 'anon'}:{key}" if key else None
     report, _secret, created = actions.submit_report(data, channel=channel, partner=partner, idempotency_key=scoped_key)

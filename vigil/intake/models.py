@@ -46,6 +46,9 @@ class Report(PersonalRecord):
     contact_index = BlindIndexField(
         purpose="report_contact", source="contact", normalizer="vigil.lib.normalize.normalize_contact_value"
     )
+    # An SMS or WhatsApp sender before they agree to be contacted: a keyed hash whose key lives one day
+    # in memory, so a follow-up from the same phone can be linked for 24 hours and never afterwards.
+    sender_ref = models.CharField(max_length=48, blank=True, db_index=True)
     receipt_code = models.CharField(max_length=16, unique=True)
     # Encrypted rather than hashed so that a repeated submission (same idempotency key) can show the
     # reporter the same receipt again; it is compared in constant time.
@@ -69,3 +72,17 @@ class Report(PersonalRecord):
 
     def __str__(self):
         return f"Report {self.receipt_code}"
+
+
+class ProviderMessage(models.Model):
+    """An inbound provider message already handled (Twilio retries webhooks): its id, never its content."""
+
+    sid = models.CharField(max_length=64, primary_key=True)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+
+    retention_key = "work_job"
+    retention_date_field = "received_at"
+
+    def __str__(self):
+        return self.sid

@@ -61,6 +61,10 @@ DOCUMENT = {
                                     },
                                     "contact": {"type": "string"},
                                     "channel": {"type": "string", "enum": ["api", "hotline", "sms", "whatsapp", "web"]},
+                                    "altcha": {
+                                        "type": "string",
+                                        "description": "ALTCHA v1 solution, when a 429 asked for it",
+                                    },
                                 },
                             }
                         }

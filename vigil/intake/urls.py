@@ -8,4 +8,5 @@ urlpatterns = [
     path("api/v1/reports", api.create_report, name="api_create_report"),
     path("api/v1/reports/<uuid:report_id>", api.get_report, name="api_get_report"),
     path("api/v1/openapi.json", api.openapi, name="api_openapi"),
+    path("hooks/twilio/inbound", views.twilio_inbound, name="twilio_inbound"),
 ]

@@ -1,24 +1,31 @@
 import secrets
 
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from vigil.accounts.access import public
-from vigil.intake import actions
+from vigil.intake import abuse, actions
 from vigil.intake.validation import InvalidReport, build_input
 
 FORM_FIELDS = ("text", "place_text", "area", "occurred_at", "people_detained", "contact", "lat", "lon")
 
 
 def _form_context(values=None, errors=None):
+    from django.conf import settings
+
     from vigil.geo.areas import neighborhoods_by_borough
+    from vigil.intake import abuse
 
     return {
         "values": values or {},
         "errors": errors or {},
         "boroughs": neighborhoods_by_borough(),
         "form_key": (values or {}).get("form_key") or secrets.token_urlsafe(16),
+        "challenge": abuse.new_challenge() if settings.ALTCHA_ENABLED else None,
     }
 
 
@@ -39,9 +46,20 @@ def report_form(request):
         data = build_input(raw)
     except InvalidReport as exc:
         return render(request, "intake/report_form.html", _form_context(values, exc.errors), status=400)
+    solved = settings.ALTCHA_ENABLED and abuse.solution_is_valid(request.POST.get("altcha", ""))
+    if not solved and not request.POST.get("asked") and abuse.over_rate_limit(request.client_key):
+        # Many reports from one address hash: ask once for the challenge. Sent again unsolved (no
+        # JavaScript), the report is still taken, and triaged behind solved ones.
+        context = _form_context(values)
+        context["challenge_needed"] = True
+        return render(request, "intake/report_form.html", context, status=429)
     key = values["form_key"][:64] if values["form_key"] else None
     report, secret, _created = actions.submit_report(
-        data, channel="web", form_language=get_language(), idempotency_key=f"web:{key}" if key else None
+        data,
+        channel="web",
+        form_language=get_language(),
+        idempotency_key=f"web:{key}" if key else None,
+        verified_submission=solved or not settings.ALTCHA_ENABLED,
     )
     return render(request, "intake/report_received.html", {"report": report, "secret": secret})
 
@@ -55,3 +73,24 @@ def report_status(request):
     if report is None:
         return render(request, "intake/report_status.html", {"not_found": True}, status=404)
     return render(request, "intake/report_status.html", {"status": actions.public_status(report), "report": report})
+
+
+@public
+@csrf_exempt  # Twilio cannot send a CSRF token; the request signature authenticates it instead
+@require_http_methods(["POST"])
+def twilio_inbound(request):
+    """Twilio's inbound SMS/WhatsApp webhook: signature checked, TwiML reply in the sender's language."""
+    from vigil.intake import sms
+
+    if not sms.signature_is_valid(request):
+        return HttpResponseForbidden("invalid signature", content_type="text/plain")
+    sid = request.POST.get("MessageSid", "") or request.POST.get("SmsMessageSid", "")
+    body = request.POST.get("Body", "")
+    try:
+        channel, sender = sms.parse_sender(request.POST.get("From", ""))
+    except sms.InvalidAddress:
+        return HttpResponseBadRequest("invalid sender", content_type="text/plain")
+    if not sid or len(sid) > 64 or "\x00" in body:
+        return HttpResponseBadRequest("invalid message", content_type="text/plain")
+    reply = actions.receive_text_message(sid=sid, channel=channel, sender=sender, body=body[:4000])
+    return HttpResponse(sms.twiml(reply), content_type="text/xml")

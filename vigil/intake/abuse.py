@@ -1,0 +1,71 @@
+"""Anti-abuse that never locks out a real reporter.
+
+- A honeypot field (in the form; handled in the view).
+- A proof-of-work challenge in the ALTCHA format, made and verified with the `altcha` library (its v1
+  SHA-256 scheme, which our own small solver in static/vigil/report.js can answer). Solved submissions
+  are triaged first; unsolved ones (no JavaScript) are still stored, acknowledged and triaged behind.
+- A rate limit per client-address hash (the daily keyed hash of the foundation, never the address) that,
+  once passed, asks for the challenge instead of refusing: a carrier address can be a whole block of
+  phones. The counter is a plain cache increment (memory, or Redis at scale).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from datetime import timedelta
+
+import altcha
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone
+
+
+def _key() -> str:
+    # Derived from SECRET_KEY so every web process agrees without another setting to manage.
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("vigil.intake.altcha", "challenge-key").hexdigest()
+
+
+def new_challenge() -> dict:
+    challenge = altcha.create_challenge_v1(
+        hmac_key=_key(),
+        max_number=settings.ALTCHA_MAX_NUMBER,
+        expires=timezone.now() + timedelta(minutes=30),
+    )
+    return {
+        "algorithm": challenge.algorithm,
+        "challenge": challenge.challenge,
+        "maxnumber": challenge.max_number,
+        "salt": challenge.salt,
+        "signature": challenge.signature,
+    }
+
+
+def solution_is_valid(payload: str) -> bool:
+    """Verify the solution and remember it, so the same solution cannot be used twice."""
+    if not payload or len(payload) > 2000:
+        return False
+    try:
+        decoded = json.loads(base64.b64decode(payload, validate=True))
+        ok, _error = altcha.verify_solution_v1(decoded, _key(), True)
+    except (ValueError, TypeError, KeyError):
+        return False
+    if not ok:
+        return False
+    return cache.add(f"vigil:altcha:used:{decoded['signature']}", 1, 3600)
+
+
+def over_rate_limit(client_key: str, *, scope: str = "report") -> bool:
+    limit, window = settings.REPORT_RATE_LIMIT
+    bucket = int(time.time() // window)
+    key = f"vigil:rl:{scope}:{client_key}:{bucket}"
+    cache.add(key, 0, window + 5)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, window + 5)
+        count = 1
+    return count > limit

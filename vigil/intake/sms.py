@@ -1,0 +1,107 @@
+"""Reports by SMS and WhatsApp through Twilio's webhook format.
+
+`twilio` (the provider's own library) validates the signature and writes TwiML; we write neither.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import unicodedata
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from vigil.lib.normalize import InvalidAddress, normalize_phone
+
+SENDER_KEY_TTL = 24 * 3600
+# Replies that agree to be contacted at this number, in the deployment's languages.
+CONSENT_WORDS = {
+    "yes",
+    "y",
+    "si",
+    "sí",
+    "oui",
+    "wi",
+    "tak",
+    "да",
+    "是",
+    "是的",
+    "好",
+    "네",
+    "예",
+    "نعم",
+    "ہاں",
+    "جی",
+    "হ্যাঁ",
+    "ha",
+}
+
+
+def signature_is_valid(request) -> bool:
+    token = settings.TWILIO_AUTH_TOKEN
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not token or not signature:
+        return False
+    url = (
+        (settings.TWILIO_WEBHOOK_BASE_URL.rstrip("/") + request.get_full_path())
+        if settings.TWILIO_WEBHOOK_BASE_URL
+        else request.build_absolute_uri()
+    )
+    return RequestValidator(token).validate(url, request.POST.dict(), signature)
+
+
+def parse_sender(raw: str) -> tuple[str, str]:
+    """('sms'|'whatsapp', E.164) from Twilio's From field."""
+    channel = "sms"
+    if raw.startswith("whatsapp:"):
+        channel, raw = "whatsapp", raw[len("whatsapp:") :]
+    return channel, normalize_phone(raw)
+
+
+def sender_ref(e164: str) -> str:
+    """A keyed hash of the number with a key that lives 24 hours in the cache (memory or Redis)."""
+    day = timezone.now().strftime("%Y-%m-%d")
+    key = f"vigil:senderkey:{day}"
+    cache.add(key, secrets.token_hex(32), SENDER_KEY_TTL)
+    return "s:" + hmac.new(bytes.fromhex(cache.get(key)), e164.encode(), hashlib.sha256).hexdigest()[:40]
+
+
+def fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().strip(".!¡¿?").casefold()
+
+
+def is_consent(body: str) -> bool:
+    return fold(body) in CONSENT_WORDS
+
+
+def twiml(message: str) -> str:
+    response = MessagingResponse()
+    response.message(message)
+    return str(response)
+
+
+def receipt_message(report, secret: str) -> str:
+    with translation.override(report.language if report.language != "und" else "en"):
+        return _(
+            "Vigil received your report. Code %(code)s, secret %(secret)s. Responders will check it before any alert. "
+            "Reply YES if a responder may contact you at this number."
+        ) % {"code": report.receipt_code, "secret": secret}
+
+
+def error_message(language: str) -> str:
+    with translation.override(language if language != "und" else "en"):
+        return _("We could not store this message. Please describe what you see in a few words and where.")
+
+
+def consent_message(language: str) -> str:
+    with translation.override(language if language != "und" else "en"):
+        return _("Thank you. A responder may contact you at this number. Your number is kept encrypted for 30 days.")
+
+
+__all__ = ["InvalidAddress", "signature_is_valid", "parse_sender", "sender_ref", "is_consent", "twiml"]
