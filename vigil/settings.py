@@ -61,13 +61,22 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "vigil.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "vigil.middleware.CsrfMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "vigil.accounts.middleware.AccessPolicyMiddleware",
+    "vigil.middleware.PrivateCacheMiddleware",
+]
+
+# The partner API's shorter chain (see vigil/wsgi.py): no sessions, cookies, CSRF or templates there.
+API_MIDDLEWARE = [
+    "vigil.middleware.ClientAddressMiddleware",
+    "vigil.middleware.RequestSizeLimitMiddleware",
+    "django.middleware.security.SecurityMiddleware",
     "vigil.accounts.middleware.AccessPolicyMiddleware",
     "vigil.middleware.PrivateCacheMiddleware",
 ]

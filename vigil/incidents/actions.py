@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -36,10 +37,51 @@ def _neighbors(area: str) -> set[str]:
     return set(nearby_neighborhoods(area, 1000))
 
 
+# Parsed grouping summaries by incident id, kept while the incident's report count is unchanged: parsing
+# a summary costs more than comparing against it, and most candidates do not change between two reports.
+_STATE_CACHE: dict[str, tuple[int, grouping.CandidateState]] = {}
+_STATE_CACHE_LIMIT = 5000
+
+
+def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
+    """Open candidates near in time in the report's borough, each with the few columns grouping updates."""
+    since = report.occurred_at - GROUPING_LOOKBACK
+    rows = Incident.objects.filter(grouping_open=True, last_report_at__gte=since)
+    if report.borough:
+        rows = rows.filter(borough__in=[report.borough, ""])
+    current = list(
+        rows.order_by("-last_report_at").values_list(
+            "id", "report_count", "area", "languages", "has_solved_submission"
+        )[:200]
+    )
+    stale = [row[0] for row in current if _STATE_CACHE.get(str(row[0]), (None,))[0] != row[1]]
+    if stale:
+        for pk, count, state in Incident.objects.filter(pk__in=stale).values_list(
+            "id", "report_count", "grouping_state"
+        ):
+            if state:
+                _STATE_CACHE[str(pk)] = (count, grouping.CandidateState.from_dict(state))
+    if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
+        _STATE_CACHE.clear()
+    out = []
+    for pk, _count, area, languages, solved in current:
+        cached = _STATE_CACHE.get(str(pk))
+        if cached is not None:
+            out.append((cached[1], {"area": area, "languages": languages, "has_solved_submission": solved}))
+    return out
+
+
+def _remember(incident_id: str, count: int, state: grouping.CandidateState) -> None:
+    def store():
+        _STATE_CACHE[incident_id] = (count, state)
+
+    transaction.on_commit(store)
+
+
 def group_report(report, *, grouping_text: str) -> Incident:
-    """Steps: lock; load open candidates near in time (and in the report's borough or neighboring areas);
-    choose the best by place, time and text; absorb the report into it or start a new incident; record
-    the link on the timeline. Runs inside the caller's transaction."""
+    """Steps: lock; load the open candidates near in time (in the report's borough); choose the best by
+    place, time and text; absorb the report into it or start a new incident; set the report's link (the
+    caller inserts the report afterwards). Runs inside the caller's transaction."""
     _lock_grouping()
     features = grouping.ReportFeatures(
         report_id=str(report.pk),
@@ -50,46 +92,46 @@ def group_report(report, *, grouping_text: str) -> Incident:
         borough=report.borough or None,
         text=grouping_text,
     )
-    since = report.occurred_at - GROUPING_LOOKBACK
-    candidates_qs = Incident.objects.filter(grouping_open=True, last_report_at__gte=since)
-    if report.borough:
-        candidates_qs = candidates_qs.filter(borough__in=[report.borough, ""])
-    states = {}
-    for incident in candidates_qs[:200]:
-        if incident.grouping_state:
-            states[str(incident.pk)] = (incident, grouping.CandidateState.from_dict(incident.grouping_state))
-    chosen = grouping.choose_candidate(features, [s for _, s in states.values()], neighbors=_neighbors)
-    now = timezone.now()
+    candidates = _candidate_states(report)
+    chosen = grouping.choose_candidate(features, [state for state, _row in candidates], neighbors=_neighbors)
     if chosen is None:
         incident = Incident(
             area=report.area,
             borough=report.borough,
-            lat=report.lat,
-            lon=report.lon,
-            first_report_at=report.occurred_at,
-            last_report_at=report.occurred_at,
             organization=report.partner,
+            languages=[report.language],
+            has_solved_submission=report.verified_submission,
         )
         state = grouping.CandidateState.start(str(incident.pk), features)
+        row = None
     else:
-        incident, state = states[chosen.incident_id]
+        state = grouping.CandidateState.from_dict(chosen.as_dict())  # a copy: the cache stays as committed
         state.absorb(features)
-    incident.grouping_state = state.as_dict()
-    incident.report_count = state.report_count
-    incident.first_report_at = state.first_at
-    incident.last_report_at = state.last_at
+        row = next(r for s, r in candidates if s is chosen)
+    fields = {
+        "grouping_state": state.as_dict(),
+        "report_count": state.report_count,
+        "first_report_at": state.first_at,
+        "last_report_at": state.last_at,
+    }
     if state.lat is not None:
-        incident.lat, incident.lon = round(state.lat, 5), round(state.lon, 5)
-    if not incident.area and report.area:
-        incident.area, incident.borough = report.area, report.borough
-    if report.verified_submission:
-        incident.has_solved_submission = True
-    if report.language not in incident.languages:
-        incident.languages = [*incident.languages, report.language]
-    incident.save()
-    type(report).objects.filter(pk=report.pk).update(incident=incident, triage="linked")
+        fields.update(lat=round(state.lat, 5), lon=round(state.lon, 5))
+    if row is None:
+        for name, value in fields.items():
+            setattr(incident, name, value)
+        incident.save(force_insert=True)
+    else:
+        incident = Incident(pk=uuid.UUID(chosen.incident_id))
+        if not row["area"] and report.area:
+            fields.update(area=report.area, borough=report.borough)
+        if report.language not in row["languages"]:
+            fields["languages"] = [*row["languages"], report.language]
+        if report.verified_submission and not row["has_solved_submission"]:
+            fields["has_solved_submission"] = True
+        Incident.objects.filter(pk=incident.pk).update(**fields)
+    _remember(str(incident.pk), state.report_count, state)
     report.incident = incident
-    TimelineEntry.objects.create(incident=incident, at=now, kind="report_linked")
+    report.triage = "linked"
     return incident
 
 

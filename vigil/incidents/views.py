@@ -11,6 +11,8 @@ from vigil.incidents import actions
 from vigil.incidents.models import Incident
 
 CONSOLE_ROLES = (Role.DISPATCHER, Role.ADMIN)
+# The next steps of verification, in the order a dispatcher usually takes them; the risky ones last.
+STATE_ORDER = ["verifying", "verified", "unconfirmed", "closed", "false_alarm"]
 
 
 def incidents_for_user(user):
@@ -70,7 +72,7 @@ def incident_detail(request, incident_id):
             "timeline": incident.timeline.select_related("actor"),
             "area": area,
             "map_svg": area_svg(incident.area) if incident.area else "",
-            "next_states": sorted(Incident.TRANSITIONS.get(incident.state, ())),
+            "next_states": [s for s in STATE_ORDER if s in Incident.TRANSITIONS.get(incident.state, ())],
             "state_labels": dict(Incident.State.choices),
             "responders": _responders(request.user),
             "dispatches": incident.dispatches.select_related("responder"),

@@ -149,8 +149,8 @@ def submit_report(
                 report.contact_index = crypto.blind_index(
                     normalize_contact_value(data.contact), purpose="report_contact"
                 )
-            report.save()
             incident_actions.group_report(report, grouping_text=f"{data.place_text}\n{data.text}")
+            report.save(force_insert=True)
             audit.record(
                 "report.received",
                 actor_kind="partner" if partner else "public",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from functools import wraps
 
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.csrf import csrf_exempt
 
@@ -42,7 +42,10 @@ def api_view(*, methods: tuple[str, ...], anonymous: bool = False):
             if request.method not in methods:
                 return error("method not allowed", 405)
             request.api_token = token
-            return view(request, *args, **kwargs)
+            try:
+                return view(request, *args, **kwargs)
+            except Http404:
+                return error("not found", 404)
 
         wrapper.vigil_access = "public" if anonymous else "api"
         return wrapper
