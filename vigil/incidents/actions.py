@@ -313,10 +313,11 @@ def document(incident: Incident, values: dict, *, actor, notes: str | None = Non
     return current
 
 
-def add_evidence(*, data: bytes, incident: Incident | None = None, report=None, actor=None):
-    """Steps: check size and sniff the type from the bytes; for a responder, hash and seal the original as
-    received and seal a stripped viewing copy; for a public reporter, strip first (the original could
-    locate them), then hash and seal only the stripped copy; record the row and the audit event."""
+def prepare_evidence(data: bytes, *, keep_original: bool):
+    """Steps: check size and sniff the type from the bytes; strip metadata; for a responder (keep_original),
+    hash and seal the original as received; for a public reporter, hash the stripped copy (the original
+    could locate them) and keep nothing else; seal the viewing copy. Files only, no row yet: the caller
+    records the row with `record_evidence` in its own transaction, or calls `discard_evidence`."""
     from vigil.incidents import evidence as files
     from vigil.incidents.models import Evidence
 
@@ -324,27 +325,43 @@ def add_evidence(*, data: bytes, incident: Incident | None = None, report=None, 
         raise files.EvidenceRefused("too_large")
     media_type = files.sniff(data[:8192])
     stripped = files.strip(data, media_type)
-    row = Evidence(incident=incident, report=report, uploaded_by=actor, media_type=media_type)
-    written = []
+    row = Evidence(media_type=media_type)
     try:
-        if actor is not None:
-            row.sha256 = files.sha256(data)
-            row.size = len(data)
+        if keep_original:
+            row.sha256, row.size = files.sha256(data), len(data)
             row.original_path = files.seal_to_disk(data, row.pk, "original")
-            written.append(row.original_path)
         else:
-            row.sha256 = files.sha256(stripped)
-            row.size = len(stripped)
+            row.sha256, row.size = files.sha256(stripped), len(stripped)
         row.viewing_path = files.seal_to_disk(stripped, row.pk, "viewing")
-        written.append(row.viewing_path)
-        with transaction.atomic():
-            row.save()
-            audit.record("evidence.added", actor=actor, actor_kind=None if actor else "public", obj=row)
     except BaseException:
-        for name in written:
-            files.remove(name)
+        discard_evidence(row)
         raise
     return row
+
+
+def discard_evidence(row) -> None:
+    from vigil.incidents import evidence as files
+
+    files.remove(row.original_path)
+    files.remove(row.viewing_path)
+
+
+def record_evidence(row, *, incident=None, report=None, actor=None):
+    row.incident, row.report, row.uploaded_by = incident, report, actor
+    row.save(force_insert=True)
+    audit.record("evidence.added", actor=actor, actor_kind=None if actor else "public", obj=row)
+    return row
+
+
+def add_evidence(*, data: bytes, incident: Incident | None = None, report=None, actor=None):
+    """Prepare the files, then record the row; the files go again if the row cannot be written."""
+    row = prepare_evidence(data, keep_original=actor is not None)
+    try:
+        with transaction.atomic():
+            return record_evidence(row, incident=incident, report=report, actor=actor)
+    except BaseException:
+        discard_evidence(row)
+        raise
 
 
 def export_evidence(incident: Incident, *, actor) -> bytes:

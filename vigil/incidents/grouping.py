@@ -214,7 +214,13 @@ _HANGUL = "\uac00-\ud7a3"
 # Alphabetic scripts written with spaces between words: Latin (Cyrillic is romanized by then), Arabic
 # and Urdu, Bengali, Devanagari. Punctuation inside those blocks (danda, Arabic comma) is left out.
 _ALPHA = "a-z\u00df-\u024f\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0980-\u09e3\u0900-\u0963\u0970-\u097f"
-_TOKEN = re.compile(rf"(?P<num>[0-9]+)|(?P<han>[{_HAN}]+)|(?P<hangul>[{_HANGUL}]+)|(?P<word>[{_ALPHA}]+)")
+# An ordinal ending right after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a
+# street number rather than a count.
+_ORDINAL = r"st|nd|rd|th|e|er|eme|re|ra|ro|da|do|ta|to|va|vo|ya|aya|i|yi|oi|go"
+_TOKEN = re.compile(
+    rf"(?P<num>[0-9]+)(?:-?(?P<ord>{_ORDINAL})(?![a-z]))?"
+    rf"|(?P<han>[{_HAN}]+)|(?P<hangul>[{_HANGUL}]+)|(?P<word>[{_ALPHA}]+)"
+)
 
 # Words every report uses whatever the scene: function words, street-type words, the agencies and the
 # vehicles. Sharing them says nothing about being the same scene, so they are not features. Written in
@@ -254,6 +260,18 @@ furgonetka furgonetki ludzie osoba mężczyzna kobieta zatrzymali zatrzymany ter
 """
 
 
+# Street-type words in the reporters' languages: a one-digit number just before one is a street number
+# ("5 Ave", "3街", "5 애비뉴"), not a count ("3 vans"); so is one just after a word of the second list,
+# in the languages that name the street first ("calle 3", "شارع 3", "ri 3").
+_STREET_TEXT = """
+street st avenue ave av road rd boulevard blvd place pl lane ln drive dr parkway pkwy calle avenida rue
+ulica ulicy ul aleja улица ул авеню проспект стрит ri avni lari شارع جادة اسٹریٹ ایونیو سڑک স্ট্রিট
+অ্যাভিনিউ রাস্তা 스트리트 애비뉴 거리 가
+"""
+_STREET_FIRST_TEXT = "calle avenida rue ri avni ulica ulicy ul aleja улица ул شارع جادة"
+_STREET_HAN = ("街", "大道", "路", "道")
+
+
 def _fold_words(blob: str) -> frozenset[str]:
     words: set[str] = set()
     for match in _TOKEN.finditer(normalize_text(blob)):
@@ -263,6 +281,8 @@ def _fold_words(blob: str) -> frozenset[str]:
 
 
 _STOP = _fold_words(_STOP_TEXT)
+_STREET_WORDS = _fold_words(_STREET_TEXT)
+_STREET_FIRST_WORDS = _fold_words(_STREET_FIRST_TEXT)
 # Korean attaches particles to the word before them; strip the common ones so 루즈벨트에서 and
 # 루즈벨트 give the same word. Longest first.
 _KO_PARTICLES = (
@@ -297,14 +317,14 @@ _HAN_STOP = frozenset(
 # Each feature's kind is kept in its two low bits, so weights and the number rules can tell a street
 # number from a word or a piece of a word without any side table.
 KIND_PART = 0  # a character trigram of a word, a Han/kana or Hangul bigram
-KIND_NUMBER = 1  # two digits or more: most often a street or house number
+KIND_NUMBER = 1  # a street or house number: two digits or more, or one digit used as a street
 KIND_WORD = 2
-KIND_DIGIT = 3  # one digit: as often a count ("3 vans") as a street (5th Avenue)
+KIND_DIGIT = 3  # one digit not marked as a street: a count ("3 vans")
 # How much more a whole word or a number says than one piece of a word.
 KIND_MULTIPLIER = (1.0, 3.0, 2.0, 2.0)
 # A number weighing less than this is one many incidents mention: a count, not a street.
 COMMON_NUMBER_WEIGHT = 1.0
-_TOKEN_CACHE: dict[tuple[str, str, str, str], tuple[int, ...]] = {}
+_TOKEN_CACHE: dict[tuple[str, str, str, str, str], tuple[int, ...]] = {}
 _TOKEN_CACHE_LIMIT = 200_000
 
 
@@ -313,11 +333,12 @@ def _hash(feature: str, kind: int) -> int:
     return (zlib.crc32(feature.encode("utf-8")) & ~3) | kind
 
 
-def _token_features(groups: tuple[str, str, str, str]) -> tuple[int, ...]:
-    """Hashed features of one token, by script (the token is one of the four regex groups).
+def _token_features(groups: tuple[str, str, str, str, str]) -> tuple[int, ...]:
+    """Hashed features of one token, by script (the token is one of the regex groups).
 
     Steps:
-    1. Numbers: the number without leading zeros.
+    1. Numbers: the number without leading zeros (one-digit numbers are handled by the caller, which
+       looks at the neighboring tokens).
     2. Alphabetic words: dropped if a stop word or one letter; otherwise the whole word and its
        character trigrams with boundary marks, which survive typos and transliteration.
     3. Han/kana runs: character bigrams, skipping those that hold a very common character.
@@ -325,7 +346,7 @@ def _token_features(groups: tuple[str, str, str, str]) -> tuple[int, ...]:
     5. Hash with the kind in the low bits, and remember the result: the vocabulary of reports is
        small next to their number.
     """
-    num, han, hangul, word = groups
+    num, _ordinal, han, hangul, word = groups
     feats: list[tuple[str, int]] = []
     if num:
         number = num.lstrip("0") or "0"
@@ -362,17 +383,42 @@ def _token_features(groups: tuple[str, str, str, str]) -> tuple[int, ...]:
     return result
 
 
+def _is_street_word(groups: tuple[str, str, str, str, str]) -> bool:
+    _num, _ordinal, han, hangul, word = groups
+    if word:
+        return word in _STREET_WORDS
+    if han:
+        return han.startswith(_STREET_HAN)
+    return bool(hangul) and hangul in _STREET_WORDS
+
+
+_DIGIT_AS_STREET = {str(d): _hash(f"#{d}", KIND_NUMBER) for d in range(10)}
+_DIGIT_AS_COUNT = {str(d): _hash(f"#{d}", KIND_DIGIT) for d in range(10)}
+
+
 def features_signature(text: str) -> Signature:
     """The text signature of a report: the set of hashed features of its folded text.
 
     Steps:
     1. Fold the text (`normalize_text`).
-    2. Cut it into tokens by script: numbers, Han/kana runs, Hangul words, alphabetic words.
-    3. Turn each token into hashed features (`_token_features`) and collect them in one set.
+    2. Cut it into tokens by script: numbers (with any ordinal ending), Han/kana runs, Hangul words,
+       alphabetic words.
+    3. A one-digit number is a street number when it has an ordinal ending or a street-type word
+       after it (or before it, for words like "calle"), else a count; it gets the matching kind.
+    4. Turn every other token into hashed features (`_token_features`) and collect them in one set.
     """
     feats: set[int] = set()
     cache = _TOKEN_CACHE
-    for groups in _TOKEN.findall(normalize_text(text)):
+    tokens = _TOKEN.findall(normalize_text(text))
+    last = len(tokens) - 1
+    for i, groups in enumerate(tokens):
+        num = groups[0]
+        if num and len(num.lstrip("0")) <= 1:
+            digit = num.lstrip("0") or "0"
+            street = bool(groups[1]) or (i < last and _is_street_word(tokens[i + 1]))
+            street = street or (i > 0 and tokens[i - 1][4] in _STREET_FIRST_WORDS)
+            feats.add((_DIGIT_AS_STREET if street else _DIGIT_AS_COUNT)[digit])
+            continue
         got = cache.get(groups)
         if got is None:
             got = _token_features(groups)
@@ -547,7 +593,7 @@ class CandidateState:
         `text_weight` grows by the weight the new features have when they arrive (from `stats`, or
         `Rules.uniform_weight` each without): how much the candidate itself says, which is what lets
         a report naming another place count against it. `numbers` keeps the weight of each number
-        feature the same way, for the number-conflict rule.
+        feature the same way, for the number rules.
 
         Steps:
         1. Widen the time span.
@@ -675,6 +721,7 @@ class Rules:
     bend_m: float = 300.0
     same_area: float = 2.65
     neighbor_area: float = 0.0
+    other_area: float | None = None
     text_match: float = 0.66
     text_cap: float = 8.0
     mismatch: float = -0.4
@@ -704,7 +751,18 @@ def meters_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 class _Probe:
     """One report prepared for scoring against many candidates (weights and neighbors looked up once)."""
 
-    __slots__ = ("report", "ts", "sig", "weights", "total", "numbers", "near_areas", "rules", "window", "max_span")
+    __slots__ = (
+        "report",
+        "ts",
+        "sig",
+        "weights",
+        "total",
+        "numbers",
+        "near_areas",
+        "rules",
+        "window",
+        "max_span",
+    )
 
     def __init__(
         self,
@@ -750,7 +808,7 @@ class _Probe:
             near = self.near_areas
             if near and any(a in near for a in c.areas):
                 return rules.neighbor_area
-            return EXCLUDED
+            return EXCLUDED if rules.other_area is None else rules.other_area
         if r.borough and c.boroughs and r.borough not in c.boroughs:
             return EXCLUDED
         return rules.neighbor_area
@@ -765,7 +823,7 @@ class _Probe:
 
     def text_parts(self, c: CandidateState) -> tuple[float, float, float, float]:
         """(matched, unmatched, report street numbers the candidate lacks, candidate street numbers the
-        report lacks); street numbers are numbers of two digits or more."""
+        report lacks)."""
         w = self.weights
         sig = self.sig
         common = sig & c.signature
@@ -775,14 +833,15 @@ class _Probe:
             if f & 3 == KIND_NUMBER and f not in common:
                 report_numbers += w[f]
         candidate_numbers = 0.0
-        for f, v in c.numbers.items():
-            if f & 3 == KIND_NUMBER and f not in sig:
-                candidate_numbers += v
+        if report_numbers:
+            for f, v in c.numbers.items():
+                if f & 3 == KIND_NUMBER and f not in sig:
+                    candidate_numbers += v
         return matched, self.total - matched, report_numbers, candidate_numbers
 
     def counts(self, c: CandidateState) -> float:
-        """Contribution of counts (one-digit numbers, and numbers too common to be a street): some agree
-        for; both give some and none agree, against."""
+        """Contribution of counts (one-digit numbers not marked as streets, and numbers too common to be
+        a street): some agree for; both give some and none agree, against."""
         w = self.weights
         mine = [f for f in self.numbers if f & 3 == KIND_DIGIT or w[f] < COMMON_NUMBER_WEIGHT]
         if not mine or not c.numbers:
@@ -1032,6 +1091,8 @@ class Grouper:
                     ids.update(found)
         if not report.has_point and not report.area:
             ids.update(self._nowhere.get(report.borough, ()))
+        if not report.has_point and getattr(self, "xarea", False):
+            ids.update(self._open)
         # Sorted so the outcome never depends on set iteration order.
         return [self._open[i] for i in sorted(ids)]
 
@@ -1047,7 +1108,7 @@ class Grouper:
         self._expire(report.at)
         neighbors = self._neighbors if self._neighbors_fn else None
         probe = _Probe(report, neighbors, self.rules, self.stats)
-        chosen = _choose(probe, self.candidates_for(report), self.threshold, getattr(self, 'alone', 0.0))
+        chosen = _choose(probe, self.candidates_for(report), self.threshold, getattr(self, "alone", 0.0))
         if chosen is None:
             self._next += 1
             chosen = CandidateState.start(f"{self._id_prefix}{self._next:07d}", report, self.stats)

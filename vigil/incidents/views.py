@@ -216,6 +216,7 @@ def files_message(code: str) -> str:
     return {
         "type": _("Only photos (JPEG, PNG, WebP) and videos (MP4, MOV, WebM) can be uploaded."),
         "too_large": _("This file is too large."),
+        "too_many": _("Please send at most three photos or videos."),
         "unreadable": _("This file could not be read. Is it a complete photo or video?"),
     }.get(code, _("This file could not be accepted."))
 

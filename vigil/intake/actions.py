@@ -100,14 +100,15 @@ def submit_report(
     partner=None,
     idempotency_key: str | None = None,
     verified_submission: bool = True,
+    attachments: list | None = None,
 ) -> tuple[Report, str, bool]:
     """Store one report and group it. Returns (report, receipt secret, created).
 
     Steps:
     1. Detect the language and resolve the place (outside the transaction: pure lookups).
     2. In one transaction: refuse a second report for the same idempotency key (returning the first);
-       write the report with its encrypted fields; group it into an open candidate incident or start
-       one; write the audit event. The transaction commits before anyone is told "received", so an
+       group it into an open candidate incident or start one; write the report with its encrypted
+       fields and the rows of its already sealed attachments; write the audit event. The transaction commits before anyone is told "received", so an
        acknowledged report is durable (SQLite WAL with synchronous=FULL, or PostgreSQL).
     """
     language = detect(data, form_language)
@@ -115,6 +116,8 @@ def submit_report(
     if idempotency_key:
         existing = Report.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
+            for prepared in attachments or ():
+                incident_actions.discard_evidence(prepared)
             return existing, existing.receipt_secret, False
     secret = new_receipt_secret()
     try:
@@ -151,6 +154,8 @@ def submit_report(
                 )
             incident_actions.group_report(report, grouping_text=f"{data.place_text}\n{data.text}")
             report.save(force_insert=True)
+            for prepared in attachments or ():
+                incident_actions.record_evidence(prepared, report=report)
             audit.record(
                 "report.received",
                 actor_kind="partner" if partner else "public",
@@ -160,10 +165,16 @@ def submit_report(
                 language=language,
             )
     except IntegrityError:
+        for prepared in attachments or ():
+            incident_actions.discard_evidence(prepared)
         if idempotency_key:
             existing = Report.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing, existing.receipt_secret, False
+        raise
+    except BaseException:
+        for prepared in attachments or ():
+            incident_actions.discard_evidence(prepared)
         raise
     return report, secret, True
 
@@ -250,3 +261,37 @@ def _alerts_keyword(sender: str, body: str, channel: str) -> str | None:
     except ImportError:  # a deployment without the alerts app
         return None
     return handle_inbound(sender, body, channel)
+
+
+def add_follow_up(report: Report, text: str) -> Report:
+    """More information from the reporter (receipt code and secret checked by the caller): a new report,
+    linked to the first and to its incident, so what was first received stays as it was."""
+    language = detect(ReportInput(text=text, occurred_at=report.occurred_at), report.form_language)
+    with transaction.atomic():
+        follow_up = Report(
+            channel=report.channel,
+            occurred_at=report.occurred_at,
+            text=text,
+            language=language,
+            form_language=report.form_language,
+            area=report.area,
+            cd=report.cd,
+            borough=report.borough,
+            lat=report.lat,
+            lon=report.lon,
+            place_source=report.place_source,
+            receipt_code=new_receipt_code(),
+            receipt_secret=report.receipt_secret,
+            follow_up_of=report,
+            incident=report.incident,
+            triage=report.triage,
+            verified_submission=report.verified_submission,
+        )
+        follow_up.save(force_insert=True)
+        if report.incident_id:
+            from vigil.incidents.models import Incident, TimelineEntry
+
+            Incident.objects.filter(pk=report.incident_id).update(report_count=report.incident.reports.count())
+            TimelineEntry.objects.create(incident_id=report.incident_id, kind="reporter_added_information")
+        audit.record("report.follow_up_received", actor_kind="public", obj=follow_up, language=language)
+    return follow_up

@@ -62,6 +62,8 @@ class Report(PersonalRecord):
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
     )
+    # More information the reporter added later with their receipt code and secret.
+    follow_up_of = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="follow_ups")
 
     retention_key = "report"
     retention_date_field = "received_at"

@@ -8,6 +8,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from vigil.accounts.access import public
+from vigil.incidents.evidence import EvidenceRefused
+from vigil.incidents.views import files_message
 from vigil.intake import abuse, actions
 from vigil.intake.validation import InvalidReport, build_input
 
@@ -53,6 +55,11 @@ def report_form(request):
         context = _form_context(values)
         context["challenge_needed"] = True
         return render(request, "intake/report_form.html", context, status=429)
+    try:
+        attachments = _prepare_photos(request)
+    except EvidenceRefused as exc:
+        errors = {"photos": files_message(exc.code)}
+        return render(request, "intake/report_form.html", _form_context(values, errors), status=400)
     key = values["form_key"][:64] if values["form_key"] else None
     report, secret, _created = actions.submit_report(
         data,
@@ -60,8 +67,31 @@ def report_form(request):
         form_language=get_language(),
         idempotency_key=f"web:{key}" if key else None,
         verified_submission=solved or not settings.ALTCHA_ENABLED,
+        attachments=attachments,
     )
     return render(request, "intake/report_received.html", {"report": report, "secret": secret})
+
+
+MAX_PUBLIC_PHOTOS = 3
+
+
+def _prepare_photos(request) -> list:
+    """Photos and videos from the form, stripped of metadata before anything is kept (all or none)."""
+    from vigil.incidents.actions import discard_evidence, prepare_evidence
+
+    uploads = request.FILES.getlist("photos")
+    if len(uploads) > MAX_PUBLIC_PHOTOS:
+        raise EvidenceRefused("too_many")
+    prepared = []
+    try:
+        for upload in uploads:
+            if upload.size:
+                prepared.append(prepare_evidence(upload.read(), keep_original=False))
+    except BaseException:
+        for row in prepared:
+            discard_evidence(row)
+        raise
+    return prepared
 
 
 @public
@@ -72,7 +102,24 @@ def report_status(request):
     report = actions.check_receipt(request.POST.get("code", ""), request.POST.get("secret", ""))
     if report is None:
         return render(request, "intake/report_status.html", {"not_found": True}, status=404)
-    return render(request, "intake/report_status.html", {"status": actions.public_status(report), "report": report})
+    context = {
+        "status": actions.public_status(report),
+        "report": report,
+        "code": request.POST.get("code", ""),
+        "secret": request.POST.get("secret", ""),
+    }
+    addition = request.POST.get("addition", "")
+    if addition:
+        from vigil.intake.validation import MAX_TEXT, clean_text
+
+        errors: dict = {}
+        text = clean_text(addition, "addition", MAX_TEXT, errors, required=True)
+        if errors:
+            context["errors"] = errors
+            return render(request, "intake/report_status.html", context, status=400)
+        actions.add_follow_up(report, text)
+        context["added"] = True
+    return render(request, "intake/report_status.html", context)
 
 
 @public

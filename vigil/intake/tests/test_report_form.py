@@ -117,3 +117,72 @@ def test_it_keeps_the_report_form_light(client):
 
     body = client.get("/report/?lang=es").content
     assert len(gzip.compress(body)) < 30 * 1024
+
+
+def jpeg_with_gps() -> bytes:
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", (40, 30), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "ReporterPhone"
+    exif[0x8825] = {1: "N", 2: (40.0, 44.0, 52.0), 3: "W", 4: (73.0, 53.0, 29.0)}
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_it_takes_a_photo_stripped_of_what_could_locate_the_reporter(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vigil.incidents import evidence as files
+
+    response = form(client, photos=SimpleUploadedFile("IMG_0001.jpg", jpeg_with_gps(), content_type="image/jpeg"))
+    assert response.status_code == 200
+    item = Report.objects.get().evidence.get()
+    kept = files.open_sealed(item.viewing_path, item.pk, "viewing")
+    assert b"ReporterPhone" not in kept and item.original_path == ""
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_file_that_is_not_what_its_name_says_and_stores_nothing(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from vigil.incidents.models import Evidence
+
+    fake = SimpleUploadedFile("photo.jpg", b"#!/bin/sh\necho not a photo\n" * 20, content_type="image/jpeg")
+    response = form(client, photos=fake)
+    assert response.status_code == 400
+    assert Report.objects.count() == 0 and Evidence.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_lets_the_reporter_add_information_with_code_and_secret(client):
+    form(client)
+    report = Report.objects.get()
+    response = client.post(
+        "/report/status/",
+        {"code": report.receipt_code, "secret": report.receipt_secret, "addition": "Ahora son cinco camionetas"},
+    )
+    assert response.status_code == 200
+    follow_up = Report.objects.get(follow_up_of=report)
+    assert follow_up.incident_id == report.incident_id
+    assert follow_up.text == "Ahora son cinco camionetas"
+    assert (
+        client.post(
+            "/report/status/", {"code": report.receipt_code, "secret": "wrong", "addition": "spoof"}
+        ).status_code
+        == 404
+    )
+    assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_it_reads_invalid_utf8_in_a_form_without_failing(client):
+    page = client.get("/report/")
+    key = page.content.decode().split('name="form_key" value="')[1].split('"')[0]
+    body = f"form_key={key}&text=".encode() + b"\xff\xfe\xfa ICE"
+    response = client.post("/report/", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code in (200, 400)

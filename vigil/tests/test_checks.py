@@ -1,0 +1,55 @@
+from django.core.checks import run_checks
+from django.test import override_settings
+
+
+def ids(**kwargs):
+    return {message.id for message in run_checks(**kwargs)}
+
+
+@override_settings(DEBUG=True, ALLOWED_HOSTS=["vigil.example.org"])
+def test_it_refuses_debug_on_a_public_host():
+    assert "vigil.E002" in ids()
+
+
+@override_settings(DEBUG=False, SECRET_KEY="dev-only-insecure-key-never-use-in-production-0123456789")
+def test_it_refuses_the_development_secret_in_production():
+    assert "vigil.E001" in ids()
+
+
+@override_settings(DEBUG=False, FIELD_ENCRYPTION_KEYS="", BLIND_INDEX_KEYS="")
+def test_it_refuses_missing_encryption_keys_in_production():
+    assert {"vigil.E003", "vigil.E004"} <= ids()
+
+
+@override_settings(FIELD_ENCRYPTION_KEYS="1:tooshort")
+def test_it_refuses_unreadable_keys():
+    assert "vigil.E005" in ids()
+
+
+def test_it_passes_a_correct_configuration():
+    assert not {i for i in ids() if i and i.startswith("vigil.")}
+
+
+def test_it_refuses_sqlite_without_wal(db, tmp_path):
+    import sqlite3
+
+    from django.db import connections
+
+    from vigil.checks import check_sqlite_wal
+
+    path = tmp_path / "plain.sqlite3"
+    sqlite3.connect(path).execute("PRAGMA journal_mode=DELETE").close()
+    settings = {
+        **connections["default"].settings_dict,
+        "NAME": str(path),
+        "OPTIONS": {"init_command": "PRAGMA synchronous=NORMAL;"},
+    }
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    connections["plain"] = DatabaseWrapper(settings, alias="plain")
+    try:
+        problems = {p.id for p in check_sqlite_wal(None, databases=["plain"])}
+    finally:
+        connections["plain"].close()
+        del connections["plain"]
+    assert {"vigil.E010", "vigil.W011"} <= problems
