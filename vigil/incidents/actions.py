@@ -183,14 +183,41 @@ def add_note(incident: Incident, text: str, *, actor) -> None:
         audit.record("incident.note_added", actor=actor, obj=incident)
 
 
+def rebuild_grouping(incident_id) -> None:
+    """Recompute an incident's grouping summary from the reports it now holds, so that a dispatcher's
+    correction also steers where the next similar report goes."""
+    incident = Incident.objects.get(pk=incident_id)
+    state = None
+    for report in incident.reports.order_by("occurred_at"):
+        features = grouping.ReportFeatures(
+            report_id=str(report.pk),
+            at=report.occurred_at,
+            lat=report.lat,
+            lon=report.lon,
+            area=report.area or None,
+            borough=report.borough or None,
+            text=f"{report.place_text or ''}\n{report.text or ''}",
+        )
+        if state is None:
+            state = grouping.CandidateState.start(str(incident.pk), features)
+        else:
+            state.absorb(features)
+    fields = {"report_count": incident.reports.count()}
+    if state is not None:
+        fields.update(grouping_state=state.as_dict(), first_report_at=state.first_at, last_report_at=state.last_at)
+    else:
+        fields.update(grouping_state={}, grouping_open=False)
+    Incident.objects.filter(pk=incident.pk).update(**fields)
+    _STATE_CACHE.pop(str(incident.pk), None)
+
+
 def move_report(report, target: Incident, *, actor) -> None:
     """A dispatcher's correction: the report belongs to another incident. Kept on both timelines."""
     with transaction.atomic():
         source = report.incident
         type(report).objects.filter(pk=report.pk).update(incident=target)
         for incident in {i for i in (source, target) if i is not None}:
-            count = incident.reports.count()
-            Incident.objects.filter(pk=incident.pk).update(report_count=count)
+            rebuild_grouping(incident.pk)
         if source is not None:
             TimelineEntry.objects.create(incident=source, actor=actor, kind="report_moved_out")
         TimelineEntry.objects.create(incident=target, actor=actor, kind="report_moved_in")
@@ -203,8 +230,11 @@ def merge(source: Incident, target: Incident, *, actor) -> None:
         return
     with transaction.atomic():
         source.reports.update(incident=target)
-        Incident.objects.filter(pk=target.pk).update(report_count=target.reports.count())
-        Incident.objects.filter(pk=source.pk).update(state="closed", grouping_open=False, report_count=0)
+        rebuild_grouping(target.pk)
+        Incident.objects.filter(pk=source.pk).update(
+            state="closed", grouping_open=False, report_count=0, grouping_state={}
+        )
+        _STATE_CACHE.pop(str(source.pk), None)
         TimelineEntry.objects.create(incident=source, actor=actor, kind="merged_into")
         TimelineEntry.objects.create(incident=target, actor=actor, kind="merged_from")
         audit.record("incident.merged", actor=actor, obj=source)
@@ -412,3 +442,13 @@ def split_report(report, *, actor) -> Incident:
         )
         move_report(report, incident, actor=actor)
     return incident
+
+
+def set_responder_profile(user, *, areas: list[str], languages: list[str], on_call: list, active: bool, actor):
+    from vigil.incidents.models import ResponderProfile
+
+    with transaction.atomic():
+        ResponderProfile.objects.update_or_create(
+            user=user, defaults={"areas": areas, "languages": languages, "on_call": on_call, "active": active}
+        )
+        audit.record("responder.profile_set", actor=actor, obj=user)

@@ -9,6 +9,7 @@ from vigil.accounts.access import staff_view
 from vigil.accounts.models import Role
 from vigil.incidents import actions
 from vigil.incidents.models import Incident
+from vigil.incidents.roster import format_hours, parse_hours, rank_responders
 
 CONSOLE_ROLES = (Role.DISPATCHER, Role.ADMIN)
 # The next steps of verification, in the order a dispatcher usually takes them; the risky ones last.
@@ -74,7 +75,7 @@ def incident_detail(request, incident_id):
             "map_svg": area_svg(incident.area) if incident.area else "",
             "next_states": [s for s in STATE_ORDER if s in Incident.TRANSITIONS.get(incident.state, ())],
             "state_labels": dict(Incident.State.choices),
-            "responders": _responders(request.user),
+            "responders": rank_responders(incident, _responders(request.user).select_related("responder")),
             "dispatches": incident.dispatches.select_related("responder"),
             "evidence": list(incident.evidence.all()) + [e for r in reports for e in r.evidence.all()],
         },
@@ -315,3 +316,53 @@ def incident_merge(request, incident_id):
     target = get_incident_for_user(request, request.POST.get("target", "") or None)
     actions.merge(source, target, actor=request.user)
     return redirect("incident_detail", incident_id=target.pk)
+
+
+@staff_view(*CONSOLE_ROLES)
+def roster(request):
+    """Responders of the organization: areas, languages and on-call hours, kept by dispatchers."""
+    from django.conf import settings as conf
+
+    from vigil.geo.areas import get_area
+
+    people = list(_responders(request.user).select_related("responder"))
+    errors = {}
+    if request.method == "POST":
+        user = get_object_or_404(_responders(request.user), pk=request.POST.get("user", "") or None)
+        areas = [a.strip().upper() for a in request.POST.get("areas", "").split(",") if a.strip()]
+        languages = [code for code in request.POST.getlist("languages") if code in dict(conf.LANGUAGES)]
+        unknown = [a for a in areas if get_area(a) is None]
+        try:
+            hours = parse_hours(request.POST.get("on_call", ""))
+        except ValueError:
+            hours = None
+        if unknown:
+            errors[str(user.pk)] = _("Unknown area codes: %(codes)s") % {"codes": ", ".join(unknown)}
+        elif hours is None:
+            errors[str(user.pk)] = _("Write hours like: mon 18:00-23:00, sat 08:00-20:00")
+        else:
+            actions.set_responder_profile(
+                user,
+                areas=areas,
+                languages=languages,
+                on_call=hours,
+                active=bool(request.POST.get("active")),
+                actor=request.user,
+            )
+            return redirect("roster")
+    rows = []
+    for person in people:
+        profile = getattr(person, "responder", None)
+        rows.append(
+            {
+                "user": person,
+                "areas": ", ".join(profile.areas) if profile else "",
+                "languages": profile.languages if profile else [],
+                "hours": format_hours(profile.on_call) if profile else "",
+                "active": profile.active if profile else True,
+                "error": errors.get(str(person.pk)),
+            }
+        )
+    return render(
+        request, "incidents/roster.html", {"rows": rows, "languages": conf.LANGUAGES}, status=400 if errors else 200
+    )

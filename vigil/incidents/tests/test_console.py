@@ -4,6 +4,7 @@ from vigil.accounts.models import AuditEvent
 from vigil.incidents import actions
 from vigil.incidents.models import Incident, TimelineEntry
 from vigil.intake import actions as intake_actions
+from vigil.intake.models import Report
 from vigil.intake.validation import build_input
 
 
@@ -88,3 +89,17 @@ def test_it_hides_a_partners_incident_from_other_organizations(client, org, outs
     r = report(partner=org)
     client.force_login(outsider)
     assert client.get(f"/staff/incidents/{r.incident_id}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_dispatchers_correction_for_the_next_similar_report(colleague):
+    from vigil.incidents import grouping
+
+    first = report("ICE agents at Roosevelt and 74th, two vans")
+    second = report("Agents with vests at the laundromat on 78th street and 37th avenue")
+    if first.incident_id != second.incident_id:
+        actions.merge(Incident.objects.get(pk=second.incident_id), first.incident, actor=colleague)
+    separate = actions.split_report(Report.objects.get(pk=second.pk), actor=colleague)
+    state = grouping.CandidateState.from_dict(Incident.objects.get(pk=first.incident_id).grouping_state)
+    assert state.report_count == 1
+    assert Incident.objects.get(pk=separate.pk).report_count == 1

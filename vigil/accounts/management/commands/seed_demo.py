@@ -1,5 +1,7 @@
 """Demo organizations and staff for `make run` (VIGIL_DEMO=1). Idempotent."""
 
+from importlib import import_module
+
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -46,9 +48,8 @@ class Command(BaseCommand):
         from django.apps import apps
 
         for app in apps.get_app_configs():
-            seeder = getattr(__import__(app.name, fromlist=["demo"]), "demo", None) if _has_demo(app) else None
-            if seeder is not None:
-                seeder.seed(orgs)
+            if _has_demo(app):
+                import_module(f"{app.name}.demo").seed(orgs)
         self.stdout.write("Demo staff (password for all: %s):" % DEMO_PASSWORD)
         for username, role, _slug in DEMO_STAFF:
             self.stdout.write(f"  {username:<11} {role}")
