@@ -55,6 +55,10 @@ class User(AbstractUser):
     objects = UserManager()
     REQUIRED_FIELDS = []
 
+    # Deactivated accounts are removed this long after deactivation (active ones never are).
+    retention_key = "inactive_user"
+    retention_date_field = "deactivated_at"
+
     class Meta:
         ordering = ["username"]
 

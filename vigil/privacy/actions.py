@@ -47,6 +47,10 @@ def purge_expired(now=None) -> dict[str, int]:
             if deleted or blanked:
                 audit.record("privacy.purged", object_type=label, count=deleted + blanked)
             counts[label] = deleted + blanked
+    from django.contrib.sessions.models import Session
+
+    with transaction.atomic():
+        counts["sessions.session"] = Session.objects.filter(expire_date__lt=now).delete()[0]
     return counts
 
 

@@ -55,3 +55,36 @@ def test_it_forgets_a_contact_sooner_than_the_report(settings):
     report = Report.objects.get(pk=report.pk)
     assert report.contact is None
     assert report.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_removes_evidence_files_with_their_report(settings, tmp_path):
+    import io
+
+    from PIL import Image
+
+    from vigil.incidents import actions as incident_actions
+
+    settings.RETENTION = {**settings.RETENTION, "report": 90, "incident": 90}
+    report = old_report(100)
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, format="PNG")
+    item = incident_actions.add_evidence(data=out.getvalue(), report=report)
+    sealed = settings.MEDIA_ROOT / "evidence" / item.viewing_path
+    assert sealed.exists()
+    actions.purge_expired()
+    assert not sealed.exists()
+
+
+@pytest.mark.django_db
+def test_it_removes_deactivated_accounts_after_their_period_but_never_active_ones(settings, colleague, owner):
+    from vigil.accounts import actions as account_actions
+    from vigil.accounts.models import User
+
+    settings.RETENTION = {**settings.RETENTION, "inactive_user": 30}
+    account_actions.deactivate_user(colleague, actor=owner)
+    User.objects.filter(pk=colleague.pk).update(deactivated_at=timezone.now() - timedelta(days=40))
+    User.objects.filter(pk=owner.pk).update(date_joined=timezone.now() - timedelta(days=4000))
+    actions.purge_expired()
+    assert not User.objects.filter(pk=colleague.pk).exists()
+    assert User.objects.filter(pk=owner.pk).exists()
