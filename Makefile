@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: install run test lint format check-migrations audit bench-intake bench-clustering bench-language bench-fanout bench-places bench-geo messages
+.PHONY: install run demo-code test lint format check-migrations audit bench-intake bench-clustering bench-language bench-fanout bench-places bench-geo messages
 
 install: $(STAMP) var/catalogs.stamp
 
@@ -23,6 +23,10 @@ var/catalogs.stamp: $(STAMP) $(wildcard locale/*/LC_MESSAGES/*.po)
 
 run: install
 	bash scripts/run.sh
+
+# The current second-factor code of a demo account: make demo-code ACCOUNT=dispatcher
+demo-code: install
+	@set -a; . var/dev-keys.env; set +a; DEBUG=1 VIGIL_DEMO=1 $(PY) manage.py demo_totp $(or $(ACCOUNT),dispatcher)
 
 test: install
 	bash scripts/test.sh

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         for username, role, _slug in DEMO_STAFF:
             self.stdout.write(f"  {username:<11} {role}")
         self.stdout.write(
-            "Second factor: the current code is printed by  .venv/bin/python manage.py demo_totp USERNAME"
+            "Second factor (TOTP): in another terminal, `make demo-code ACCOUNT=dispatcher` prints the current code"
         )
 
 
