@@ -44,7 +44,8 @@ _STATE_CACHE_LIMIT = 5000
 
 
 def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
-    """Open candidates near in time in the report's borough, each with the few columns grouping updates."""
+    """Open candidates near in time in the report's borough, each with the few columns grouping updates.
+    A summary is read and parsed again only when its report count changed since this process saw it."""
     since = report.occurred_at - GROUPING_LOOKBACK
     rows = Incident.objects.filter(grouping_open=True, last_report_at__gte=since)
     if report.borough:
@@ -56,11 +57,11 @@ def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
     )
     stale = [row[0] for row in current if _STATE_CACHE.get(str(row[0]), (None,))[0] != row[1]]
     if stale:
-        for pk, count, state in Incident.objects.filter(pk__in=stale).values_list(
+        for pk, count, summary in Incident.objects.filter(pk__in=stale).values_list(
             "id", "report_count", "grouping_state"
         ):
-            if state:
-                _STATE_CACHE[str(pk)] = (count, grouping.CandidateState.from_dict(state))
+            if summary:
+                _STATE_CACHE[str(pk)] = (count, grouping.CandidateState.from_dict(summary))
     if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
         _STATE_CACHE.clear()
     out = []

@@ -106,19 +106,15 @@ def submit_report(
 
     Steps:
     1. Detect the language and resolve the place (outside the transaction: pure lookups).
-    2. In one transaction: refuse a second report for the same idempotency key (returning the first);
-       group it into an open candidate incident or start one; write the report with its encrypted
-       fields and the rows of its already sealed attachments; write the audit event. The transaction commits before anyone is told "received", so an
+    2. In one transaction: group it into an open candidate incident or start one; write the report with its encrypted
+       fields and the rows of its already sealed attachments; write the audit event. A second report
+       with the same idempotency key fails the unique constraint and the first is returned. The transaction commits before anyone is told "received", so an
        acknowledged report is durable (SQLite WAL with synchronous=FULL, or PostgreSQL).
     """
     language = detect(data, form_language)
     placement = place_report(data, language)
-    if idempotency_key:
-        existing = Report.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            for prepared in attachments or ():
-                incident_actions.discard_evidence(prepared)
-            return existing, existing.receipt_secret, False
+    # A repeated idempotency key is caught by the unique constraint below (and answered with the first
+    # report): asking first would cost every report a query to save the rare duplicate some work.
     secret = new_receipt_secret()
     try:
         with transaction.atomic():
