@@ -41,6 +41,8 @@ def check_keys(app_configs, **kwargs):
             )
         if not settings.BLIND_INDEX_KEYS:
             problems.append(Error("BLIND_INDEX_KEYS is missing.", id="vigil.E004"))
+    if settings.FIELD_ENCRYPTION_KEYS and settings.FIELD_ENCRYPTION_KEYS == settings.BLIND_INDEX_KEYS:
+        problems.append(Error("FIELD_ENCRYPTION_KEYS and BLIND_INDEX_KEYS must differ.", id="vigil.E006"))
     for name, value in (
         ("FIELD_ENCRYPTION_KEYS", settings.FIELD_ENCRYPTION_KEYS),
         ("BLIND_INDEX_KEYS", settings.BLIND_INDEX_KEYS),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that nothing after it (allauth, logging, error reports) ever sees the raw address.
     "vigil.middleware.ClientAddressMiddleware",
+    "vigil.middleware.PrivateCacheMiddleware",
     "vigil.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -69,16 +70,15 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vigil.accounts.middleware.AccessPolicyMiddleware",
-    "vigil.middleware.PrivateCacheMiddleware",
 ]
 
 # The partner API's shorter chain (see vigil/wsgi.py): no sessions, cookies, CSRF or templates there.
 API_MIDDLEWARE = [
     "vigil.middleware.ClientAddressMiddleware",
+    "vigil.middleware.PrivateCacheMiddleware",
     "vigil.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "vigil.accounts.middleware.AccessPolicyMiddleware",
-    "vigil.middleware.PrivateCacheMiddleware",
 ]
 
 ROOT_URLCONF = "vigil.urls"
@@ -140,7 +140,14 @@ if REDIS_URL:
 else:
     # In-process memory: the daily address salt never reaches disk. One web process per machine in
     # embedded mode; set REDIS_URL to share limits across processes.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "vigil"}}
+    # Large enough that a surge cannot evict lockout counters, rate limits or used-challenge markers.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "vigil",
+            "OPTIONS": {"MAX_ENTRIES": 200_000},
+        }
+    }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Durable background work (vigil.work): leases, retries, backoff.
@@ -214,6 +221,7 @@ RETENTION = {
     "report_contact": env_int("RETENTION_REPORT_CONTACT_DAYS", 30),
     "incident": env_int("RETENTION_INCIDENT_DAYS", 3650),
     "inactive_user": env_int("RETENTION_INACTIVE_USER_DAYS", 365),
+    "provider_message": env_int("RETENTION_PROVIDER_MESSAGE_DAYS", 2),
 }
 
 # --- Security headers -------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def staff_view(*roles: str):
             user = request.user
             if not user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not user.is_active:
+            if not user.is_active or (user.organization_id and not user.organization.is_active):
                 raise PermissionDenied
             if not has_second_factor(user):
                 return redirect("mfa_activate_totp")

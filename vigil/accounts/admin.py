@@ -12,6 +12,15 @@ admin.site.unregister(EmailAddress)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
+    # The field that ties a row to an organization; admins see their own organization's rows only.
+    organization_field = "organization"
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if self.organization_field:
+            return qs.filter(**{self.organization_field: request.user.organization})
+        return qs
+
     def has_add_permission(self, request):
         return False
 
@@ -24,6 +33,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(ReadOnlyAdmin):
+    organization_field = "pk"
+
+    def get_queryset(self, request):
+        return Organization.objects.filter(pk=request.user.organization_id)
+
     list_display = ["name", "kind", "is_active"]
 
 

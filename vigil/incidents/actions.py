@@ -47,7 +47,9 @@ def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
     """Open candidates near in time in the report's borough, each with the few columns grouping updates.
     A summary is read and parsed again only when its report count changed since this process saw it."""
     since = report.occurred_at - GROUPING_LOOKBACK
-    rows = Incident.objects.filter(grouping_open=True, last_report_at__gte=since)
+    # Reports group only with incidents of the same owner: the network's (public intake) or one partner's,
+    # so no organization ever reads another's reports through a shared incident.
+    rows = Incident.objects.filter(grouping_open=True, last_report_at__gte=since, organization=report.partner)
     if report.borough:
         rows = rows.filter(borough__in=[report.borough, ""])
     current = list(
@@ -55,6 +57,8 @@ def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
             "id", "report_count", "area", "languages", "has_solved_submission"
         )[:200]
     )
+    if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
+        _STATE_CACHE.clear()
     stale = [row[0] for row in current if _STATE_CACHE.get(str(row[0]), (None,))[0] != row[1]]
     if stale:
         for pk, count, summary in Incident.objects.filter(pk__in=stale).values_list(
@@ -62,8 +66,6 @@ def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
         ):
             if summary:
                 _STATE_CACHE[str(pk)] = (count, grouping.CandidateState.from_dict(summary))
-    if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
-        _STATE_CACHE.clear()
     out = []
     for pk, _count, area, languages, solved in current:
         cached = _STATE_CACHE.get(str(pk))
@@ -77,6 +79,19 @@ def _remember(incident_id: str, count: int, state: grouping.CandidateState) -> N
         _STATE_CACHE[incident_id] = (count, state)
 
     transaction.on_commit(store)
+
+
+def close_stale_grouping(now=None) -> int:
+    """Incidents idle past the longest grouping span stop taking reports and drop their summaries."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        _lock_grouping()
+        stale = Incident.objects.filter(grouping_open=True, last_report_at__lt=now - grouping.DEFAULT_RULES.max_span)
+        ids = [str(pk) for pk in stale.values_list("pk", flat=True)]
+        count = stale.update(grouping_open=False, grouping_state={})
+    for key in ids:
+        _STATE_CACHE.pop(key, None)
+    return count
 
 
 def group_report(report, *, grouping_text: str) -> Incident:
@@ -116,7 +131,7 @@ def group_report(report, *, grouping_text: str) -> Incident:
         "last_report_at": state.last_at,
     }
     if state.lat is not None:
-        fields.update(lat=round(state.lat, 5), lon=round(state.lon, 5))
+        fields.update(lat=round(state.lat, 3), lon=round(state.lon, 3))
     if row is None:
         for name, value in fields.items():
             setattr(incident, name, value)
@@ -187,6 +202,7 @@ def add_note(incident: Incident, text: str, *, actor) -> None:
 def rebuild_grouping(incident_id) -> None:
     """Recompute an incident's grouping summary from the reports it now holds, so that a dispatcher's
     correction also steers where the next similar report goes."""
+    _lock_grouping()
     incident = Incident.objects.get(pk=incident_id)
     state = None
     for report in incident.reports.order_by("occurred_at"):

@@ -6,3 +6,10 @@ def check_dispatch_check_in(dispatch_id):
     from vigil.incidents.actions import flag_missed_check_in
 
     flag_missed_check_in(dispatch_id)
+
+
+@durable
+def close_stale_grouping():
+    from vigil.incidents.actions import close_stale_grouping as close
+
+    close()

@@ -20,14 +20,30 @@ def incidents_for_user(user):
     """Dispatchers and admins: incidents from public intake (the whole network's) and their organization's.
     Responders: only incidents they were dispatched to."""
     if user.role == Role.RESPONDER:
-        return Incident.objects.filter(dispatches__responder=user).distinct()
+        from vigil.incidents.models import Dispatch
+
+        return Incident.objects.filter(
+            dispatches__responder=user, dispatches__state__in=("offered", *Dispatch.ACTIVE)
+        ).distinct()
     if user.role not in CONSOLE_ROLES:
         return Incident.objects.none()
     return Incident.objects.filter(Q(organization__isnull=True) | Q(organization=user.organization))
 
 
+def _uuid_or_404(value):
+    """Ids typed into forms (merge targets, moves) that are not ids are 404s, not 500s."""
+    import uuid
+
+    from django.http import Http404
+
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
 def get_incident_for_user(request, incident_id) -> Incident:
-    return get_object_or_404(incidents_for_user(request.user), pk=incident_id)
+    return get_object_or_404(incidents_for_user(request.user), pk=_uuid_or_404(incident_id))
 
 
 def _queue(request):
@@ -125,7 +141,7 @@ def _responders(user):
 @require_POST
 def incident_offer(request, incident_id):
     incident = get_incident_for_user(request, incident_id)
-    responder = get_object_or_404(_responders(request.user), pk=request.POST.get("responder", "") or None)
+    responder = get_object_or_404(_responders(request.user), pk=_uuid_or_404(request.POST.get("responder", "")))
     actions.offer(incident, responder, actor=request.user)
     return redirect("incident_detail", incident_id=incident.pk)
 
@@ -267,6 +283,8 @@ def hotline_entry(request):
     context = {"languages": conf.LANGUAGES, "values": {}, "errors": {}}
     if request.method == "POST":
         values = {k: request.POST.get(k, "") for k in ("text", "place_text", "area", "occurred_at", "language")}
+        if values["language"] not in dict(conf.LANGUAGES):
+            values["language"] = ""
         context["values"] = values
         try:
             data = build_input(values)
@@ -313,7 +331,7 @@ def report_move(request, report_id):
 @require_POST
 def incident_merge(request, incident_id):
     source = get_incident_for_user(request, incident_id)
-    target = get_incident_for_user(request, request.POST.get("target", "") or None)
+    target = get_incident_for_user(request, request.POST.get("target", ""))
     actions.merge(source, target, actor=request.user)
     return redirect("incident_detail", incident_id=target.pk)
 
@@ -328,7 +346,7 @@ def roster(request):
     people = list(_responders(request.user).select_related("responder"))
     errors = {}
     if request.method == "POST":
-        user = get_object_or_404(_responders(request.user), pk=request.POST.get("user", "") or None)
+        user = get_object_or_404(_responders(request.user), pk=_uuid_or_404(request.POST.get("user", "")))
         areas = [a.strip().upper() for a in request.POST.get("areas", "").split(",") if a.strip()]
         languages = [code for code in request.POST.getlist("languages") if code in dict(conf.LANGUAGES)]
         unknown = [a for a in areas if get_area(a) is None]

@@ -205,11 +205,15 @@ def public_status(report: Report) -> str:
 def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> str:
     """One inbound SMS or WhatsApp message; returns the reply text.
 
+    The provider's message id is never kept as it is (with the provider account it would give back the
+    sender's number): only a keyed hash whose key lives a day in memory, like the sender's.
+
     Steps:
-    1. A message id seen before (the provider retried) gets the same kind of reply and stores nothing.
+    1. A message seen before (the provider retried) is not handled twice.
     2. Subscription keywords (JOIN, STOP, their translations) go to the alerts app.
     3. A consent word links the sender's number, encrypted, to their reports of the last 24 hours.
     4. Anything else is a report: validated, stored, grouped; the reply carries receipt code and secret.
+       A retried delivery finds the same report through its idempotency key and gets the same receipt.
     """
     from vigil.intake import sms
     from vigil.intake.models import ProviderMessage
@@ -217,23 +221,25 @@ def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> s
     from vigil.lib.langid import detect_language
 
     language = detect_language(body).language if body.strip() else "und"
-    seen = ProviderMessage.objects.filter(sid=sid).select_related("report").first()
-    if seen is not None:
-        if seen.report is not None:
-            return sms.receipt_message(seen.report, seen.report.receipt_secret)
-        return sms.error_message(language)
+    message_ref = sms.sender_ref(f"message:{sid}")
     ref = sms.sender_ref(sender)
+    key = f"twilio:{message_ref}"
+    existing = Report.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return sms.receipt_message(existing, existing.receipt_secret)
+    if ProviderMessage.objects.filter(sid=message_ref).exists():
+        return sms.error_message(language)
     reply = _alerts_keyword(sender, body, channel)
     if reply is not None:
-        ProviderMessage.objects.get_or_create(sid=sid)
+        ProviderMessage.objects.get_or_create(sid=message_ref)
         return reply
     if sms.is_consent(body):
+        from vigil.lib import crypto
+
         with transaction.atomic():
-            ProviderMessage.objects.get_or_create(sid=sid)
+            ProviderMessage.objects.get_or_create(sid=message_ref)
             reports = list(Report.objects.filter(sender_ref=ref, contact__isnull=True))
             for report in reports:
-                from vigil.lib import crypto
-
                 report.contact = sender
                 report.contact_index = crypto.blind_index(sender, purpose="report_contact")
                 report.save(update_fields=["contact", "contact_index"])
@@ -244,10 +250,8 @@ def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> s
         data = build_input({"text": body})
     except InvalidReport:
         return sms.error_message(language)
-    report, secret, _created = submit_report(data, channel=channel, idempotency_key=f"twilio:{sid}")
-    with transaction.atomic():
-        Report.objects.filter(pk=report.pk, sender_ref="").update(sender_ref=ref)
-        ProviderMessage.objects.get_or_create(sid=sid, defaults={"report": report})
+    report, secret, _created = submit_report(data, channel=channel, idempotency_key=key)
+    Report.objects.filter(pk=report.pk, sender_ref="").update(sender_ref=ref)
     return sms.receipt_message(report, secret)
 
 

@@ -65,13 +65,16 @@ def serialize(report: Report, *, show_incident: bool) -> dict:
 
 @api_view(methods=("POST",), anonymous=True)
 def create_report(request):
+    if request.content_type != "application/json":
+        # Also keeps other sites from driving this endpoint from visitors' browsers with a plain form.
+        return error("Content-Type must be application/json", 415)
     if len(request.body) > MAX_BODY:
         return error("request body too large", 413)
     try:
         payload = json.loads(request.body.decode("utf-8"))
     except UnicodeDecodeError:
         return error("body is not valid UTF-8", 400)
-    except json.JSONDecodeError:
+    except ValueError:  # JSONDecodeError, and integers longer than Python will convert
         return error("body is not valid JSON", 400)
     if not isinstance(payload, dict):
         return error("body must be a JSON object", 400)
@@ -79,7 +82,7 @@ def create_report(request):
     if not isinstance(location, dict):
         return error("location must be an object", 400, fields={"location": "must be an object"})
     channel = payload.get("channel") or "api"
-    if channel not in CHANNELS:
+    if not isinstance(channel, str) or channel not in CHANNELS:
         return error("unknown channel", 400, fields={"channel": "unknown"})
     raw = {
         "text": payload.get("text"),
@@ -99,12 +102,16 @@ def create_report(request):
     key = request.headers.get("Idempotency-Key", "").strip()[:80] or None
     token = request.api_token
     solved = token is not None or abuse.solution_is_valid(str(payload.get("altcha") or ""))
+    if token is None:
+        channel = "api"  # only partners may say a report came by phone, SMS or another channel
     if not solved and abuse.over_rate_limit(request.client_key, scope="api"):
         # Partners have tokens and are never limited; anonymous callers past the limit solve a challenge.
         return error("challenge required", 429, challenge=abuse.new_challenge())
     partner = token.organization if token is not None else None
     scoped_key = f"{'org:' + str(partner.pk) if partner else 'anon'}:{key}" if key else None
-    report, _secret, created = actions.submit_report(data, channel=channel, partner=partner, idempotency_key=scoped_key)
+    report, _secret, created = actions.submit_report(
+        data, channel=channel, partner=partner, idempotency_key=scoped_key, verified_submission=solved
+    )
     body = serialize(report, show_incident=token is not None)
     return JsonResponse(body, status=201 if created else 200)
 

@@ -83,7 +83,7 @@ class ProviderMessage(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     received_at = models.DateTimeField(default=timezone.now)
 
-    retention_key = "work_job"
+    retention_key = "provider_message"
     retention_date_field = "received_at"
 
     def __str__(self):

@@ -67,9 +67,8 @@ def parse_sender(raw: str) -> tuple[str, str]:
 def sender_ref(e164: str) -> str:
     """A keyed hash of the number with a key that lives 24 hours in the cache (memory or Redis)."""
     day = timezone.now().strftime("%Y-%m-%d")
-    key = f"vigil:senderkey:{day}"
-    cache.add(key, secrets.token_hex(32), SENDER_KEY_TTL)
-    return "s:" + hmac.new(bytes.fromhex(cache.get(key)), e164.encode(), hashlib.sha256).hexdigest()[:40]
+    key = cache.get_or_set(f"vigil:senderkey:{day}", lambda: secrets.token_hex(32), SENDER_KEY_TTL)
+    return "s:" + hmac.new(bytes.fromhex(key), e164.encode(), hashlib.sha256).hexdigest()[:40]
 
 
 def fold(text: str) -> str:

@@ -45,7 +45,7 @@ def clean_text(value, name: str, limit: int, errors: dict, required: bool = Fals
     if not isinstance(value, str):
         errors[name] = _("This must be text.")
         return ""
-    if "\x00" in value:
+    if "\x00" in value or not _encodable(value):
         errors[name] = _("This contains characters that cannot be stored.")
         return ""
     value = value.strip()
@@ -56,12 +56,21 @@ def clean_text(value, name: str, limit: int, errors: dict, required: bool = Fals
     return value
 
 
+def _encodable(value: str) -> bool:
+    """Lone surrogates (possible in JSON) cannot be stored or encrypted as UTF-8."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_coordinate(value, low: float, high: float):
     if value in (None, ""):
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return "bad"
     if isinstance(value, bool) or not math.isfinite(number) or not low <= number <= high:
         return "bad"
@@ -108,7 +117,7 @@ def clean_salute(value, errors: dict) -> dict:
             errors["salute"] = _("These details could not be read.")
             continue
         item = str(item).strip()
-        if "\x00" in item or len(item) > SALUTE_MAX:
+        if "\x00" in item or len(item) > SALUTE_MAX or not _encodable(item):
             errors["salute"] = _("These details could not be read.")
             continue
         out[key] = item
@@ -131,6 +140,9 @@ def build_input(raw: dict) -> ReportInput:
         lat = lon = None
     elif lat is not None and areas.resolve_point(lat, lon) is None:
         errors["location"] = _("This place is outside the area this network covers.")
+    elif lat is not None:
+        # About 100 m: enough to find the scene, too coarse to mark the door the reporter stood at.
+        lat, lon = round(lat, 3), round(lon, 3)
     area = raw.get("area") or None
     if area is not None:
         if not isinstance(area, str) or areas.get_area(area) is None:

@@ -40,9 +40,7 @@ def pick_client_address(remote_addr: str, forwarded_for: str, trusted_hops: int)
 
 
 def daily_salt(cache, day: str) -> bytes:
-    key = f"vigil:addrsalt:{day}"
-    cache.add(key, secrets.token_hex(32), SALT_TTL_SECONDS)
-    salt = cache.get(key)
+    salt = cache.get_or_set(f"vigil:addrsalt:{day}", lambda: secrets.token_hex(32), SALT_TTL_SECONDS)
     return bytes.fromhex(salt)
 
 

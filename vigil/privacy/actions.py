@@ -33,6 +33,8 @@ def purge_expired(now=None) -> dict[str, int]:
             qs = model.objects.filter(**{f"{model.retention_date_field}__lt": cutoff(model.retention_key, now)})
             if any(f.name == "legal_hold" for f in model._meta.fields):
                 qs = qs.filter(legal_hold=False)
+            if any(f.name == "incident" for f in model._meta.fields):
+                qs = qs.exclude(incident__legal_hold=True)  # a held incident keeps its reports and evidence
             if label == "accounts.user":
                 qs = qs.filter(is_active=False)
             deleted, _ = qs.delete()
@@ -43,7 +45,8 @@ def purge_expired(now=None) -> dict[str, int]:
                 )
                 if any(f.name == "legal_hold" for f in model._meta.fields):
                     early = early.filter(legal_hold=False)
-                blanked += early.update(**{field_name: None})
+                linked = {f.name: None for f in blind_index_fields(model) if f.source == field_name}
+                blanked += early.update(**{field_name: None}, **linked)
             if deleted or blanked:
                 audit.record("privacy.purged", object_type=label, count=deleted + blanked)
             counts[label] = deleted + blanked

@@ -114,7 +114,12 @@ def reap(now=None) -> int:
 
 
 def _fail(job: Job, error: str, now) -> None:
-    Job.objects.filter(id=job.id).update(state=State.FAILED, last_error=error[:200], finished_at=now, lease_until=None)
+    # Fenced by the attempt number: a runner whose lease ran out cannot fail a later attempt's work.
+    updated = Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
+        state=State.FAILED, last_error=error[:200], finished_at=now, lease_until=None
+    )
+    if not updated:
+        return
     audit.record("work.failed", object_type="work.job", object_id=str(job.id), count=job.attempts)
     logger.error("job %s (%s) failed after %s attempts: %s", job.id, job.handler, job.attempts, error)
 
@@ -149,7 +154,7 @@ def run(job_id) -> str:
         handler = resolve(job.handler)
         with transaction.atomic():
             handler(*job.args)
-            finished = Job.objects.filter(id=job.id, state=State.RUNNING).update(
+            finished = Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
                 state=State.DONE, finished_at=timezone.now(), lease_until=None, last_error=""
             )
             if not finished:
@@ -165,7 +170,7 @@ def run(job_id) -> str:
             if job.attempts >= job.max_attempts:
                 _fail(job, error, now)
                 return State.FAILED
-            Job.objects.filter(id=job.id, state=State.RUNNING).update(
+            Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
                 state=State.PENDING,
                 lease_until=None,
                 queued_at=None,

@@ -7,6 +7,7 @@ from vigil.work.models import Job
 
 @admin.register(Job)
 class JobAdmin(ReadOnlyAdmin):
+    organization_field = ""  # work rows carry ids only and belong to no organization
     list_display = ["handler", "state", "attempts", "run_after", "last_error", "finished_at"]
     list_filter = ["state", "handler"]
     actions = ["retry"]

@@ -34,7 +34,8 @@ class Job(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     retention_key = "work_job"
-    retention_date_field = "created_at"
+    # Counted from completion: pending or running work is never purged.
+    retention_date_field = "finished_at"
 
     class Meta:
         indexes = [models.Index(fields=["state", "run_after"]), models.Index(fields=["state", "lease_until"])]

@@ -10,8 +10,8 @@
     locate.hidden = false;
     locate.addEventListener("click", function () {
       navigator.geolocation.getCurrentPosition(function (p) {
-        document.getElementById("lat").value = p.coords.latitude.toFixed(5);
-        document.getElementById("lon").value = p.coords.longitude.toFixed(5);
+        document.getElementById("lat").value = p.coords.latitude.toFixed(3);
+        document.getElementById("lon").value = p.coords.longitude.toFixed(3);
         locate.textContent = "\u2713 " + locate.textContent;
         locate.disabled = true;
       }, function () { locate.hidden = true; }, { timeout: 10000, maximumAge: 60000 });
