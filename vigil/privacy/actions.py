@@ -69,6 +69,35 @@ def _normalizer(path: str):
     return getattr(__import__(module, fromlist=[name]), name)
 
 
+def _rotate_sealed_elsewhere() -> dict[str, int]:
+    """What the field keys seal outside model fields: evidence files and allauth's MFA secrets."""
+    from allauth.mfa.models import Authenticator
+
+    from vigil.accounts.adapter import MFAAdapter
+    from vigil.incidents import evidence as files
+    from vigil.incidents.models import Evidence
+
+    counts = {"incidents.evidence_files": 0, "mfa.authenticator": 0}
+    for item in Evidence.objects.all().iterator():
+        for role, name in (("original", item.original_path), ("viewing", item.viewing_path)):
+            if name:
+                files.seal_to_disk(files.open_sealed(name, item.pk, role), item.pk, role)
+                counts["incidents.evidence_files"] += 1
+    adapter = MFAAdapter()
+    for authenticator in Authenticator.objects.all().iterator():
+        data = dict(authenticator.data)
+        changed = False
+        for field in ("secret", "seed"):
+            if isinstance(data.get(field), str):
+                data[field] = adapter.encrypt(adapter.decrypt(data[field]))
+                changed = True
+        if changed:
+            with transaction.atomic():
+                Authenticator.objects.filter(pk=authenticator.pk).update(data=data)
+            counts["mfa.authenticator"] += 1
+    return counts
+
+
 def rotate_keys(batch_size: int = 500) -> dict[str, int]:
     """Steps: for every model with encrypted fields, read each row, decrypt with the version it was written
     with, encrypt with the current key, recompute blind indexes with the current index key, and write
@@ -106,4 +135,8 @@ def rotate_keys(batch_size: int = 500) -> dict[str, int]:
         if rewritten:
             audit.record("privacy.keys_rotated", object_type=label, count=rewritten, key_version=ring.current_version)
         counts[label] = rewritten
+    for label, count in _rotate_sealed_elsewhere().items():
+        if count:
+            audit.record("privacy.keys_rotated", object_type=label, count=count, key_version=ring.current_version)
+        counts[label] = count
     return counts

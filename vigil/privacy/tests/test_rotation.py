@@ -49,3 +49,27 @@ def test_it_raises_on_a_wrong_key_instead_of_showing_ciphertext(settings):
     settings.FIELD_ENCRYPTION_KEYS = "1:" + base64.urlsafe_b64encode(b"w" * 32).decode()
     with pytest.raises(crypto.DecryptionError):
         _ = Report.objects.get(pk=report.pk).text
+
+
+@pytest.mark.django_db
+def test_it_rotates_evidence_files_and_second_factor_secrets(settings, colleague):
+    import io
+
+    from allauth.mfa.models import Authenticator
+    from PIL import Image
+
+    from vigil.accounts.adapter import MFAAdapter
+    from vigil.incidents import actions as incident_actions
+    from vigil.incidents import evidence as files
+
+    report = intake_actions.submit_report(build_input({"text": "ICE at Roosevelt and 74th"}), channel="web")[0]
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, format="PNG")
+    item = incident_actions.add_evidence(data=out.getvalue(), incident=report.incident, actor=colleague)
+    secret_before = MFAAdapter().decrypt(Authenticator.objects.get(user=colleague).data["secret"])
+    new = base64.urlsafe_b64encode(b"m" * 32).decode()
+    settings.FIELD_ENCRYPTION_KEYS = f"{settings.FIELD_ENCRYPTION_KEYS},2:{new}"
+    call_command("rotate_keys")
+    settings.FIELD_ENCRYPTION_KEYS = f"2:{new}"
+    assert files.open_sealed(item.original_path, item.pk, "original") == out.getvalue()
+    assert MFAAdapter().decrypt(Authenticator.objects.get(user=colleague).data["secret"]) == secret_before
