@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.privacy.fields import EncryptedTextField
 from vigil.privacy.models import PersonalRecord
@@ -105,7 +106,7 @@ class TimelineEntry(models.Model):
 
 
 PLACE_KINDS = [
-    ("home", _("Home")),
+    ("home", pgettext_lazy("kind of place", "Home")),
     ("workplace", _("Workplace")),
     ("street", _("Street")),
     ("vehicle_stop", _("Vehicle stop")),
