@@ -222,6 +222,8 @@ RETENTION = {
     "incident": env_int("RETENTION_INCIDENT_DAYS", 3650),
     "inactive_user": env_int("RETENTION_INACTIVE_USER_DAYS", 365),
     "provider_message": env_int("RETENTION_PROVIDER_MESSAGE_DAYS", 2),
+    "alerts_inactive_subscriber": env_int("RETENTION_ALERTS_INACTIVE_SUBSCRIBER_DAYS", 2),
+    "alerts_delivery": env_int("RETENTION_ALERTS_DELIVERY_DAYS", 30),
 }
 
 # --- Security headers -------------------------------------------------------------------------

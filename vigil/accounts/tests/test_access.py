@@ -19,6 +19,7 @@ OBJECT_FACTORIES = {
     "report_id": lambda ctx: _partner_report(ctx).pk,
     "dispatch_id": lambda ctx: _dispatch(ctx).pk,
     "evidence_id": lambda ctx: _evidence(ctx).pk,
+    "alert_id": lambda ctx: _alert(ctx).pk,
 }
 
 
@@ -39,6 +40,13 @@ def _evidence(ctx):
     out = io.BytesIO()
     Image.new("RGB", (8, 8)).save(out, format="PNG")
     return actions.add_evidence(data=out.getvalue(), incident=_partner_report(ctx).incident, actor=ctx["owner"])
+
+
+def _alert(ctx):
+    """A draft alert of the first organization (a reminder: it needs no incident)."""
+    from vigil.alerts import actions
+
+    return actions.compose_alert(actor=ctx["owner"], kind="reminder", target_areas=["QN"])
 
 
 def _partner_report(ctx):

@@ -1,0 +1,909 @@
+"""Every change to subscribers, alerts and deliveries: one function each, in a transaction, with its
+audit event, queuing background work on commit (ids only).
+
+What may be sent when is decided here, in `send_alert`, under row locks on the alert and its incident,
+so every path (staff page, API, admin, background task) meets the same rules:
+
+- verified activity: only while the incident is verified at the moment of sending, and once per
+  verification; the fan-out checks again before each batch and stops if the incident left that state;
+- all clear, correction, retraction: only for an incident that already had a verified-activity alert
+  sent, whatever its state now, and only to the people who received it and have not unsubscribed since;
+- reminder: no incident, but a second approver;
+- any kind marked for it: a second approver, who is not the author;
+- a language whose template nobody but its author reviewed: only with an explicit confirmation.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import unicodedata
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core import signing
+from django.core.cache import cache
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Min
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from vigil.accounts import audit
+from vigil.accounts.models import Role
+from vigil.alerts import faults, targeting, texts
+from vigil.alerts.conf import conf
+from vigil.alerts.models import (
+    ADDRESS_PURPOSE,
+    PHONE_CHANNELS,
+    Alert,
+    Channel,
+    Delivery,
+    Subscriber,
+    SubscriberArea,
+)
+from vigil.lib import crypto
+from vigil.lib.normalize import InvalidAddress, normalize_email, normalize_phone
+from vigil.work.actions import enqueue
+
+logger = logging.getLogger(__name__)
+
+MAX_CODE_FAILURES = 5
+CONFIRM_SALT = "vigil.alerts.confirm"
+UNSUBSCRIBE_SALT = "vigil.alerts.unsubscribe"
+REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
+SENDER_ROLES = (Role.DISPATCHER, Role.ADMIN)
+# An uncertain delivery waits this long before its lookup: a provider's log can lag its answer.
+UNCERTAIN_WAIT_SECONDS = 20
+# How often the pump looks again while another worker holds a claim, or while a follow-up waits for
+# its original to finish going out.
+POLL_SECONDS = 2.0
+
+
+# --------------------------------------------------------------------------------------------
+# Subscriptions
+# --------------------------------------------------------------------------------------------
+
+
+class SubscriptionError(ValueError):
+    """A subscription request that cannot be taken; `code` says why (no personal data in it)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def normalize_address(channel: str, raw: str) -> str:
+    """E.164 for phones (phonenumbers), folded for e-mail; InvalidAddress otherwise."""
+    if channel == Channel.EMAIL:
+        return normalize_email(raw or "")
+    if channel in PHONE_CHANNELS:
+        return normalize_phone(raw or "")
+    raise InvalidAddress("unknown channel")
+
+
+def _index_candidates(normalized: str) -> list[str]:
+    return crypto.blind_index_candidates(normalized, purpose=ADDRESS_PURPOSE)
+
+
+def find_subscriber(channel: str, normalized: str) -> Subscriber | None:
+    return Subscriber.objects.filter(channel=channel, address_index__in=_index_candidates(normalized)).first()
+
+
+def valid_areas(codes) -> list[str]:
+    """Borough and neighborhood codes, deduplicated; SubscriptionError("areas") if none, too many or unknown."""
+    from vigil.geo.areas import get_area
+
+    chosen: list[str] = []
+    for raw in codes or ():
+        area = get_area(str(raw).strip())
+        if area is None or area.kind not in ("nta", "borough"):
+            raise SubscriptionError("areas")
+        if area.code not in chosen:
+            chosen.append(area.code)
+    if not chosen or len(chosen) > conf.MAX_AREAS:
+        raise SubscriptionError("areas")
+    return chosen
+
+
+def valid_language(language: str) -> str:
+    if language not in texts.deployment_languages():
+        raise SubscriptionError("language")
+    return language
+
+
+def confirmation_code(subscriber: Subscriber) -> str:
+    """Six digits derived from (subscriber, nonce) with a server key: nothing to store, and a new nonce
+    makes the previous code useless."""
+    digest = salted_hmac(CONFIRM_SALT, f"{subscriber.pk}:{subscriber.confirm_nonce}", algorithm="sha256")
+    return f"{int(digest.hexdigest()[:15], 16) % 1_000_000:06d}"
+
+
+def parse_code(text: str) -> str | None:
+    """A six-digit code as typed on any phone keyboard (Bengali, Arabic-Indic or Western digits, spaces)."""
+    cleaned = "".join(ch for ch in (text or "").strip() if ch not in " -.")
+    if len(cleaned) != 6 or not all(ch.isdecimal() for ch in cleaned):
+        return None
+    return "".join(str(unicodedata.decimal(ch)) for ch in cleaned)
+
+
+def confirm_token(subscriber: Subscriber) -> str:
+    return signing.dumps(str(subscriber.pk), salt=CONFIRM_SALT)
+
+
+def unsubscribe_token(subscriber_id) -> str:
+    return signing.dumps(str(subscriber_id), salt=UNSUBSCRIBE_SALT)
+
+
+def subscriber_from_token(token: str, *, purpose: str) -> Subscriber | None:
+    salt = CONFIRM_SALT if purpose == "confirm" else UNSUBSCRIBE_SALT
+    max_age = conf.CONFIRM_MINUTES * 60 * 4 if purpose == "confirm" else None
+    try:
+        value = signing.loads(token or "", salt=salt, max_age=max_age)
+        return Subscriber.objects.filter(pk=uuid.UUID(str(value))).first()
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def _set_areas(subscriber: Subscriber, codes: list[str]) -> None:
+    SubscriberArea.objects.filter(subscriber=subscriber).delete()
+    SubscriberArea.objects.bulk_create([SubscriberArea(subscriber=subscriber, code=code) for code in codes])
+
+
+def _new_code(subscriber: Subscriber, now) -> None:
+    subscriber.confirm_nonce += 1
+    subscriber.confirm_expires_at = now + timedelta(minutes=conf.CONFIRM_MINUTES)
+    subscriber.confirm_failures = 0
+
+
+def _take_code_slot(normalized: str) -> bool:
+    """At most ALERTS_CONFIRM_MAX_PER_DAY codes sent to one address a day (SMS pumping, harassment).
+    The counter is keyed by the blind index, never the address."""
+    index = crypto.blind_index(normalized, purpose=ADDRESS_PURPOSE)
+    key = f"vigil:alerts:codes:{index}:{timezone.now():%Y-%m-%d}"
+    cache.add(key, 0, 26 * 3600)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 26 * 3600)
+        count = 1
+    return count <= conf.CONFIRM_MAX_PER_DAY
+
+
+def subscribe(*, channel: str, address: str, language: str, areas, via: str) -> Subscriber:
+    """Start (or restart) a subscription, or ask to change an active one; confirmed by a code.
+
+    Steps: normalize the address (InvalidAddress); check language and areas (SubscriptionError); find
+    the subscriber through the blind index under a lock; a new or lapsed one becomes pending with the
+    areas, an active one gets its change held as pending; a fresh nonce makes a new code; on commit the
+    code goes out by SMS or e-mail (web requests; WhatsApp and keyword requests get it as the reply).
+    """
+    if channel not in Channel.values:
+        raise SubscriptionError("channel")
+    normalized = normalize_address(channel, address)
+    language = valid_language(language)
+    chosen = valid_areas(areas) if areas else []
+    if via == "web" and not chosen:
+        raise SubscriptionError("areas")
+    sends_code = via == "web" and channel != Channel.WHATSAPP
+    if sends_code and not _take_code_slot(normalized):
+        raise SubscriptionError("too_many_codes")
+    for attempt in (1, 2):
+        try:
+            return _subscribe(channel, normalized, language, chosen, via, sends_code)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _subscribe(channel, normalized, language, chosen, via, sends_code) -> Subscriber:
+    now = timezone.now()
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update()
+            .filter(channel=channel, address_index__in=_index_candidates(normalized))
+            .first()
+        )
+        from_state = subscriber.state if subscriber else ""
+        if subscriber is None:
+            subscriber = Subscriber(channel=channel, language=language, inactive_since=now)
+            subscriber.address = normalized
+            subscriber.address_index = crypto.blind_index(normalized, purpose=ADDRESS_PURPOSE)
+            _new_code(subscriber, now)
+            subscriber.save()
+            _set_areas(subscriber, chosen)
+        elif subscriber.state == Subscriber.State.ACTIVE:
+            if chosen:
+                subscriber.pending_areas = chosen
+                subscriber.pending_language = language
+                _new_code(subscriber, now)
+                subscriber.save()
+        else:
+            subscriber.state = Subscriber.State.PENDING
+            subscriber.language = language
+            subscriber.inactive_since = now
+            subscriber.pending_areas = []
+            subscriber.pending_language = ""
+            _new_code(subscriber, now)
+            subscriber.save()
+            _set_areas(subscriber, chosen)
+        audit.record(
+            "alerts.subscription_requested",
+            actor_kind="public",
+            obj=subscriber,
+            channel=channel,
+            language=language,
+            count=len(chosen),
+            kind=via,
+            from_state=from_state,
+        )
+        if sends_code and (chosen or subscriber.state == Subscriber.State.PENDING):
+            from vigil.alerts import jobs
+
+            enqueue(jobs.send_confirmation, subscriber.pk, subscriber.confirm_nonce, 1)
+    return subscriber
+
+
+def set_pending_areas(subscriber: Subscriber, areas) -> Subscriber:
+    """A pending subscriber (from an SMS keyword) names their areas: they replace any chosen before, and
+    a new code is made."""
+    chosen = valid_areas(areas)
+    now = timezone.now()
+    with transaction.atomic():
+        current = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if current.state == Subscriber.State.ACTIVE:
+            current.pending_areas = chosen
+            current.pending_language = current.pending_language or current.language
+        elif current.state == Subscriber.State.PENDING:
+            _set_areas(current, chosen)
+        else:
+            raise SubscriptionError("state")
+        _new_code(current, now)
+        current.save()
+        audit.record("alerts.areas_chosen", actor_kind="public", obj=current, count=len(chosen))
+    return current
+
+
+def has_areas(subscriber: Subscriber) -> bool:
+    if subscriber.state == Subscriber.State.ACTIVE:
+        return bool(subscriber.pending_areas)
+    return subscriber.areas.exists()
+
+
+def awaiting_code(subscriber: Subscriber) -> bool:
+    if subscriber.state == Subscriber.State.PENDING:
+        return has_areas(subscriber)
+    return subscriber.state == Subscriber.State.ACTIVE and bool(subscriber.pending_areas)
+
+
+def confirm(subscriber: Subscriber, code: str) -> str:
+    """Check a code: "ok", "bad", "locked" (too many wrong codes), "expired" or "nothing" (no pending request)."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
+        if current is None or not awaiting_code(current):
+            return "nothing"
+        if current.confirm_failures >= MAX_CODE_FAILURES:
+            return "locked"
+        if current.confirm_expires_at is None or current.confirm_expires_at < now:
+            return "expired"
+        if not constant_time_compare(code or "", confirmation_code(current)):
+            current.confirm_failures += 1
+            current.save(update_fields=["confirm_failures"])
+            audit.record("alerts.confirmation_failed", actor_kind="public", obj=current, count=current.confirm_failures)
+            return "locked" if current.confirm_failures >= MAX_CODE_FAILURES else "bad"
+        from_state = current.state
+        if current.state == Subscriber.State.PENDING:
+            current.state = Subscriber.State.ACTIVE
+            current.confirmed_at = now
+            current.inactive_since = None
+        else:
+            # A change of an active subscription: same subscription, new areas or language.
+            current.language = current.pending_language or current.language
+            _set_areas(current, current.pending_areas)
+        current.pending_areas = []
+        current.pending_language = ""
+        current.confirm_expires_at = None
+        current.confirm_failures = 0
+        current.confirm_nonce += 1
+        current.save()
+        audit.record(
+            "alerts.subscriber_confirmed",
+            actor_kind="public",
+            obj=current,
+            from_state=from_state,
+            to_state=current.state,
+            channel=current.channel,
+            language=current.language,
+            count=current.areas.count(),
+        )
+    subscriber.state = current.state
+    subscriber.language = current.language
+    return "ok"
+
+
+def unsubscribe(subscriber: Subscriber, *, via: str) -> bool:
+    """End a subscription at once: areas forgotten, queued deliveries withdrawn, the row kept only for the
+    short retention period. Returns whether anything changed."""
+    now = timezone.now()
+    with transaction.atomic():
+        current = Subscriber.objects.select_for_update().filter(pk=subscriber.pk).first()
+        if current is None or current.state == Subscriber.State.UNSUBSCRIBED:
+            return False
+        from_state = current.state
+        Subscriber.objects.filter(pk=current.pk).update(
+            state=Subscriber.State.UNSUBSCRIBED,
+            inactive_since=now,
+            pending_areas=[],
+            pending_language="",
+            confirm_expires_at=None,
+            confirm_nonce=current.confirm_nonce + 1,
+        )
+        SubscriberArea.objects.filter(subscriber=current).delete()
+        withdrawn = Delivery.objects.filter(subscriber=current, state=Delivery.State.QUEUED).update(
+            state=Delivery.State.WITHDRAWN, error_code="unsubscribed"
+        )
+        audit.record(
+            "alerts.unsubscribed",
+            actor_kind="system" if via == "carrier" else "public",
+            obj=current,
+            channel=current.channel,
+            from_state=from_state,
+            kind=via,
+            count=withdrawn,
+        )
+    subscriber.state = Subscriber.State.UNSUBSCRIBED
+    return True
+
+
+def phone_subscribers(e164: str) -> dict[str, Subscriber]:
+    """{channel: subscriber} for a phone number in E.164."""
+    return {
+        s.channel: s
+        for s in Subscriber.objects.filter(channel__in=PHONE_CHANNELS, address_index__in=_index_candidates(e164))
+    }
+
+
+def code_sent(subscriber_id, nonce: int) -> bool:
+    """Whether a confirmation job still has something to send (the request was not superseded)."""
+    current = Subscriber.objects.filter(pk=subscriber_id).first()
+    return current is not None and current.confirm_nonce == nonce and awaiting_code(current)
+
+
+# --------------------------------------------------------------------------------------------
+# Alerts
+# --------------------------------------------------------------------------------------------
+
+
+REFUSALS = {
+    "unknown_kind": _("That kind of alert does not exist."),
+    "no_incident": _("This kind of alert needs an incident."),
+    "no_area": _("The incident has no neighborhood or borough yet; set its area first."),
+    "areas": _("Choose at least one borough or neighborhood."),
+    "no_original": _("There is no verified-activity alert of this incident to follow up."),
+    "not_draft": _("This alert was already sent or cancelled."),
+    "not_verified": _("The incident is not verified: a verified-activity alert cannot be sent."),
+    "already_alerted": _("A verified-activity alert was already sent for this verification of the incident."),
+    "needs_approval": _("This alert needs a second approver before it can be sent."),
+    "own_alert": _("The second approver must be someone other than the author."),
+    "not_allowed": _("You cannot act on this alert."),
+    "unreviewed": _("Some languages use templates nobody but their author has reviewed; confirm to send them."),
+    "not_cancellable": _("This alert can no longer be stopped."),
+}
+
+
+class AlertRefused(Exception):
+    def __init__(self, code: str, languages: list[str] | None = None):
+        super().__init__(code)
+        self.code = code
+        self.languages = languages or []
+
+    @property
+    def message(self):
+        return REFUSALS.get(self.code, self.code)
+
+
+def _new_ref() -> str:
+    while True:
+        ref = "".join(secrets.choice(REF_ALPHABET) for _ in range(5))
+        if not Alert.objects.filter(ref=ref).exists():
+            return ref
+
+
+def latest_verification(incident):
+    """When the incident last became verified (its timeline), or None."""
+    entry = (
+        incident.timeline.filter(kind="state", to_state="verified").order_by("-at").values_list("at", flat=True).first()
+    )
+    return entry
+
+
+def sent_originals(incident_id):
+    return Alert.objects.filter(
+        incident_id=incident_id,
+        kind=Alert.Kind.VERIFIED_ACTIVITY,
+        sent_at__isnull=False,
+        state__in=[Alert.State.SENDING, Alert.State.DONE, Alert.State.HALTED],
+    )
+
+
+def render_texts(alert: Alert) -> dict:
+    return {language: texts.render_alert(alert, language) for language in texts.deployment_languages()}
+
+
+def compose_alert(
+    *, actor, kind: str, incident=None, area: str = "", event_time=None, target_areas=(), needs_approval=False
+) -> Alert:
+    """Draft an alert from the templates, rendered in every deployment language. Nothing is sent."""
+    from vigil.geo.areas import get_area
+
+    if kind not in Alert.Kind.values:
+        raise AlertRefused("unknown_kind")
+    if actor.role not in SENDER_ROLES:
+        raise AlertRefused("not_allowed")
+    alert = Alert(kind=kind, organization=actor.organization, created_by=actor, needs_approval=bool(needs_approval))
+    if kind == Alert.Kind.REMINDER:
+        try:
+            alert.target_areas = valid_areas(target_areas)
+        except SubscriptionError:
+            raise AlertRefused("areas")
+        alert.needs_approval = True
+    else:
+        if incident is None:
+            raise AlertRefused("no_incident")
+        alert.incident = incident
+        if kind == Alert.Kind.VERIFIED_ACTIVITY:
+            alert.area, alert.borough = incident.area, incident.borough
+            event_time = event_time or incident.activity_started_at
+        else:
+            original = sent_originals(incident.pk).order_by("-sent_at").first()
+            if original is None:
+                raise AlertRefused("no_original")
+            alert.original_ref = original.ref
+            chosen = get_area(area) if area else None
+            if kind == Alert.Kind.CORRECTION and chosen is not None and chosen.kind in ("nta", "borough"):
+                alert.area, alert.borough = chosen.code, chosen.borough
+            else:
+                alert.area, alert.borough = original.area, original.borough
+        if not alert.area and not alert.borough:
+            raise AlertRefused("no_area")
+    alert.event_time = event_time or timezone.now()
+    with transaction.atomic():
+        alert.ref = _new_ref()
+        alert.texts = render_texts(alert)
+        alert.save()
+        audit.record("alerts.composed", actor=actor, obj=alert, kind=kind)
+    return alert
+
+
+def approve_alert(alert: Alert, *, actor) -> Alert:
+    with transaction.atomic():
+        current = Alert.objects.select_for_update().get(pk=alert.pk)
+        if current.state != Alert.State.DRAFT:
+            raise AlertRefused("not_draft")
+        if actor.role not in SENDER_ROLES or actor.organization_id != current.organization_id:
+            raise AlertRefused("not_allowed")
+        if actor.pk == current.created_by_id:
+            raise AlertRefused("own_alert")
+        now = timezone.now()
+        Alert.objects.filter(pk=current.pk).update(approved_by=actor, approved_at=now)
+        audit.record("alerts.approved", actor=actor, obj=current, kind=current.kind)
+        current.approved_by, current.approved_at = actor, now
+    return current
+
+
+def send_blockers(alert: Alert, *, incident=None) -> list[str]:
+    """Why the alert may not be sent now (empty: it may, subject to the unreviewed-language confirmation)."""
+    from vigil.incidents.models import Incident
+
+    problems = []
+    if alert.state != Alert.State.DRAFT:
+        return ["not_draft"]
+    if alert.needs_approval and (alert.approved_by_id is None or alert.approved_by_id == alert.created_by_id):
+        problems.append("needs_approval")
+    if alert.kind == Alert.Kind.REMINDER:
+        return problems
+    incident = incident or alert.incident
+    if incident is None:
+        return [*problems, "no_incident"]
+    if alert.kind == Alert.Kind.VERIFIED_ACTIVITY:
+        if incident.state != Incident.State.VERIFIED:
+            problems.append("not_verified")
+        else:
+            since = latest_verification(incident)
+            earlier = sent_originals(incident.pk)
+            if since is not None:
+                earlier = earlier.filter(sent_at__gte=since)
+            if earlier.exists():
+                problems.append("already_alerted")
+    elif not sent_originals(incident.pk).exists():
+        problems.append("no_original")
+    return problems
+
+
+def send_alert(alert: Alert, *, actor, confirm_unreviewed: bool = False) -> int:
+    """Send: the only way an alert leaves Vigil. Returns the number of deliveries created.
+
+    Steps, in one transaction: lock the alert, then its incident (so the incident cannot change state
+    while we decide); check who is sending and every rule above; create the deliveries in bulk; refuse
+    (and so roll them back) if a recipient language is unreviewed and that was not confirmed; mark the
+    alert as sending with its expiry; write the audit event; queue the fan-out, which starts on commit.
+    """
+    from vigil.incidents.models import Incident
+
+    with transaction.atomic():
+        current = Alert.objects.select_for_update().get(pk=alert.pk)
+        if actor.role not in SENDER_ROLES or actor.organization_id != current.organization_id or not actor.is_active:
+            raise AlertRefused("not_allowed")
+        incident = None
+        if current.incident_id:
+            incident = Incident.objects.select_for_update().get(pk=current.incident_id)
+        problems = send_blockers(current, incident=incident)
+        if problems:
+            raise AlertRefused(problems[0])
+        count = targeting.create_deliveries(current)
+        languages = set(Delivery.objects.filter(alert=current).values_list("language", flat=True))
+        if current.kind in Alert.FOLLOW_UPS:
+            # A follow-up may still reach people who receive the original later: their languages count.
+            languages |= set(
+                Delivery.objects.filter(
+                    alert__incident_id=current.incident_id, alert__kind=Alert.Kind.VERIFIED_ACTIVITY
+                )
+                .values_list("language", flat=True)
+                .distinct()
+            )
+        languages = sorted(languages)
+        unreviewed = [
+            lang for lang in languages if not current.texts.get(lang, current.texts.get("en", {})).get("reviewed")
+        ]
+        if unreviewed and not confirm_unreviewed:
+            raise AlertRefused("unreviewed", languages=unreviewed)
+        now = timezone.now()
+        current.state = Alert.State.SENDING
+        current.sent_by = actor
+        current.sent_at = now
+        current.expires_at = now + timedelta(minutes=conf.EXPIRY_MINUTES)
+        current.unreviewed_confirmed = bool(unreviewed)
+        current.unreviewed_languages = unreviewed
+        current.recipients = count
+        current.topping_up = current.kind in Alert.FOLLOW_UPS and targeting.originals_still_open(current)
+        current.save()
+        audit.record(
+            "alerts.sent",
+            actor=actor,
+            obj=current,
+            kind=current.kind,
+            count=count,
+            language=unreviewed,
+            outcome="unreviewed_confirmed" if unreviewed else "reviewed",
+        )
+        from vigil.alerts import jobs
+
+        enqueue(jobs.pump, current.pk, priority=5)
+    alert.refresh_from_db()
+    return count
+
+
+def cancel_alert(alert: Alert, *, actor) -> Alert:
+    """A draft is cancelled; an alert going out is stopped (queued deliveries withdrawn)."""
+    with transaction.atomic():
+        current = Alert.objects.select_for_update().get(pk=alert.pk)
+        if actor.role not in SENDER_ROLES or actor.organization_id != current.organization_id:
+            raise AlertRefused("not_allowed")
+        from_state = current.state
+        if current.state == Alert.State.DRAFT:
+            current.state = Alert.State.CANCELLED
+            withdrawn = 0
+        elif current.state == Alert.State.SENDING:
+            current.state = Alert.State.HALTED
+            withdrawn = Delivery.objects.filter(alert=current, state=Delivery.State.QUEUED).update(
+                state=Delivery.State.WITHDRAWN, error_code="stopped"
+            )
+        else:
+            raise AlertRefused("not_cancellable")
+        current.save(update_fields=["state"])
+        audit.record(
+            "alerts.stopped", actor=actor, obj=current, from_state=from_state, to_state=current.state, count=withdrawn
+        )
+    return current
+
+
+# --------------------------------------------------------------------------------------------
+# Fan-out bookkeeping (called by the background work)
+# --------------------------------------------------------------------------------------------
+
+
+def stop_reason(alert: Alert, now) -> str | None:
+    """Why no new message of this alert may go out now, or None."""
+    from vigil.incidents.models import Incident
+
+    if alert.state != Alert.State.SENDING:
+        return "halted"
+    if alert.expires_at is not None and now >= alert.expires_at:
+        return "expired"
+    if alert.kind == Alert.Kind.VERIFIED_ACTIVITY:
+        if alert.incident is None or alert.incident.state != Incident.State.VERIFIED:
+            return "not_verified"
+    return None
+
+
+def pump(alert_id) -> list[str]:
+    """One round of an alert's fan-out, inside the background job's transaction.
+
+    Steps: lock the alert; claims whose lease ran out become uncertain (the worker died holding them);
+    if the alert may no longer send (expired, incident no longer verified, stopped), queued deliveries
+    are expired or withdrawn, and counted; a follow-up adds people who received the original since;
+    with nothing open the alert is finished; otherwise the next round is queued and the channels with
+    due work and no live claim are returned, to be sent after this transaction commits.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        alert = Alert.objects.select_for_update(of=("self",)).select_related("incident").filter(pk=alert_id).first()
+        if alert is None or alert.state not in (Alert.State.SENDING, Alert.State.HALTED):
+            return []
+        deliveries = Delivery.objects.filter(alert=alert)
+        lease = timedelta(seconds=conf.CLAIM_LEASE_SECONDS)
+        stale = deliveries.filter(state=Delivery.State.SENDING, claimed_at__lt=now - lease).update(
+            state=Delivery.State.UNCERTAIN, was_uncertain=True, resolution="", claim="", not_before=now
+        )
+        if stale:
+            audit.record("alerts.deliveries_uncertain", obj=alert, organization=alert.organization, count=stale)
+        reason = stop_reason(alert, now)
+        if reason == "not_verified":
+            Alert.objects.filter(pk=alert.pk).update(state=Alert.State.HALTED)
+            alert.state = Alert.State.HALTED
+            audit.record("alerts.halted", obj=alert, organization=alert.organization, reason_code=reason)
+        if reason:
+            final = Delivery.State.EXPIRED if reason == "expired" else Delivery.State.WITHDRAWN
+            dropped = deliveries.filter(state=Delivery.State.QUEUED).update(state=final, error_code=reason)
+            if dropped:
+                audit.record(
+                    "alerts.deliveries_dropped",
+                    obj=alert,
+                    organization=alert.organization,
+                    outcome=final,
+                    count=dropped,
+                )
+        if alert.topping_up and reason is None:
+            added = targeting.create_follow_up_deliveries(alert)
+            still = targeting.originals_still_open(alert)
+            Alert.objects.filter(pk=alert.pk).update(recipients=alert.recipients + added, topping_up=still)
+            alert.topping_up = still
+        elif alert.topping_up:
+            Alert.objects.filter(pk=alert.pk).update(topping_up=False)
+            alert.topping_up = False
+        open_rows = list(
+            deliveries.filter(state__in=Delivery.OPEN)
+            .values("channel", "state")
+            .annotate(n=Count("id"), due=Min("not_before"), claimed=Min("claimed_at"))
+        )
+        if not open_rows and not alert.topping_up:
+            received = deliveries.filter(state__in=Delivery.RECEIVED).count()
+            if alert.state == Alert.State.SENDING:
+                Alert.objects.filter(pk=alert.pk).update(state=Alert.State.DONE, finished_at=now)
+            else:
+                Alert.objects.filter(pk=alert.pk).update(finished_at=now)
+            audit.record(
+                "alerts.finished", obj=alert, organization=alert.organization, count=received, outcome=reason or "done"
+            )
+            return []
+        channels: list[str] = []
+        waits: list[float] = [5.0] if alert.topping_up else []
+        live = {row["channel"] for row in open_rows if row["state"] == Delivery.State.SENDING}
+        for row in open_rows:
+            channel = row["channel"]
+            if row["state"] == Delivery.State.SENDING:
+                waits.append(min(POLL_SECONDS, max(0.2, (row["claimed"] + lease - now).total_seconds())))
+            elif channel in live:
+                continue
+            elif row["due"] <= now:
+                if channel not in channels:
+                    channels.append(channel)
+            else:
+                waits.append((row["due"] - now).total_seconds())
+        from vigil.alerts import jobs
+
+        delay = 0.0 if channels else max(0.1, min(waits or [POLL_SECONDS]))
+        enqueue(jobs.pump, alert.pk, delay_seconds=min(delay, 60.0), priority=5)
+        return channels
+
+
+@dataclass
+class Batch:
+    token: str
+    alert: Alert
+    rows: list[Delivery]
+    reason: str | None
+
+
+def claim_batch(alert_id, channel: str, limit: int) -> Batch | None:
+    """Claim up to `limit` due deliveries of one channel, uncertain ones first (they are resolved
+    before anything else), then queued ones nearest first. Committed before any message goes out: a
+    crash after this leaves the rows claimed, and the lease turns them uncertain."""
+    now = timezone.now()
+    with transaction.atomic():
+        alert = Alert.objects.select_related("incident").get(pk=alert_id)
+        reason = stop_reason(alert, now)
+        due = Delivery.objects.filter(alert_id=alert_id, channel=channel, not_before__lte=now)
+        ids = list(
+            due.filter(state=Delivery.State.UNCERTAIN)
+            .select_for_update(skip_locked=True)
+            .order_by("priority", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if reason is None and len(ids) < limit:
+            ids += list(
+                due.filter(state=Delivery.State.QUEUED)
+                .select_for_update(skip_locked=True)
+                .order_by("priority", "id")
+                .values_list("id", flat=True)[: limit - len(ids)]
+            )
+        if not ids:
+            return None
+        token = uuid.uuid4().hex
+        Delivery.objects.filter(id__in=ids, state__in=[Delivery.State.QUEUED, Delivery.State.UNCERTAIN]).update(
+            state=Delivery.State.SENDING, claim=token, claimed_at=now
+        )
+    rows = list(
+        Delivery.objects.filter(claim=token, state=Delivery.State.SENDING)
+        .select_related("subscriber")
+        .order_by("priority", "id")
+    )
+    return Batch(token, alert, rows, reason) if rows else None
+
+
+@dataclass
+class Outcome:
+    """What became of one claimed delivery. `state` is the new state; None values leave a column as is."""
+
+    delivery_id: int
+    state: str
+    provider_id: str | None = None
+    sent_at: object = None
+    error_code: str = ""
+    resolution: str | None = None
+    uncertain: bool = False
+    not_before: object = None
+    attempted: bool = False
+    opted_out_subscriber: object = None
+
+
+def _prep(name, value):
+    return Delivery._meta.get_field(name).get_db_prep_value(value, connection)
+
+
+def record_outcomes(batch: Batch, outcomes: list[Outcome]) -> int:
+    """Write what happened to claimed deliveries, in one transaction; only rows still held by this
+    claim change (a result that arrives after its claim was taken over is not written over the other
+    worker's). Returns the rows written."""
+    if not outcomes:
+        return 0
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    # Raw SQL for executemany (one round trip for a whole batch); only the quoted table name is
+    # formatted in, every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET state = %s, provider_id = COALESCE(%s, provider_id), sent_at = COALESCE(%s, sent_at), "  # noqa: S608
+        f"error_code = %s, claim = '', resolution = COALESCE(%s, resolution), was_uncertain = (was_uncertain OR %s), "
+        f"not_before = COALESCE(%s, not_before), attempts = attempts + %s "
+        f"WHERE id = %s AND claim = %s AND state = 'sending'"
+    )
+    rows = [
+        (
+            o.state,
+            o.provider_id,
+            _prep("sent_at", o.sent_at),
+            o.error_code[:32],
+            o.resolution,
+            o.uncertain,
+            _prep("not_before", o.not_before),
+            1 if o.attempted else 0,
+            o.delivery_id,
+            batch.token,
+        )
+        for o in outcomes
+    ]
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+            written = cursor.rowcount if cursor.rowcount >= 0 else len(rows)
+        counts = Counter(o.state for o in outcomes if o.state not in Delivery.RECEIVED)
+        for state, count in sorted(counts.items()):
+            if state in (Delivery.State.QUEUED, Delivery.State.SENDING):
+                continue
+            audit.record(
+                "alerts.delivery_outcomes",
+                obj=batch.alert,
+                organization=batch.alert.organization,
+                outcome=state,
+                count=count,
+                channel=batch.rows[0].channel if batch.rows else "",
+            )
+        for outcome in outcomes:
+            if outcome.opted_out_subscriber is not None:
+                unsubscribe(outcome.opted_out_subscriber, via="carrier")
+        faults.hook("before_record", batch.rows[0].channel if batch.rows else "")
+    if written < len(rows):
+        logger.warning(
+            "alert %s: %s results arrived after their claim was taken over", batch.alert.ref, len(rows) - written
+        )
+    return written
+
+
+def record_provider_status(provider_id: str, status: str, error_code: str = "") -> bool:
+    """A provider's delivery report (Twilio status callback): moves a sent delivery forward only
+    (sent -> delivered or failed), whatever order the reports arrive in."""
+    from vigil.alerts.channels.twilio_client import OPTED_OUT_CODES
+
+    status = (status or "").strip().lower()[:16]
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(of=("self",))
+            .select_related("alert", "subscriber")
+            .filter(provider_id=provider_id)
+            .first()
+        )
+        if delivery is None:
+            return False
+        fields = {"provider_status": status}
+        target = {"delivered": "delivered", "read": "delivered", "undelivered": "failed", "failed": "failed"}.get(
+            status
+        )
+        if target and delivery.state == Delivery.State.SENT:
+            fields["state"] = target
+        code = error_code if error_code.isdigit() else ""
+        if code and target == "failed":
+            fields["error_code"] = f"twilio_{code}"
+        Delivery.objects.filter(pk=delivery.pk).update(**fields)
+        if fields.get("state") == "failed":
+            audit.record(
+                "alerts.delivery_outcomes",
+                obj=delivery.alert,
+                organization=delivery.alert.organization,
+                outcome="failed",
+                count=1,
+                channel=delivery.channel,
+                reason_code=fields.get("error_code", ""),
+            )
+        if code and int(code) in OPTED_OUT_CODES:
+            unsubscribe(delivery.subscriber, via="carrier")
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# Subscriber lists for admins
+# --------------------------------------------------------------------------------------------
+
+
+def may_list_addresses(user) -> bool:
+    org = getattr(user, "organization", None)
+    return bool(
+        user.is_active and user.role == Role.ADMIN and org is not None and org.slug in conf.ADDRESS_ORGANIZATIONS
+    )
+
+
+def list_addresses(*, actor, offset: int = 0, limit: int = 200) -> list[dict]:
+    """Active and pending subscribers with their addresses, for an admin whose organization is allowed;
+    every view is audited with the number of addresses shown."""
+    if not may_list_addresses(actor):
+        raise AlertRefused("not_allowed")
+    with transaction.atomic():
+        rows = list(
+            Subscriber.objects.exclude(state=Subscriber.State.UNSUBSCRIBED)
+            .order_by("created_at", "id")
+            .prefetch_related("areas")[offset : offset + limit]
+        )
+        shown = [
+            {
+                "address": s.address,
+                "channel": s.get_channel_display(),
+                "language": s.language,
+                "state": s.get_state_display(),
+                "areas": ", ".join(a.code for a in s.areas.all()),
+            }
+            for s in rows
+        ]
+        audit.record("alerts.addresses_viewed", actor=actor, object_type="alerts.subscriber", count=len(shown))
+    return shown
