@@ -65,3 +65,13 @@ def _clear_cache():
 def _media_root(tmp_path, settings):
     """Evidence written by a test goes to its own folder, never to var/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_grouping_context():
+    """Each test starts with no grouping statistics or cached summaries from earlier tests."""
+    from vigil.incidents import actions
+
+    actions._CONTEXT = None
+    actions._STATE_CACHE.clear()
+    yield

@@ -1,21 +1,32 @@
 """Benchmark: grouping reports into candidate incidents, quality and speed.
 
-Run from the repository root: `python bench/clustering.py` (add `--quick` for a 20,000-report speed run).
+Run from the repository root: `python bench/clustering.py` (`--quick` times 20,000 reports instead of
+100,000 and skips the harder variant; `--fit` refits the scoring weights instead, see `fit_rules`).
 
 Steps:
 1. Generate the labeled quality set (about 5,000 reports, fixed seed) and check its two shares: events
    sharing a neighborhood with another event within two hours, and reports giving the place as text only.
-2. Group it with `Grouper` (neighboring areas from `vigil.geo.areas` when available) and with a naive
-   baseline (same area and same two-hour bucket); pairwise precision and recall of both, from
-   contingency counts.
-3. Generate 100,000 reports (same density, longer span) and time `Grouper` over them, signatures
-   included (they are computed on arrival in production too).
-4. Print human lines, then one JSON object as the last line.
+2. Group it with `Grouper` (neighboring areas from `vigil.geo.areas` when available, the jurisdiction's
+   street names for the street-name rule) and with a naive baseline (same area and same two-hour
+   bucket); pairwise precision and recall of both, from contingency counts.
+3. For reference, the same on a harder variant (denser activity, more sibling events) and without the
+   street list.
+4. Generate 100,000 reports (same density, longer span) and time `Grouper` over them, signatures
+   included (they are computed on arrival in production too); best of two runs, wall clock.
+5. Print human lines, then one JSON object as the last line.
+
+The scoring weights in `vigil.incidents.grouping.Rules` were fitted (`--fit`) on sets generated with
+other seeds (1001-1003) than the ones measured here (20260501 for quality, 20260502 for speed).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import gc
+import heapq
 import json
+import math
+import platform
 import sys
 import time
 from collections import Counter
@@ -26,11 +37,33 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.gen_reports import SEED, AreaIndex, generate  # noqa: E402
-from vigil.incidents.grouping import DEFAULT_THRESHOLD, Grouper  # noqa: E402
+from bench.gen_reports import SEED, AreaIndex, Noise, generate, street_names  # noqa: E402
+from vigil.incidents import grouping  # noqa: E402
+from vigil.incidents.grouping import DEFAULT_THRESHOLD, Grouper, place_word_features  # noqa: E402
 
 QUALITY_REPORTS = 5_000
 SPEED_REPORTS = 100_000
+HARD_NOISE = Noise(events_per_day=150.0, sibling_share=0.2)
+# Other seeds measured the same way, to show how much the figures move from one generated set to the next.
+SPREAD_SEEDS = (7, 8)
+FIT_SEEDS = (1001, 1002, 1003)
+# The Rules fields the fit sets, in the order of the columns of `_fit_row` after the constant.
+FIT_FIELDS = (
+    "point",
+    "per_100m",
+    "per_100m_far",
+    "same_area",
+    "neighbor_area",
+    "other_area",
+    "per_log_minute",
+    "per_half_hour",
+    "text_match",
+    "mismatch",
+    "number_conflict",
+    "street_conflict",
+    "count_match",
+    "count_mismatch",
+)
 
 
 def pairwise(predicted: Sequence[Hashable], truth: Sequence[Hashable]) -> tuple[float, float]:
@@ -58,16 +91,128 @@ def baseline(reports) -> list[tuple]:
     return [(r.area, int(r.at.timestamp() // 7200)) for r in reports]
 
 
+def _fit_row(probe, c, rules) -> list[float]:
+    """The score's contributions for one (report, candidate) pair, before their weights (see Rules)."""
+    r = probe.report
+    both = r.lat is not None and c.lat is not None
+    d = grouping.meters_between(r.lat, r.lon, c.lat, c.lon) if both else 0.0
+    same = not both and r.area in c.areas
+    near = not both and not same and bool(probe.near_areas) and not probe.near_areas.isdisjoint(c.areas)
+    other = not both and not same and not near and bool(r.area) and bool(c.areas)
+    minutes = probe.gap(c) / 60.0
+    matched, unmatched, report_numbers, candidate_numbers, report_streets, candidate_streets = probe.text_parts(c)
+    counts = probe.counts(c) if probe.counts_given and c.numbers else 0.0
+    ncap, scap = rules.number_cap, rules.street_cap
+    return [
+        1.0,
+        float(both),
+        both * min(d, rules.bend_m) / 100.0,
+        both * max(0.0, d - rules.bend_m) / 100.0,
+        float(same),
+        float(near),
+        float(other),
+        math.log1p(minutes),
+        minutes / 30.0,
+        min(matched, rules.text_cap),
+        min(unmatched, rules.mismatch_cap) * min(c.text_weight, rules.candidate_text_cap) / rules.candidate_text_cap,
+        min(report_numbers, ncap) * min(candidate_numbers, ncap) / ncap,
+        min(report_streets, scap) * min(candidate_streets, scap) / scap,
+        float(counts > 0),
+        float(counts < 0),
+    ]
+
+
+def fit_rules(index, neighbors, place_words) -> grouping.Rules:
+    """Fit the score's contributions by logistic regression, as `Rules` holds them (rounded).
+
+    Steps:
+    1. Generate training sets with seeds other than the measured ones.
+    2. Replay each with the true grouping (every report joins its own event's candidate), and for each
+       report record the contributions against every candidate blocking offers, labeled "own or not".
+    3. Weighted logistic regression, each row weighted by the candidate's size: the pairwise measures
+       count a wrong decision about a big incident once per report in it.
+    """
+    import numpy as np
+
+    base = grouping.DEFAULT_RULES
+    rows: list[list[float]] = []
+    labels: list[float] = []
+    sizes: list[float] = []
+    for seed in FIT_SEEDS:
+        items, _stats = generate(QUALITY_REPORTS, seed, index=index)
+        g = Grouper(neighbors=neighbors, place_words=place_words)
+        own: dict[int, str] = {}
+        for report, label in items:
+            probe = grouping._Probe(report, g._neighbors_arg, base, g.stats, place_words)
+            g._expire(probe.ts)
+            for c in g.candidates_for(report, probe.weights):
+                if probe.gap(c) is None or probe.place(c) == grouping.EXCLUDED:
+                    continue
+                rows.append(_fit_row(probe, c, base))
+                labels.append(float(c.incident_id == own.get(label)))
+                sizes.append(float(c.report_count))
+            cid = own.get(label)
+            if cid in g._open:
+                c = g._open[cid]
+                added = c.absorb(report, g.stats, probe.weights, place_words)
+                heads = [h for h, _parts in report.units if h in added]
+                g.stats.observe_features(heads, report.at)
+            else:
+                g._next += 1
+                cid = own[label] = f"c{g._next:07d}"
+                c = grouping.CandidateState.start(cid, report, g.stats, probe.weights, place_words)
+                g.incidents[cid] = g._open[cid] = c
+                heapq.heappush(g._expiry, (c._last_ts, cid))
+                heads = [h for h, _parts in report.units]
+                g.stats.observe_incident(heads, report.at)
+            g._index(c, [h for h in heads if h & 3 in (grouping.KIND_NUMBER, grouping.KIND_WORD)])
+    x = np.array(rows)
+    y = np.array(labels)
+    weight = np.array(sizes) / np.mean(sizes)
+    coef = np.zeros(x.shape[1])
+    for _ in range(30_000):
+        p = 1.0 / (1.0 + np.exp(-x @ coef))
+        coef -= 0.5 * (x.T @ (weight * (p - y)) / len(y) + 1e-4 * coef)
+    p = 1.0 / (1.0 + np.exp(-x @ coef))
+    print(f"fit: {len(y)} pairs from seeds {FIT_SEEDS}, accuracy {float(np.mean((p > 0.5) == y)):.4f}")
+    # The constant and the "both have points" column are bias and point; the rest map one to one.
+    values = {"bias": coef[0], **dict(zip(FIT_FIELDS, coef[1:], strict=True))}
+    return dataclasses.replace(base, **{k: round(float(v), 2) for k, v in values.items()})
+
+
+def _calibration_seconds() -> float:
+    """Seconds this machine takes for a plain loop of 3 million additions, to read the timings by."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(3_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def main(argv: list[str]) -> int:
-    speed_n = 20_000 if "--quick" in argv else SPEED_REPORTS
+    quick = "--quick" in argv
+    speed_n = 20_000 if quick else SPEED_REPORTS
     index = AreaIndex()
     neighbors, neighbors_source = index.neighbors_function(250.0)
+    names, streets_source = street_names()
+    place_words = place_word_features(names)
+    if "--fit" in argv:
+        rules = fit_rules(index, neighbors, place_words)
+        print({name: getattr(rules, name) for name in ("bias", *FIT_FIELDS)})
+        return 0
+
+    def group(reports, **kwargs):
+        options = {"threshold": DEFAULT_THRESHOLD, "neighbors": neighbors, "place_words": place_words}
+        options.update(kwargs)
+        return Grouper(**options).add_all(reports)
 
     items, stats = generate(QUALITY_REPORTS, SEED, index=index)
     reports = [r for r, _ in items]
     labels = [label for _, label in items]
     print(f"quality set: {stats.reports} reports, {stats.events} events (seed {SEED})")
+    print(f"  noise: {dataclasses.asdict(Noise())}")
     print(f"  areas from {stats.areas_source}; neighbors from {neighbors_source}")
+    print(f"  street names: {len(names)} from {streets_source}")
     print(f"  events sharing a neighborhood with another within 2 h: {stats.share_events_sharing_neighborhood:.1%}")
     print(f"  reports giving the place as text only: {stats.share_text_only_place:.1%}")
     if stats.gazetteer_used:
@@ -78,36 +223,106 @@ def main(argv: list[str]) -> int:
     else:
         print("  gazetteer not importable: text-only reports carry the NTA their text names")
 
-    grouper = Grouper(threshold=DEFAULT_THRESHOLD, neighbors=neighbors)
-    predicted = grouper.add_all(reports)
-    precision, recall = pairwise(predicted, labels)
+    precision, recall = pairwise(group(reports), labels)
     base_p, base_r = pairwise(baseline(reports), labels)
-    print(f"grouper:  precision {precision:.4f}  recall {recall:.4f}  ({len(grouper.incidents)} incidents)")
+    print(f"grouper:  precision {precision:.4f}  recall {recall:.4f}")
     print(f"baseline (area + 2-hour bucket): precision {base_p:.4f}  recall {base_r:.4f}")
 
-    speed_items, speed_stats = generate(speed_n, SEED + 1, index=index)
+    for r in reports:  # the next run must not reuse anything computed above
+        r.signature = None
+    nostreet_p, nostreet_r = pairwise(group(reports, place_words=None), labels)
+    print(f"without the street list: precision {nostreet_p:.4f}  recall {nostreet_r:.4f}")
+
+    spread = {}
+    if not quick:
+        seen = [(precision, recall)]
+        for seed in SPREAD_SEEDS:
+            other_items, _other_stats = generate(QUALITY_REPORTS, seed, index=index)
+            seen.append(pairwise(group([r for r, _ in other_items]), [label for _, label in other_items]))
+        spread = {
+            "spread_seeds": [SEED, *SPREAD_SEEDS],
+            "precision_min_over_seeds": round(min(p for p, _ in seen), 4),
+            "precision_max_over_seeds": round(max(p for p, _ in seen), 4),
+            "recall_min_over_seeds": round(min(r for _, r in seen), 4),
+            "recall_max_over_seeds": round(max(r for _, r in seen), 4),
+        }
+        print(
+            "over seeds " + ", ".join(map(str, spread["spread_seeds"])) + ": precision "
+            f"{spread['precision_min_over_seeds']:.4f}-{spread['precision_max_over_seeds']:.4f}, recall "
+            f"{spread['recall_min_over_seeds']:.4f}-{spread['recall_max_over_seeds']:.4f}"
+        )
+
+    hard = {}
+    if not quick:
+        hard_items, hard_stats = generate(QUALITY_REPORTS, SEED, index=index, noise=HARD_NOISE)
+        hard_p, hard_r = pairwise(group([r for r, _ in hard_items]), [label for _, label in hard_items])
+        hard_bp, hard_br = pairwise(baseline([r for r, _ in hard_items]), [label for _, label in hard_items])
+        hard = {
+            "hard_precision": round(hard_p, 4),
+            "hard_recall": round(hard_r, 4),
+            "hard_baseline_precision": round(hard_bp, 4),
+            "hard_baseline_recall": round(hard_br, 4),
+            "hard_share_events_sharing_neighborhood": round(hard_stats.share_events_sharing_neighborhood, 4),
+        }
+        print(
+            f"harder variant ({HARD_NOISE.events_per_day:.0f} events/day, sibling share {HARD_NOISE.sibling_share}, "
+            f"{hard_stats.share_events_sharing_neighborhood:.1%} sharing): precision {hard_p:.4f} recall {hard_r:.4f} "
+            f"(baseline {hard_bp:.4f} / {hard_br:.4f})"
+        )
+
+    speed_items, _speed_stats = generate(speed_n, SEED + 1, index=index)
     speed_reports = [r for r, _ in speed_items]
-    t0 = time.perf_counter()
-    speed_grouper = Grouper(threshold=DEFAULT_THRESHOLD, neighbors=neighbors)
-    speed_predicted = speed_grouper.add_all(speed_reports)
-    seconds = time.perf_counter() - t0
+    runs = []
+    for _ in range(3):
+        for r in speed_reports:
+            r.signature = None
+            r._units = None
+        # The 100,000 input reports are the harness's, not the grouper's: keep the garbage collector
+        # from walking them again and again while the grouper runs.
+        gc.collect()
+        gc.freeze()
+        start, cpu = time.perf_counter(), time.process_time()
+        speed_predicted = group(speed_reports)
+        runs.append((time.perf_counter() - start, time.process_time() - cpu))
+        gc.unfreeze()
+    seconds, cpu_seconds = min(runs)
+    # For reference: the same with signatures computed beforehand (as if computed at intake).
+    for r in speed_reports:
+        r.signature = None
+        r._units = None
+        r.sig  # noqa: B018 - computes and keeps the signature
+    gc.collect()
+    gc.freeze()
+    start = time.perf_counter()
+    group(speed_reports)
+    grouping_only = time.perf_counter() - start
+    gc.unfreeze()
     sp, sr = pairwise(speed_predicted, [label for _, label in speed_items])
     seconds_100k = seconds * SPEED_REPORTS / len(speed_reports)
     rate = len(speed_reports) / seconds
+    calibration = _calibration_seconds()
     print(
-        f"speed: {len(speed_reports)} reports in {seconds:.2f} s ({rate:,.0f} reports/s, signatures included); "
-        f"on that set precision {sp:.4f} recall {sr:.4f}"
+        f"speed: {len(speed_reports)} reports in {seconds:.2f} s wall, {cpu_seconds:.2f} s CPU (best of 3; "
+        f"{rate:,.0f} reports/s, signatures included); on that set precision {sp:.4f} recall {sr:.4f}"
     )
+    print(f"  with signatures computed beforehand: {grouping_only:.2f} s")
+    print(f"  machine: Python {platform.python_version()}, 3M-addition loop in {calibration:.3f} s")
 
     figures = {
         "precision": round(precision, 4),
         "recall": round(recall, 4),
         "reports_per_second": round(rate),
         "seconds_100k": round(seconds_100k, 3),
+        "cpu_seconds_100k": round(cpu_seconds * SPEED_REPORTS / len(speed_reports), 3),
+        "seconds_100k_signatures_precomputed": round(grouping_only * SPEED_REPORTS / len(speed_reports), 3),
         "baseline_precision": round(base_p, 4),
         "baseline_recall": round(base_r, 4),
         "share_events_sharing_neighborhood": round(stats.share_events_sharing_neighborhood, 4),
         "share_text_only_place": round(stats.share_text_only_place, 4),
+        "precision_without_street_list": round(nostreet_p, 4),
+        "recall_without_street_list": round(nostreet_r, 4),
+        **spread,
+        **hard,
         "quality_reports": stats.reports,
         "quality_events": stats.events,
         "speed_reports": len(speed_reports),
@@ -115,8 +330,11 @@ def main(argv: list[str]) -> int:
         "speed_set_recall": round(sr, 4),
         "gazetteer_used": stats.gazetteer_used,
         "gazetteer_resolved_text_only": stats.text_only_resolved_by_gazetteer,
+        "gazetteer_true_nta_share": round(stats.gazetteer_area_matches_truth, 4),
         "areas_source": stats.areas_source,
         "neighbors_source": neighbors_source,
+        "street_names_source": streets_source,
+        "calibration_loop_seconds": round(calibration, 3),
         "seed": SEED,
     }
     goals = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 
@@ -43,6 +44,66 @@ _STATE_CACHE: dict[str, tuple[int, grouping.CandidateState]] = {}
 _STATE_CACHE_LIMIT = 5000
 
 
+_CONTEXT: grouping.GroupingContext | None = None
+_CONTEXT_WARM_DAYS = 2
+
+
+def _context() -> grouping.GroupingContext:
+    """One grouping context per process: the jurisdiction's street names (a named street that disagrees
+    counts against a match) and word statistics (words every report uses stop counting), warmed from
+    the reports of the last two days."""
+    global _CONTEXT
+    if _CONTEXT is None:
+        from django.conf import settings
+
+        from vigil.intake.models import Report
+
+        path = settings.JURISDICTION_DIR / "places" / "streets.tsv"
+        names = []
+        if path.exists():
+            with path.open(encoding="utf-8") as fh:
+                header = fh.readline().rstrip("\n").split("\t")
+                core = header.index("core")
+                names = [line.rstrip("\n").split("\t")[core] for line in fh if line.strip()]
+        context = grouping.GroupingContext(neighbors=_neighbors, place_words=grouping.place_word_features(names))
+        since = timezone.now() - timedelta(days=_CONTEXT_WARM_DAYS)
+        recent = Report.objects.filter(received_at__gte=since, incident__isnull=False).order_by("received_at")[:20000]
+        context.warm_reports((str(r.incident_id), _features(r)) for r in recent)
+        _CONTEXT = context
+    return _CONTEXT
+
+
+def _features(report, text: str | None = None) -> grouping.ReportFeatures:
+    return grouping.ReportFeatures(
+        report_id=str(report.pk),
+        at=report.occurred_at,
+        lat=report.lat,
+        lon=report.lon,
+        area=report.area or None,
+        borough=report.borough or None,
+        text=text if text is not None else f"{report.place_text or ''}\n{report.text or ''}",
+    )
+
+
+def _seal_summary(incident_id, state: grouping.CandidateState) -> bytes:
+    from vigil.lib import crypto
+
+    return crypto.encrypt_text(json.dumps(state.as_dict()), _summary_aad(incident_id))
+
+
+def _open_summary(incident_id, blob) -> grouping.CandidateState:
+    from vigil.lib import crypto
+
+    return grouping.CandidateState.from_dict(json.loads(crypto.decrypt_text(bytes(blob), _summary_aad(incident_id))))
+
+
+def _summary_aad(incident_id) -> bytes:
+    from vigil.lib import crypto
+
+    column = Incident._meta.get_field("grouping_summary").column
+    return crypto.associated_data(Incident._meta.db_table, column, incident_id)
+
+
 def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
     """Open candidates near in time in the report's borough, each with the few columns grouping updates.
     A summary is read and parsed again only when its report count changed since this process saw it."""
@@ -62,10 +123,10 @@ def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
     stale = [row[0] for row in current if _STATE_CACHE.get(str(row[0]), (None,))[0] != row[1]]
     if stale:
         for pk, count, summary in Incident.objects.filter(pk__in=stale).values_list(
-            "id", "report_count", "grouping_state"
+            "id", "report_count", "grouping_summary"
         ):
             if summary:
-                _STATE_CACHE[str(pk)] = (count, grouping.CandidateState.from_dict(summary))
+                _STATE_CACHE[str(pk)] = (count, _open_summary(pk, summary))
     out = []
     for pk, _count, area, languages, solved in current:
         cached = _STATE_CACHE.get(str(pk))
@@ -88,7 +149,7 @@ def close_stale_grouping(now=None) -> int:
         _lock_grouping()
         stale = Incident.objects.filter(grouping_open=True, last_report_at__lt=now - grouping.DEFAULT_RULES.max_span)
         ids = [str(pk) for pk in stale.values_list("pk", flat=True)]
-        count = stale.update(grouping_open=False, grouping_state={})
+        count = stale.update(grouping_open=False, grouping_summary=None)
     for key in ids:
         _STATE_CACHE.pop(key, None)
     return count
@@ -99,17 +160,10 @@ def group_report(report, *, grouping_text: str) -> Incident:
     place, time and text; absorb the report into it or start a new incident; set the report's link (the
     caller inserts the report afterwards). Runs inside the caller's transaction."""
     _lock_grouping()
-    features = grouping.ReportFeatures(
-        report_id=str(report.pk),
-        at=report.occurred_at,
-        lat=report.lat,
-        lon=report.lon,
-        area=report.area or None,
-        borough=report.borough or None,
-        text=grouping_text,
-    )
+    features = _features(report, grouping_text)
+    context = _context()
     candidates = _candidate_states(report)
-    chosen = grouping.choose_candidate(features, [state for state, _row in candidates], neighbors=_neighbors)
+    chosen = context.choose(features, [state for state, _row in candidates])
     if chosen is None:
         incident = Incident(
             area=report.area,
@@ -118,14 +172,14 @@ def group_report(report, *, grouping_text: str) -> Incident:
             languages=[report.language],
             has_solved_submission=report.verified_submission,
         )
-        state = grouping.CandidateState.start(str(incident.pk), features)
+        state = context.start(str(incident.pk), features)
         row = None
     else:
         state = grouping.CandidateState.from_dict(chosen.as_dict())  # a copy: the cache stays as committed
-        state.absorb(features)
+        context.absorb(state, features)
         row = next(r for s, r in candidates if s is chosen)
     fields = {
-        "grouping_state": state.as_dict(),
+        "grouping_summary": _seal_summary(incident.pk if row is None else chosen.incident_id, state),
         "report_count": state.report_count,
         "first_report_at": state.first_at,
         "last_report_at": state.last_at,
@@ -135,6 +189,7 @@ def group_report(report, *, grouping_text: str) -> Incident:
     if row is None:
         for name, value in fields.items():
             setattr(incident, name, value)
+        incident.grouping_summary = json.dumps(state.as_dict())  # sealed by the field on insert
         incident.save(force_insert=True)
     else:
         incident = Incident(pk=uuid.UUID(chosen.incident_id))
@@ -206,24 +261,20 @@ def rebuild_grouping(incident_id) -> None:
     incident = Incident.objects.get(pk=incident_id)
     state = None
     for report in incident.reports.order_by("occurred_at"):
-        features = grouping.ReportFeatures(
-            report_id=str(report.pk),
-            at=report.occurred_at,
-            lat=report.lat,
-            lon=report.lon,
-            area=report.area or None,
-            borough=report.borough or None,
-            text=f"{report.place_text or ''}\n{report.text or ''}",
-        )
+        features = _features(report)
         if state is None:
             state = grouping.CandidateState.start(str(incident.pk), features)
         else:
             state.absorb(features)
     fields = {"report_count": incident.reports.count()}
     if state is not None:
-        fields.update(grouping_state=state.as_dict(), first_report_at=state.first_at, last_report_at=state.last_at)
+        fields.update(
+            grouping_summary=_seal_summary(incident.pk, state),
+            first_report_at=state.first_at,
+            last_report_at=state.last_at,
+        )
     else:
-        fields.update(grouping_state={}, grouping_open=False)
+        fields.update(grouping_summary=None, grouping_open=False)
     Incident.objects.filter(pk=incident.pk).update(**fields)
     _STATE_CACHE.pop(str(incident.pk), None)
 
@@ -249,7 +300,7 @@ def merge(source: Incident, target: Incident, *, actor) -> None:
         source.reports.update(incident=target)
         rebuild_grouping(target.pk)
         Incident.objects.filter(pk=source.pk).update(
-            state="closed", grouping_open=False, report_count=0, grouping_state={}
+            state="closed", grouping_open=False, report_count=0, grouping_summary=None
         )
         _STATE_CACHE.pop(str(source.pk), None)
         TimelineEntry.objects.create(incident=source, actor=actor, kind="merged_into")

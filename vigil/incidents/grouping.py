@@ -1,22 +1,28 @@
 """Grouping reports into candidate incidents: the pure core.
 
 Every report is placed, on arrival, into an open candidate incident or starts one. The decision uses
-three signals an operator would use: time (reports about one scene arrive within a couple of hours),
-place (a phone's point, or the neighborhood the text names when there is no point) and text (street
-names, numbers and details, in whichever of a dozen languages the reporter wrote).
+the three signals an operator would use: time (reports about one scene arrive within a couple of
+hours), place (a phone's point, or the neighborhood the text names when there is no point) and text
+(street names, numbers and details, in whichever of a dozen languages the reporter wrote).
 
-Text is compared through a signature: a set of hashed features taken from text that has been folded
-the same way whatever the language (case, accents, digits of every script, Arabic letter variants,
-traditional Chinese characters, Cyrillic romanized), then cut into features by script: character
-trigrams and whole words for alphabetic scripts, character bigrams for Chinese and Japanese, syllable
-bigrams for Korean, and numbers as tokens of their own because a street number is often the only
-thing two reports in two languages share. No language model is involved, so a report in Haitian
-Creole is compared exactly like one in English.
+Text is compared through a signature: a set of hashed features taken from text folded the same way
+whatever the language (case, accents, digits of every script, Arabic letter variants, traditional
+Chinese characters, Cyrillic romanized), then cut by script: whole words with their character
+trigrams for alphabetic scripts, character bigrams for Chinese and Japanese, words with syllable
+bigrams for Korean, and numbers as tokens of their own, because a street number is often the only
+thing two reports in two languages share. No language model is involved, so a report in Haitian Creole
+is compared exactly like one in English.
+
+How much a shared feature counts depends on how rare it is among recent incidents (`FeatureStats`: a
+street name says a lot, "papeles" or "3 vans" nothing), and the score adds up log-odds contributions
+(`Rules`, fitted on the benchmark's generated sets): distance or area, time gap, matched text, and
+conflicts (both sides name street numbers or, given the jurisdiction's street list, street names, and
+not the same ones).
 
 This module imports nothing from Django. The database layer keeps one `CandidateState` per open
-incident, asks `choose_candidate` which of the nearby open ones a new report belongs to, and calls
-`CandidateState.absorb` to update it. `Grouper` does the same in memory for batch work and the
-benchmark.
+incident and, with a `GroupingContext` held per process (neighbors, street list, feature statistics),
+asks which of the open candidates a new report belongs to, then starts or updates one. `Grouper` does
+the same in memory for batch work and the benchmark (bench/clustering.py).
 """
 
 from __future__ import annotations
@@ -29,10 +35,13 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import chain
+from operator import itemgetter
 
 __all__ = [
     "CandidateState",
     "Grouper",
+    "GroupingContext",
     "ReportFeatures",
     "FeatureStats",
     "Rules",
@@ -40,10 +49,14 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "choose_candidate",
     "features_signature",
+    "report_weights",
+    "text_units",
     "normalize_text",
     "score",
     "text_evidence",
     "EXCLUDED",
+    "key_features",
+    "place_word_features",
     "meters_between",
 ]
 
@@ -185,6 +198,10 @@ def _build_mark_table() -> dict[int, None]:
 
 
 _FOLD = _build_fold_table()
+_ASCII_FOLD = {ord("'"): None, ord("`"): None}
+# Most non-ASCII texts (Spanish, French, Polish accents) hold no character of the fold table after
+# the accents are gone: a quick search spares them the per-character table lookups.
+_NEEDS_FOLD = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD)) + "]")
 _MARKS = _build_mark_table()
 # Characters whose NFD form carries one of the marks above: only texts containing one pay for NFD.
 _HAS_DECOMPOSABLE = re.compile(r"[\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff\u0610-\u061a\u064b-\u065f\u0670]")
@@ -199,10 +216,14 @@ def normalize_text(text: str) -> str:
     3. Apply the fold table: digits of every script to ASCII, Arabic-script variants, a few Latin
        letters, traditional Chinese to simplified, Cyrillic to Latin, apostrophes removed.
     """
+    if text.isascii():
+        # Nothing to compose, fold or transliterate: lower case and apostrophes only (a fast path
+        # taken by most English, Spanish-without-accents and Haitian Creole reports).
+        return text.lower().translate(_ASCII_FOLD)
     folded = unicodedata.normalize("NFKC", text).casefold()
     if _HAS_DECOMPOSABLE.search(folded):
         folded = unicodedata.normalize("NFC", unicodedata.normalize("NFD", folded).translate(_MARKS))
-    return folded.translate(_FOLD)
+    return folded.translate(_FOLD) if _NEEDS_FOLD.search(folded) else folded
 
 
 # --------------------------------------------------------------------------------------------------
@@ -214,13 +235,13 @@ _HANGUL = "\uac00-\ud7a3"
 # Alphabetic scripts written with spaces between words: Latin (Cyrillic is romanized by then), Arabic
 # and Urdu, Bengali, Devanagari. Punctuation inside those blocks (danda, Arabic comma) is left out.
 _ALPHA = "a-z\u00df-\u024f\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0980-\u09e3\u0900-\u0963\u0970-\u097f"
-# An ordinal ending right after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a
-# street number rather than a count.
-_ORDINAL = r"st|nd|rd|th|e|er|eme|re|ra|ro|da|do|ta|to|va|vo|ya|aya|i|yi|oi|go"
-_TOKEN = re.compile(
-    rf"(?P<num>[0-9]+)(?:-?(?P<ord>{_ORDINAL})(?![a-z]))?"
-    rf"|(?P<han>[{_HAN}]+)|(?P<hangul>[{_HANGUL}]+)|(?P<word>[{_ALPHA}]+)"
-)
+# Tokens: runs of one script (words first: the most frequent). No groups, so that findall returns
+# plain strings, which are cheap to look up in the token cache.
+_TOKEN = re.compile(rf"[{_ALPHA}]+|[0-9]+|[{_HAN}]+|[{_HANGUL}]+")
+_IS_HAN = re.compile(rf"[{_HAN}]").match
+# An ordinal ending after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a street
+# number rather than a count.
+_ORDINALS = frozenset("st nd rd th e er eme re ra ro da do ta to va vo ya aya i yi oi go".split())
 
 # Words every report uses whatever the scene: function words, street-type words, the agencies and the
 # vehicles. Sharing them says nothing about being the same scene, so they are not features. Written in
@@ -234,6 +255,7 @@ east west north south e w n s nd rd th intersection block between cross ice agen
 federal feds immigration police cops van vans car cars truck trucks suv suvs vehicle vehicles unmarked
 people person man men woman women guy guys someone arrested arresting arrest detained detaining detain
 taking took taken grabbed stopped stopping asking see saw seen look looking please help careful
+er eme re ra ro da do ta va vo ya aya yi oi go
 el la los las lo un una unos unas en de del y e o u cerca con al por para es son esta estan está están
 hay aqui aquí ahora ya muy mucho muchos muchas esquina calle calles avenida agentes migra inmigracion
 policia policía camioneta camionetas carro carros auto autos coche patrulla personas persona gente
@@ -273,11 +295,8 @@ _STREET_HAN = ("街", "大道", "路", "道")
 
 
 def _fold_words(blob: str) -> frozenset[str]:
-    words: set[str] = set()
-    for match in _TOKEN.finditer(normalize_text(blob)):
-        if match.lastgroup in ("word", "hangul"):
-            words.add(match.group())
-    return frozenset(words)
+    """The word tokens (alphabetic or Korean) of a blob, folded like report texts."""
+    return frozenset(t for t in _TOKEN.findall(normalize_text(blob)) if not t[0].isdigit() and not _IS_HAN(t))
 
 
 _STOP = _fold_words(_STOP_TEXT)
@@ -316,15 +335,15 @@ _HAN_STOP = frozenset(
 
 # Each feature's kind is kept in its two low bits, so weights and the number rules can tell a street
 # number from a word or a piece of a word without any side table.
-KIND_PART = 0  # a character trigram of a word, a Han/kana or Hangul bigram
+KIND_PART = 0  # a character trigram of a word, a syllable bigram of a Korean word
 KIND_NUMBER = 1  # a street or house number: two digits or more, or one digit used as a street
-KIND_WORD = 2
+KIND_WORD = 2  # a whole word, a Korean word, a Chinese/Japanese character bigram
 KIND_DIGIT = 3  # one digit not marked as a street: a count ("3 vans")
 # How much more a whole word or a number says than one piece of a word.
-KIND_MULTIPLIER = (1.0, 3.0, 2.0, 2.0)
+KIND_MULTIPLIER = (1.0, 3.0, 2.0, 2.0)  # _Probe inlines the 3.0 (numbers) and 2.0 (words)
 # A number weighing less than this is one many incidents mention: a count, not a street.
 COMMON_NUMBER_WEIGHT = 1.0
-_TOKEN_CACHE: dict[tuple[str, str, str, str, str], tuple[int, ...]] = {}
+_TOKEN_CACHE: dict[str, tuple[tuple[tuple[int, tuple[int, ...]], ...], tuple[int, ...]]] = {}
 _TOKEN_CACHE_LIMIT = 200_000
 
 
@@ -333,39 +352,64 @@ def _hash(feature: str, kind: int) -> int:
     return (zlib.crc32(feature.encode("utf-8")) & ~3) | kind
 
 
-def _token_features(groups: tuple[str, str, str, str, str]) -> tuple[int, ...]:
-    """Hashed features of one token, by script (the token is one of the regex groups).
+Unit = tuple[int, tuple[int, ...]]
+# Marker in the token cache for one-digit numbers; unequal to any real entry (those are pairs).
+_ONE_DIGIT: tuple = ((), (), "one digit")
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+
+
+def _token_units(token: str) -> tuple[tuple[Unit, ...], tuple[int, ...]]:
+    """Hashed features of one token, by script, as units: (head, parts).
+
+    The head is the token as a whole (a word, a number, a Chinese bigram) and carries the token's
+    rarity; the parts (character trigrams of a word, syllable bigrams of a Korean word) let spelling
+    variants match partially and weigh what their head weighs.
 
     Steps:
-    1. Numbers: the number without leading zeros (one-digit numbers are handled by the caller, which
+    1. Numbers: the number without leading zeros (a one-digit number gets a marker: the caller
        looks at the neighboring tokens).
-    2. Alphabetic words: dropped if a stop word or one letter; otherwise the whole word and its
-       character trigrams with boundary marks, which survive typos and transliteration.
-    3. Han/kana runs: character bigrams, skipping those that hold a very common character.
-    4. Hangul words: particle stripped, then the word and its syllable bigrams.
-    5. Hash with the kind in the low bits, and remember the result: the vocabulary of reports is
-       small next to their number.
+    2. Alphabetic words: dropped if a stop word or one letter; otherwise the whole word, with its
+       character trigrams (boundary marks included) as parts, which survive typos and transliteration.
+    3. Han/kana runs: each character bigram is a unit, skipping those that hold a very common character.
+    4. Hangul words: particle stripped, then the word with its syllable bigrams as parts.
+    5. Hash with the kind in the low bits, and remember the units and the flat features: the
+       vocabulary of reports is small next to their number.
     """
-    num, _ordinal, han, hangul, word = groups
-    feats: list[tuple[str, int]] = []
+    first = token[0]
+    num = han = hangul = word = ""
+    if "0" <= first <= "9":
+        num = token
+    elif "\uac00" <= first <= "\ud7a3":
+        hangul = token
+    elif _IS_HAN(first):
+        han = token
+    else:
+        word = token
+    units: list[Unit] = []
     if num:
         number = num.lstrip("0") or "0"
-        feats.append(("#" + number, KIND_NUMBER if len(number) > 1 else KIND_DIGIT))
+        if len(number) == 1:
+            # Street or count depends on the neighboring tokens: decided by the caller.
+            _TOKEN_CACHE[token] = _ONE_DIGIT
+            return _ONE_DIGIT
+        units.append((_hash("#" + number, KIND_NUMBER), ()))
     elif word:
         if len(word) > 1 and word not in _STOP:
-            feats.append(("w:" + word, KIND_WORD))
+            parts: tuple[int, ...] = ()
             if len(word) > 3:
                 padded = f"<{word}>"
-                feats.extend((padded[i : i + 3], KIND_PART) for i in range(len(padded) - 2))
+                parts = tuple(_hash(padded[i : i + 3], KIND_PART) for i in range(len(padded) - 2))
+            units.append((_hash("w:" + word, KIND_WORD), parts))
     elif han:
         if len(han) == 1:
             if han not in _HAN_STOP:
-                feats.append(("h:" + han, KIND_PART))
+                units.append((_hash("h:" + han, KIND_WORD), ()))
         else:
             for i in range(len(han) - 1):
                 pair = han[i : i + 2]
                 if pair[0] not in _HAN_STOP and pair[1] not in _HAN_STOP:
-                    feats.append(("h:" + pair, KIND_PART))
+                    units.append((_hash("h:" + pair, KIND_WORD), ()))
     elif hangul:
         stem = hangul
         for particle in _KO_PARTICLES:
@@ -373,57 +417,69 @@ def _token_features(groups: tuple[str, str, str, str, str]) -> tuple[int, ...]:
                 stem = stem[: -len(particle)]
                 break
         if stem not in _STOP and hangul not in _STOP:
-            feats.append(("k:" + stem, KIND_WORD))
+            parts = ()
             if len(stem) > 2:
-                feats.extend(("k:" + stem[i : i + 2], KIND_PART) for i in range(len(stem) - 1))
-    result = tuple(_hash(f, kind) for f, kind in feats)
+                parts = tuple(_hash("k:" + stem[i : i + 2], KIND_PART) for i in range(len(stem) - 1))
+            units.append((_hash("k:" + stem, KIND_WORD), parts))
+    feats: list[int] = []
+    for head, parts in units:
+        feats.append(head)
+        feats.extend(parts)
+    result = (tuple(units), tuple(feats))
     if len(_TOKEN_CACHE) >= _TOKEN_CACHE_LIMIT:
         _TOKEN_CACHE.clear()
-    _TOKEN_CACHE[groups] = result
+    _TOKEN_CACHE[token] = result
     return result
 
 
-def _is_street_word(groups: tuple[str, str, str, str, str]) -> bool:
-    _num, _ordinal, han, hangul, word = groups
-    if word:
-        return word in _STREET_WORDS
-    if han:
-        return han.startswith(_STREET_HAN)
-    return bool(hangul) and hangul in _STREET_WORDS
+def _is_street_word(token: str) -> bool:
+    return token in _STREET_WORDS or token.startswith(_STREET_HAN)
 
 
-_DIGIT_AS_STREET = {str(d): _hash(f"#{d}", KIND_NUMBER) for d in range(10)}
-_DIGIT_AS_COUNT = {str(d): _hash(f"#{d}", KIND_DIGIT) for d in range(10)}
+_DIGIT_AS_STREET: dict[str, Unit] = {str(d): (_hash(f"#{d}", KIND_NUMBER), ()) for d in range(10)}
+_DIGIT_AS_COUNT: dict[str, Unit] = {str(d): (_hash(f"#{d}", KIND_DIGIT), ()) for d in range(10)}
 
 
-def features_signature(text: str) -> Signature:
-    """The text signature of a report: the set of hashed features of its folded text.
+def _analyze(text: str) -> tuple[list[Unit], Signature]:
+    """The (head, parts) units of a report text, in order, and its signature (every head and part).
 
     Steps:
     1. Fold the text (`normalize_text`).
-    2. Cut it into tokens by script: numbers (with any ordinal ending), Han/kana runs, Hangul words,
-       alphabetic words.
-    3. A one-digit number is a street number when it has an ordinal ending or a street-type word
-       after it (or before it, for words like "calle"), else a count; it gets the matching kind.
-    4. Turn every other token into hashed features (`_token_features`) and collect them in one set.
+    2. Cut it into tokens by script: alphabetic words, numbers, Han/kana runs, Hangul words.
+    3. A one-digit number is a street number when an ordinal ending or a street-type word follows
+       it (or one like "calle" precedes it), else a count; it gets the matching kind.
+    4. Turn every other token into units (`_token_units`, cached with the token's features).
     """
-    feats: set[int] = set()
-    cache = _TOKEN_CACHE
     tokens = _TOKEN.findall(normalize_text(text))
-    last = len(tokens) - 1
-    for i, groups in enumerate(tokens):
-        num = groups[0]
-        if num and len(num.lstrip("0")) <= 1:
-            digit = num.lstrip("0") or "0"
-            street = bool(groups[1]) or (i < last and _is_street_word(tokens[i + 1]))
-            street = street or (i > 0 and tokens[i - 1][4] in _STREET_FIRST_WORDS)
-            feats.add((_DIGIT_AS_STREET if street else _DIGIT_AS_COUNT)[digit])
-            continue
-        got = cache.get(groups)
-        if got is None:
-            got = _token_features(groups)
-        feats.update(got)
-    return frozenset(feats)
+    got = list(map(_TOKEN_CACHE.get, tokens))
+    if None in got or _ONE_DIGIT in got:
+        # Slow path: tokens not seen before, or one-digit numbers whose kind depends on neighbors.
+        last = len(tokens) - 1
+        for i in [i for i, found in enumerate(got) if found is None or found is _ONE_DIGIT]:
+            token = tokens[i]
+            found = got[i]
+            if found is None:
+                found = got[i] = _token_units(token)
+            if found is _ONE_DIGIT:
+                digit = token.lstrip("0") or "0"
+                following = tokens[i + 1] if i < last else ""
+                street = following in _ORDINALS or _is_street_word(following) if following else False
+                street = street or (i > 0 and tokens[i - 1] in _STREET_FIRST_WORDS)
+                unit = (_DIGIT_AS_STREET if street else _DIGIT_AS_COUNT)[digit]
+                got[i] = ((unit,), (unit[0],))
+    units = list(chain.from_iterable(map(_FIRST, got)))
+    return units, frozenset(chain.from_iterable(map(_SECOND, got)))
+
+
+def text_units(text: str) -> list[Unit]:
+    """The (head, parts) units of a report text, in order; see `_analyze`."""
+    return _analyze(text)[0]
+
+
+def features_signature(text: str) -> Signature:
+    """The text signature of a report: the set of hashed features of its folded text (every unit's
+    head and parts, see `_analyze`)."""
+    return _analyze(text)[1]
 
 
 class FeatureStats:
@@ -439,8 +495,8 @@ class FeatureStats:
     mentioning nothing were already seen, which keeps the first incidents of a new deployment from
     getting extreme weights; features found in more than `common_share` of incidents weigh nothing.
 
-    The database layer can rebuild one from the signatures and start times of the incidents of the
-    last few days (`observe_incident`, oldest first) and keep it per process.
+    The database layer can rebuild one from the incidents of the last few days (`GroupingContext.warm`)
+    and keep it per process.
     """
 
     def __init__(
@@ -454,60 +510,90 @@ class FeatureStats:
         self._prior = prior
         self._log_rare = math.log(1.0 / rare_share)
         self._log_common = math.log(1.0 / common_share)
-        self._df: dict[int, list[float]] = {}
+        # Counts are kept scaled by exp((t - t0) / tau) at the time t of each observation, so that one
+        # multiplication by exp(-(now - t0) / tau) decays all of them at once (no per-feature clock).
+        self._t0: float | None = None
+        self._df: dict[int, float] = {}
         self._n = 0.0
-        self._n_at = 0.0
+        self._rare_share = rare_share
+        self._common_share = common_share
+        self._last: tuple[float, float] = (math.nan, 1.0)  # (time, growth) of the last call
 
-    def _decay(self, value: float, since: float, now: float) -> float:
-        if now <= since:
-            return value
-        return value * math.exp((since - now) / self._tau)
+    def _growth(self, now: float) -> float:
+        """exp((now - t0) / tau), re-basing t0 before the numbers get large."""
+        last_now, last_growth = self._last
+        if now == last_now:
+            return last_growth
+        if self._t0 is None:
+            self._t0 = now
+        x = (now - self._t0) / self._tau
+        if x > 200.0:
+            shrink = math.exp(-x)
+            self._df = {f: v * shrink for f, v in self._df.items()}
+            self._n *= shrink
+            self._t0 = now
+            x = 0.0
+        growth = math.exp(x)
+        self._last = (now, growth)
+        return growth
 
     def observe_incident(self, features: Iterable[int], at: datetime) -> None:
         """Count a new incident and the features it starts with."""
-        now = at.timestamp()
-        self._n = self._decay(self._n, self._n_at, now) + 1.0
-        self._n_at = max(now, self._n_at)
+        self._n += self._growth(at.timestamp())
         self.observe_features(features, at)
 
     def observe_features(self, features: Iterable[int], at: datetime) -> None:
-        """Count features an existing incident gained (each incident counts a feature once)."""
-        now = at.timestamp()
+        """Count features an existing incident gained (each incident counts a feature once). Only
+        heads are counted (words, numbers, Chinese bigrams); parts take their head's weight."""
+        g = self._growth(at.timestamp())
         df = self._df
+        get = df.get
         for f in features:
-            entry = df.get(f)
-            if entry is None:
-                df[f] = [1.0, now]
-            else:
-                entry[0] = self._decay(entry[0], entry[1], now) + 1.0
-                entry[1] = max(now, entry[1])
+            if f & 3:
+                df[f] = get(f, 0.0) + g
 
     def weights(self, features: Iterable[int], at: datetime) -> dict[int, float]:
-        """Weight of each feature at time `at`: 1 for a feature in fewer than `rare_share` of recent
-        incidents, 0 in more than `common_share`, log-linear in between (a soft stop list), times the
-        kind's multiplier (`KIND_MULTIPLIER`)."""
-        now = at.timestamp()
-        log_n = math.log(self._decay(self._n, self._n_at, now) + self._prior)
-        full = self._log_rare
-        none = self._log_common
-        span = full - none
-        df = self._df
+        """Rarity of each feature at time `at`, 0..1: 1 for a feature in fewer than `rare_share` of
+        recent incidents, 0 in more than `common_share`, log-linear in between (a soft stop list).
+
+        Steps:
+        1. Decay factor for `at`; recent incidents (decayed) plus the prior.
+        2. The two counts at which a feature stops being rare and becomes common.
+        3. Per feature: 1 below the first, 0 above the second, else
+           (log(1/share) - log(1/common_share)) / (log(1/rare_share) - log(1/common_share)).
+        """
+        params = self._params(at)
+        if params is None:
+            return dict.fromkeys(features, 1.0)
+        get, decay, log_total, none, span, rare_below, common_above = params
         out = {}
-        mult = KIND_MULTIPLIER
         for f in features:
-            entry = df.get(f)
-            if entry is None:
-                out[f] = mult[f & 3]
-                continue
-            # log(1 / share of incidents with the feature), mapped linearly from [none, full] to [0, 1].
-            rarity = log_n - math.log(self._decay(entry[0], entry[1], now) + 1.0)
-            if rarity >= full:
-                out[f] = mult[f & 3]
-            elif rarity <= none:
+            count = get(f, 0.0) * decay
+            if count <= rare_below:
+                out[f] = 1.0
+            elif count >= common_above:
                 out[f] = 0.0
             else:
-                out[f] = mult[f & 3] * (rarity - none) / span
+                out[f] = (log_total - math.log(count + 1.0) - none) / span
         return out
+
+    def _params(self, at: datetime):
+        """What `weights` needs at time `at` (None before anything was observed); `_Probe` inlines the
+        per-feature arithmetic with these."""
+        if self._t0 is None:
+            return None
+        decay = 1.0 / self._growth(at.timestamp())
+        total = self._n * decay + self._prior
+        none = self._log_common
+        return (
+            self._df.get,
+            decay,
+            math.log(total),
+            none,
+            self._log_rare - none,
+            total * self._rare_share - 1.0,
+            total * self._common_share - 1.0,
+        )
 
     def __len__(self) -> int:
         return len(self._df)
@@ -518,7 +604,7 @@ class FeatureStats:
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ReportFeatures:
     """What grouping needs to know about one report.
 
@@ -535,20 +621,59 @@ class ReportFeatures:
     borough: str | None
     text: str
     signature: Signature | None = field(default=None, repr=False, compare=False)
+    _units: list[Unit] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
             raise ValueError("ReportFeatures.at must be timezone-aware")
 
     @property
+    def units(self) -> list[Unit]:
+        if self._units is None:
+            units, signature = _analyze(self.text)
+            self._units = units
+            if self.signature is None:
+                self.signature = signature
+        return self._units
+
+    @property
     def sig(self) -> Signature:
         if self.signature is None:
-            self.signature = features_signature(self.text)
+            units, signature = _analyze(self.text)
+            if self._units is None:
+                self._units = units
+            self.signature = signature
         return self.signature
 
     @property
     def has_point(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+
+def report_weights(
+    report: ReportFeatures, stats: FeatureStats | None = None, uniform: float | None = None
+) -> dict[int, float]:
+    """Weight of each of the report's features: its unit head's rarity (from `stats`, or `uniform`
+    without) times the head's kind multiplier for the head, times one for its parts.
+
+    Steps:
+    1. Rarity of every head at the report's time.
+    2. Parts first, then heads, so that a head that is also some other unit's part keeps its own weight.
+    """
+    units = report.units
+    heads = [head for head, _parts in units]
+    if stats is None:
+        base = dict.fromkeys(heads, DEFAULT_RULES.uniform_weight if uniform is None else uniform)
+    else:
+        base = stats.weights(heads, report.at)
+    mult = KIND_MULTIPLIER
+    out: dict[int, float] = {}
+    for head, parts in units:
+        if parts:
+            out.update(dict.fromkeys(parts, base[head]))
+    for head in heads:
+        out[head] = base[head] * mult[head & 3]
+    return out
 
 
 # A candidate's signature is the union of its reports'; past this size new features are not added, so
@@ -558,11 +683,12 @@ MAX_CANDIDATE_SIGNATURE = 800
 OUTLIER_M = 250.0
 
 
-@dataclass
+@dataclass(slots=True)
 class CandidateState:
     """The summary of an open candidate incident that grouping compares new reports with.
 
     The database layer stores it with the incident (see `as_dict`/`from_dict`) and hands it back.
+    `signature` is the union of the reports' signatures (a plain set, grown in place).
     `lat`/`lon` is the mean of the points of the reports that had one (outliers aside); `point_count`
     is how many went into it, so the mean can be updated without the reports.
     """
@@ -573,27 +699,54 @@ class CandidateState:
     lat: float | None = None
     lon: float | None = None
     areas: set[str] = field(default_factory=set)
-    signature: Signature = frozenset()
+    signature: set[int] = field(default_factory=set)
     report_count: int = 0
     point_count: int = 0
     boroughs: set[str] = field(default_factory=set)
     text_weight: float = 0.0
     numbers: dict[int, float] = field(default_factory=dict)
+    streets: dict[int, float] = field(default_factory=dict)
+    # Scoring compares times as POSIX seconds; kept in step with first_at/last_at by absorb.
+    _first_ts: float = field(default=0.0, init=False, repr=False, compare=False)
+    _last_ts: float = field(default=0.0, init=False, repr=False, compare=False)
+    # Totals of `numbers` (street numbers only) and `streets`, kept by absorb for the conflict rules.
+    _number_total: float = field(default=0.0, init=False, repr=False, compare=False)
+    _street_total: float = field(default=0.0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._first_ts = self.first_at.timestamp()
+        self._last_ts = self.last_at.timestamp()
+        self._number_total = sum(v for f, v in self.numbers.items() if f & 3 == KIND_NUMBER)
+        self._street_total = sum(self.streets.values())
 
     @classmethod
-    def start(cls, incident_id: str, report: ReportFeatures, stats: FeatureStats | None = None) -> CandidateState:
+    def start(
+        cls,
+        incident_id: str,
+        report: ReportFeatures,
+        stats: FeatureStats | None = None,
+        weights: dict[int, float] | None = None,
+        place_words: frozenset[int] | None = None,
+    ) -> CandidateState:
         """A new candidate holding just this report."""
         state = cls(incident_id=incident_id, first_at=report.at, last_at=report.at)
-        state.absorb(report, stats)
+        state.absorb(report, stats, weights, place_words)
         return state
 
-    def absorb(self, r: ReportFeatures, stats: FeatureStats | None = None) -> frozenset[int]:
+    def absorb(
+        self,
+        r: ReportFeatures,
+        stats: FeatureStats | None = None,
+        weights: dict[int, float] | None = None,
+        place_words: frozenset[int] | None = None,
+    ) -> frozenset[int]:
         """Add a report to the summary; return the text features the candidate did not have yet.
 
-        `text_weight` grows by the weight the new features have when they arrive (from `stats`, or
-        `Rules.uniform_weight` each without): how much the candidate itself says, which is what lets
-        a report naming another place count against it. `numbers` keeps the weight of each number
-        feature the same way, for the number rules.
+        `text_weight` grows by the weight the new features have when they arrive (from `weights`, the
+        report's weights if the caller has them, else from `stats`, else `Rules.uniform_weight`): how
+        much the candidate itself says, which is what lets a report naming another place count against
+        it. `numbers` and `streets` keep the weight of each number and street name (a word of
+        `place_words`) the same way, for the conflict rules.
 
         Steps:
         1. Widen the time span.
@@ -602,10 +755,11 @@ class CandidateState:
         4. Add its text features, up to `MAX_CANDIDATE_SIGNATURE`, and their weight.
         5. Count it.
         """
-        if self.report_count == 0 or r.at < self.first_at:
-            self.first_at = r.at
-        if self.report_count == 0 or r.at > self.last_at:
-            self.last_at = r.at
+        ts = r.at.timestamp()
+        if self.report_count == 0 or ts < self._first_ts:
+            self.first_at, self._first_ts = r.at, ts
+        if self.report_count == 0 or ts > self._last_ts:
+            self.last_at, self._last_ts = r.at, ts
         outlier = False
         if r.lat is not None and r.lon is not None:
             n = self.point_count
@@ -628,15 +782,22 @@ class CandidateState:
         if len(self.signature) < MAX_CANDIDATE_SIGNATURE:
             added = r.sig - self.signature
             if added:
-                self.signature = self.signature | added
-                if stats is None:
-                    weights = {f: DEFAULT_RULES.uniform_weight * KIND_MULTIPLIER[f & 3] for f in added}
-                else:
-                    weights = stats.weights(added, r.at)
-                self.text_weight += sum(weights.values())
-                for f, w in weights.items():
-                    if f & 1:  # KIND_NUMBER or KIND_DIGIT
-                        self.numbers[f] = w
+                self.signature |= added
+                if weights is None:
+                    weights = report_weights(r, stats)
+                self.text_weight += sum(map(weights.__getitem__, added))
+                for head, _parts in r._units or r.units:
+                    if head in added:
+                        kind = head & 3
+                        if kind & 1:  # KIND_NUMBER or KIND_DIGIT
+                            if head not in self.numbers:  # a report may repeat a number
+                                self.numbers[head] = weights[head]
+                                if kind == KIND_NUMBER:
+                                    self._number_total += weights[head]
+                        elif kind == KIND_WORD and place_words and head in place_words and weights[head] > 0.0:
+                            if head not in self.streets:
+                                self.streets[head] = weights[head]
+                                self._street_total += weights[head]
         self.report_count += 1
         return added
 
@@ -659,6 +820,7 @@ class CandidateState:
             "boroughs": sorted(self.boroughs),
             "text_weight": self.text_weight,
             "numbers": sorted([f, w] for f, w in self.numbers.items()),
+            "streets": sorted([f, w] for f, w in self.streets.items()),
         }
 
     @classmethod
@@ -670,12 +832,13 @@ class CandidateState:
             lat=data.get("lat"),
             lon=data.get("lon"),
             areas=set(data.get("areas", ())),
-            signature=frozenset(data.get("signature", ())),
+            signature=set(data.get("signature", ())),
             report_count=int(data.get("report_count", 0)),
             point_count=int(data.get("point_count", 0)),
             boroughs=set(data.get("boroughs", ())),
             text_weight=float(data.get("text_weight", 0.0)),
             numbers={int(f): float(w) for f, w in data.get("numbers", ())},
+            streets={int(f): float(w) for f, w in data.get("streets", ())},
         )
 
 
@@ -688,8 +851,9 @@ class CandidateState:
 class Rules:
     """The knobs of the score, which is a sum of log-odds contributions (positive: same scene).
 
-    The contributions were fitted by logistic regression on the generated benchmark set (see
-    bench/clustering.py) and rounded; they read as plain rules:
+    The contributions were fitted by logistic regression (`python bench/clustering.py --fit`, on
+    generated sets whose seeds the benchmark does not measure) and rounded; `unknown_place`,
+    `uncontested` and the caps were set by hand. They read as plain rules:
 
     window: a report joins only a candidate whose reports are at most this far from it in time.
     max_span: a candidate stops taking reports once it would cover more than this.
@@ -697,47 +861,69 @@ class Rules:
     point: both sides have a point (then distance decides, below); `bias` already counts against.
     per_100m / per_100m_far: distance penalty per 100 m, up to bend_m and beyond it.
     same_area: one side has no point, but the report's area is one of the candidate's. A neighboring
-        area (when the neighbors callable is given) gets `neighbor_area`; any other area excludes.
+        area (when the neighbors callable is given) gets `neighbor_area`; any other area gets
+        `other_area` (None: excluded), so that strong text can overrule a gazetteer that put a named
+        corner in the wrong neighborhood. `unknown_place` when one side has no area at all.
     text_match / text_cap: per unit of matched text weight (see `FeatureStats.weights`), up to
         text_cap units.
     mismatch: per unit of (report text the candidate lacks) x (the candidate's own text weight) /
         candidate_text_cap: a candidate of vague reports cannot contradict anything.
     number_conflict: per unit of (report numbers the candidate lacks) x (candidate numbers the report
         lacks) / number_cap: both give street numbers, and not the same ones.
+    street_conflict / street_cap: the same for street names (words of `place_words`, when given).
     count_match / count_mismatch: common numbers (those too frequent to weigh anything, in practice
         vehicle and people counts, "3 vans") agree, or both sides give some and none agree.
     per_log_minute / per_half_hour: the time gap to the candidate, log-shaped plus linear.
     uniform_weight: the weight of a feature (before its kind multiplier) when no `FeatureStats` is
         given.
+    uncontested / plausible_band: when only one candidate scores within plausible_band of
+        (threshold - uncontested), it joins from threshold - uncontested: with no competitor around,
+        a weaker match is enough.
     """
 
-    window: timedelta = timedelta(hours=2)
+    window: timedelta = timedelta(hours=3)
     max_span: timedelta = timedelta(hours=6)
     max_distance_m: float = 1000.0
-    bias: float = -0.2
-    point: float = 7.1
-    per_100m: float = -1.35
-    per_100m_far: float = -0.75
+    bias: float = 1.77
+    point: float = 5.33
+    per_100m: float = -1.63
+    per_100m_far: float = -0.7
     bend_m: float = 300.0
-    same_area: float = 2.65
-    neighbor_area: float = 0.0
-    other_area: float | None = None
-    text_match: float = 0.66
+    same_area: float = 1.4
+    neighbor_area: float = -1.51
+    other_area: float | None = -3.45
+    unknown_place: float = -1.0
+    text_match: float = 0.36
     text_cap: float = 8.0
-    mismatch: float = -0.4
+    mismatch: float = -0.09
     mismatch_cap: float = 10.0
     candidate_text_cap: float = 30.0
-    number_conflict: float = -3.6
+    number_conflict: float = -3.32
     number_cap: float = 6.0
-    count_match: float = 0.75
-    count_mismatch: float = -0.9
-    per_log_minute: float = -0.74
-    per_half_hour: float = -0.14
+    street_conflict: float = -1.67
+    street_cap: float = 6.0
+    count_match: float = 0.71
+    count_mismatch: float = -1.25
+    per_log_minute: float = -0.62
+    per_half_hour: float = -0.43
     uniform_weight: float = 0.5
+    uncontested: float = 0.5
+    plausible_band: float = 2.0
 
 
 DEFAULT_RULES = Rules()
-DEFAULT_THRESHOLD = 0.0
+_SECONDS: dict[int, tuple[Rules, float, float]] = {}
+
+
+def _seconds(rules: Rules) -> tuple[float, float]:
+    """(window, max_span) in seconds, remembered per Rules object."""
+    got = _SECONDS.get(id(rules))
+    if got is None or got[0] is not rules:
+        got = _SECONDS[id(rules)] = (rules, rules.window.total_seconds(), rules.max_span.total_seconds())
+    return got[1], got[2]
+
+
+DEFAULT_THRESHOLD = -1.0
 EXCLUDED = float("-inf")
 
 
@@ -758,6 +944,9 @@ class _Probe:
         "weights",
         "total",
         "numbers",
+        "streets",
+        "place_words",
+        "counts_given",
         "near_areas",
         "rules",
         "window",
@@ -770,20 +959,64 @@ class _Probe:
         neighbors: Neighbors | None,
         rules: Rules,
         stats: FeatureStats | None,
+        place_words: frozenset[int] | None = None,
     ) -> None:
         self.report = report
         self.rules = rules
         self.ts = report.at.timestamp()
         self.sig = report.sig
-        if stats is not None:
-            self.weights = stats.weights(self.sig, report.at)
-        else:
-            self.weights = {f: rules.uniform_weight * KIND_MULTIPLIER[f & 3] for f in self.sig}
-        self.total = sum(self.weights.values())
-        self.numbers = [f for f in self.sig if f & 1]  # KIND_NUMBER or KIND_DIGIT
-        self.near_areas = neighbors(report.area) if (neighbors is not None and report.area) else ()
-        self.window = rules.window.total_seconds()
-        self.max_span = rules.max_span.total_seconds()
+        units = report.units
+        # One pass over the units: weights (parts take their head's rarity), street numbers, counts,
+        # and street names (see report_weights, which this inlines for speed).
+        params = stats._params(report.at) if stats is not None else None
+        if params is not None:
+            get, decay, log_total, none, span, rare_below, common_above = params
+        elif stats is not None:
+            rare_below = math.inf  # nothing observed yet: every feature is rare
+        uniform = rules.uniform_weight
+        log = math.log
+        w: dict[int, float] = {}
+        heads: list[tuple[int, float]] = []
+        numbers: list[tuple[int, float]] = []
+        counts: list[int] = []
+        streets: list[tuple[int, float]] = []
+        for head, parts in units:
+            if stats is None:
+                b = uniform
+            else:
+                count = get(head, 0.0) * decay if params is not None else 0.0
+                if count <= rare_below:
+                    b = 1.0
+                elif count >= common_above:
+                    b = 0.0
+                else:
+                    b = (log_total - log(count + 1.0) - none) / span
+            if parts:
+                w.update(dict.fromkeys(parts, b))
+            kind = head & 3
+            if kind == KIND_NUMBER:
+                numbers.append((head, b * 3.0))
+                if b * 3.0 < COMMON_NUMBER_WEIGHT:
+                    counts.append(head)
+                heads.append((head, b * 3.0))
+            elif kind == KIND_WORD:
+                if place_words and head in place_words:
+                    streets.append((head, b * 2.0))
+                heads.append((head, b * 2.0))
+            else:
+                if kind == KIND_DIGIT:
+                    counts.append(head)
+                heads.append((head, b * KIND_MULTIPLIER[kind]))
+        # Heads last: a head that is also another unit's part keeps its own weight.
+        w.update(heads)
+        self.weights = w
+        self.total = sum(w.values())
+        self.numbers = numbers
+        self.counts_given = counts
+        self.streets = streets
+        self.place_words = place_words
+        self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
+        self.window, self.max_span = _seconds(rules)
 
     def place(self, c: CandidateState) -> float:
         """Place contribution, or EXCLUDED.
@@ -792,8 +1025,8 @@ class _Probe:
         1. Both have points: `point`, less the distance penalty (steeper up to bend_m); excluded
            beyond max_distance_m.
         2. Otherwise by area: the same neighborhood gives `same_area`, a neighboring one
-           `neighbor_area`; a known area that is neither excludes the candidate.
-        3. Otherwise (no area on one side): a different borough excludes; else nothing either way.
+           `neighbor_area`, any other `other_area` (or excludes, when that is None).
+        3. Otherwise (no area on one side): a different borough excludes; else `unknown_place`.
         """
         r, rules = self.report, self.rules
         if r.lat is not None and r.lon is not None and c.lat is not None and c.lon is not None:
@@ -806,12 +1039,12 @@ class _Probe:
             if r.area in c.areas:
                 return rules.same_area
             near = self.near_areas
-            if near and any(a in near for a in c.areas):
+            if near and not near.isdisjoint(c.areas):
                 return rules.neighbor_area
             return EXCLUDED if rules.other_area is None else rules.other_area
         if r.borough and c.boroughs and r.borough not in c.boroughs:
             return EXCLUDED
-        return rules.neighbor_area
+        return rules.unknown_place
 
     def matched(self, c: CandidateState) -> float:
         """Weight of the report's text features that the candidate has already seen."""
@@ -821,56 +1054,73 @@ class _Probe:
         w = self.weights
         return sum(w[f] for f in common)
 
-    def text_parts(self, c: CandidateState) -> tuple[float, float, float, float]:
-        """(matched, unmatched, report street numbers the candidate lacks, candidate street numbers the
-        report lacks)."""
-        w = self.weights
-        sig = self.sig
-        common = sig & c.signature
-        matched = sum(w[f] for f in common) if common else 0.0
-        report_numbers = 0.0
-        for f in self.numbers:
-            if f & 3 == KIND_NUMBER and f not in common:
-                report_numbers += w[f]
-        candidate_numbers = 0.0
-        if report_numbers:
-            for f, v in c.numbers.items():
-                if f & 3 == KIND_NUMBER and f not in sig:
-                    candidate_numbers += v
-        return matched, self.total - matched, report_numbers, candidate_numbers
+    def text_parts(self, c: CandidateState) -> tuple[float, float, float, float, float, float]:
+        """(matched, unmatched, then street numbers and street names: the report's the candidate lacks,
+        and the candidate's the report lacks)."""
+        common = self.sig & c.signature
+        matched = sum(map(self.weights.__getitem__, common)) if common else 0.0
+        report_numbers = candidate_numbers = 0.0
+        if self.numbers:
+            theirs = c.numbers
+            candidate_numbers = c._number_total
+            for f, v in self.numbers:
+                if f in theirs:
+                    candidate_numbers -= theirs[f]
+                elif f not in common:
+                    report_numbers += v
+        report_streets = candidate_streets = 0.0
+        if self.streets:
+            theirs = c.streets
+            candidate_streets = c._street_total
+            for f, v in self.streets:
+                if f in theirs:
+                    candidate_streets -= theirs[f]
+                elif f not in common:
+                    report_streets += v
+        if candidate_numbers < 1e-9:
+            candidate_numbers = 0.0
+        if candidate_streets < 1e-9:
+            candidate_streets = 0.0
+        return matched, self.total - matched, report_numbers, candidate_numbers, report_streets, candidate_streets
 
     def counts(self, c: CandidateState) -> float:
         """Contribution of counts (one-digit numbers not marked as streets, and numbers too common to be
         a street): some agree for; both give some and none agree, against."""
-        w = self.weights
-        mine = [f for f in self.numbers if f & 3 == KIND_DIGIT or w[f] < COMMON_NUMBER_WEIGHT]
-        if not mine or not c.numbers:
-            return 0.0
+        mine = self.counts_given
         theirs = c.numbers
-        if any(f in theirs for f in mine):
-            return self.rules.count_match
-        if any(f & 3 == KIND_DIGIT or v < COMMON_NUMBER_WEIGHT for f, v in theirs.items()):
-            return self.rules.count_mismatch
+        if not mine or not theirs:
+            return 0.0
+        for f in mine:
+            if f in theirs:
+                return self.rules.count_match
+        for f, v in theirs.items():
+            if f & 3 == KIND_DIGIT or v < COMMON_NUMBER_WEIGHT:
+                return self.rules.count_mismatch
         return 0.0
 
     def text(self, c: CandidateState) -> float:
         """Text contribution: matched weight for; against, the report's unmatched weight in proportion
         to how much the candidate says itself, and street numbers that disagree; counts either way."""
         rules = self.rules
-        matched, unmatched, report_numbers, candidate_numbers = self.text_parts(c)
+        matched, unmatched, report_numbers, candidate_numbers, report_streets, candidate_streets = self.text_parts(c)
         own = min(c.text_weight, rules.candidate_text_cap)
-        cap = rules.number_cap
-        return (
-            rules.text_match * min(matched, rules.text_cap)
-            + rules.mismatch * min(unmatched, rules.mismatch_cap) * own / rules.candidate_text_cap
-            + rules.number_conflict * min(report_numbers, cap) * min(candidate_numbers, cap) / cap
-            + self.counts(c)
-        )
+        out = rules.text_match * min(matched, rules.text_cap)
+        if unmatched > 0.0 and own > 0.0:
+            out += rules.mismatch * min(unmatched, rules.mismatch_cap) * own / rules.candidate_text_cap
+        if candidate_numbers:
+            cap = rules.number_cap
+            out += rules.number_conflict * min(report_numbers, cap) * min(candidate_numbers, cap) / cap
+        if candidate_streets:
+            cap = rules.street_cap
+            out += rules.street_conflict * min(report_streets, cap) * min(candidate_streets, cap) / cap
+        if self.counts_given and c.numbers:
+            out += self.counts(c)
+        return out
 
     def gap(self, c: CandidateState) -> float | None:
         """Seconds between the report and the candidate's span, or None when out of the window or
         when the candidate would grow past its maximum span."""
-        first, last = c.first_at.timestamp(), c.last_at.timestamp()
+        first, last = c._first_ts, c._last_ts
         ts = self.ts
         gap = first - ts if ts < first else ts - last if ts > last else 0.0
         if gap > self.window or max(last, ts) - min(first, ts) > self.max_span:
@@ -890,9 +1140,9 @@ class _Probe:
         return (
             rules.bias
             + place
-            + self.text(c)
             + rules.per_log_minute * math.log1p(minutes)
             + rules.per_half_hour * minutes / 30.0
+            + self.text(c)
         )
 
 
@@ -902,6 +1152,7 @@ def score(
     neighbors: Neighbors | None = None,
     rules: Rules = DEFAULT_RULES,
     stats: FeatureStats | None = None,
+    place_words: frozenset[int] | None = None,
 ) -> float:
     """Log-odds that the report belongs to the candidate (`EXCLUDED`, minus infinity, if it cannot).
 
@@ -911,10 +1162,11 @@ def score(
     2. Place: distance between points, else area (neighbors count when the callable is given), else
        borough; see `Rules`.
     3. Text: weight of the report's features the candidate has (weights from `stats`, uniform
-       without), less a mismatch term when both name places and not the same ones.
+       without), less what the report says that the candidate does not, in proportion to how much the
+       candidate says; street numbers and street names (`place_words`) that disagree; counts.
     4. The sum, with the bias (a report is more often not about a given nearby candidate).
     """
-    return _Probe(report, neighbors, rules, stats).score(candidate)
+    return _Probe(report, neighbors, rules, stats, place_words).score(candidate)
 
 
 def text_evidence(report: ReportFeatures, candidate: CandidateState, stats: FeatureStats | None = None) -> float:
@@ -922,17 +1174,23 @@ def text_evidence(report: ReportFeatures, candidate: CandidateState, stats: Feat
     return _Probe(report, None, DEFAULT_RULES, stats).matched(candidate)
 
 
-def _choose(
-    probe: _Probe, candidates: Iterable[CandidateState], threshold: float, alone: float = 0.0
-) -> CandidateState | None:
+def _choose(probe: _Probe, candidates: Iterable[CandidateState], threshold: float) -> CandidateState | None:
+    """Steps:
+    1. Score every candidate; keep the best (ties: most recent report, then smaller id).
+    2. Count the plausible ones (within `Rules.plausible_band` of the threshold).
+    3. The best joins if it reaches the threshold, or the threshold less `Rules.uncontested` when it
+       is the only plausible candidate (nothing else nearby could claim the report).
+    """
+    rules = probe.rules
     best: CandidateState | None = None
     best_score = EXCLUDED
     plausible = 0
+    floor = threshold - rules.uncontested - rules.plausible_band
     for candidate in candidates:
         s = probe.score(candidate)
         if s == EXCLUDED:
             continue
-        if s >= threshold - alone - 2.0:
+        if s >= floor:
             plausible += 1
         if (
             best is None
@@ -943,7 +1201,7 @@ def _choose(
             best, best_score = candidate, s
     if best is None:
         return None
-    limit = threshold - alone if plausible == 1 else threshold
+    limit = threshold - rules.uncontested if plausible == 1 else threshold
     return best if best_score >= limit else None
 
 
@@ -954,13 +1212,99 @@ def choose_candidate(
     neighbors: Neighbors | None = None,
     rules: Rules = DEFAULT_RULES,
     stats: FeatureStats | None = None,
+    place_words: frozenset[int] | None = None,
 ) -> CandidateState | None:
-    """The best-scoring candidate at or above the threshold, or None to start a new incident.
+    """The candidate the report belongs to, or None to start a new incident.
 
-    Ties go to the candidate with the most recent report, then the smaller incident id, so the choice
-    does not depend on the order the database returned them in.
+    `candidates` are the open candidates that could match: those near the report's point, those in
+    its area or a neighboring one, and, for a report without a point, those elsewhere that share one
+    of its `key_features` (a gazetteer may have put the place it names in the wrong neighborhood);
+    passing more is harmless, scoring excludes what cannot match. Ties go to the candidate with the
+    most recent report, then the smaller incident id, so the choice does not depend on the order the
+    database returned them in.
     """
-    return _choose(_Probe(report, neighbors, rules, stats), candidates, threshold)
+    return _choose(_Probe(report, neighbors, rules, stats, place_words), candidates, threshold)
+
+
+def place_word_features(names: Iterable[str]) -> frozenset[int]:
+    """The whole-word features of street names (a jurisdiction's street list), for the street-name
+    conflict rule: "Waverly" against "Sullivan" says more than "papers" against "building"."""
+    out: set[int] = set()
+    for name in names:
+        for head, _parts in text_units(name):
+            if head & 3 == KIND_WORD:
+                out.add(head)
+    return frozenset(out)
+
+
+def key_features(signature: Iterable[int]) -> frozenset[int]:
+    """The features worth indexing to find candidates by text: whole words and street numbers."""
+    return frozenset(f for f in signature if f & 3 in (KIND_NUMBER, KIND_WORD))
+
+
+@dataclass
+class GroupingContext:
+    """What the database layer keeps per process to group reports as the benchmark does.
+
+    neighbors: the jurisdiction's neighboring areas (e.g. `vigil.geo.areas.nearby_neighborhoods` with
+        a distance bound in); place_words: `place_word_features` of the jurisdiction's street names;
+    stats: feature statistics, warmed with `warm` (open candidates) or `warm_reports` (the reports of
+    the last two days or so) and kept up to date by `start` and `absorb`.
+
+    Both matter: on the benchmark set, precision falls from about 0.97 to about 0.91 without the street
+    list, and to about 0.83 with neither the street list nor the statistics (every feature then weighs
+    the same, and only the stop list keeps common words from counting).
+
+    Usage: `chosen = ctx.choose(report, candidates)`; then `ctx.absorb(chosen, report)` or
+    `ctx.start(new_id, report)`, and store the candidate's `as_dict()`.
+    """
+
+    neighbors: Neighbors | None = None
+    place_words: frozenset[int] | None = None
+    stats: FeatureStats | None = field(default_factory=FeatureStats)
+    rules: Rules = DEFAULT_RULES
+    threshold: float = DEFAULT_THRESHOLD
+
+    def warm(self, candidates: Iterable[CandidateState]) -> None:
+        """Count past incidents into the statistics, oldest first (each once: call on a fresh context)."""
+        if self.stats is None:
+            return
+        for c in sorted(candidates, key=lambda c: (c.first_at, c.incident_id)):
+            self.stats.observe_incident([f for f in c.signature if f & 3], c.first_at)
+
+    def warm_reports(self, reports: Iterable[tuple[str, ReportFeatures]]) -> None:
+        """Count past incidents from their reports, (incident id, report) pairs in any order: for when
+        closed incidents no longer keep their summaries. Each incident counts once, at its first report.
+        """
+        if self.stats is None:
+            return
+        heads: dict[str, set[int]] = {}
+        first: dict[str, datetime] = {}
+        for incident_id, r in reports:
+            heads.setdefault(incident_id, set()).update(map(_FIRST, r.units))
+            if incident_id not in first or r.at < first[incident_id]:
+                first[incident_id] = r.at
+        for incident_id in sorted(first, key=lambda i: (first[i], i)):
+            self.stats.observe_incident(heads[incident_id], first[incident_id])
+
+    def choose(self, report: ReportFeatures, candidates: Iterable[CandidateState]) -> CandidateState | None:
+        """The candidate the report belongs to, or None (see `choose_candidate`)."""
+        probe = _Probe(report, self.neighbors, self.rules, self.stats, self.place_words)
+        return _choose(probe, candidates, self.threshold)
+
+    def start(self, incident_id: str, report: ReportFeatures) -> CandidateState:
+        """A new candidate for this report, counted in the statistics."""
+        state = CandidateState.start(incident_id, report, self.stats, None, self.place_words)
+        if self.stats is not None:
+            self.stats.observe_incident(list(dict.fromkeys(map(_FIRST, report.units))), report.at)
+        return state
+
+    def absorb(self, candidate: CandidateState, report: ReportFeatures) -> frozenset[int]:
+        """Add the report to the candidate; count what the candidate newly mentions."""
+        added = candidate.absorb(report, self.stats, None, self.place_words)
+        if self.stats is not None and added:
+            self.stats.observe_features([h for h, _parts in report.units if h in added], report.at)
+        return added
 
 
 # --------------------------------------------------------------------------------------------------
@@ -972,10 +1316,11 @@ class Grouper:
     """Groups a stream of reports in memory, the way the database layer does one report at a time.
 
     Only candidates that could possibly match are scored (blocking): those whose centroid lies in the
-    grid cells around the report's point, and those sharing the report's area or a neighboring one.
-    Candidates idle for longer than twice the time window are closed and leave the indexes, so the
-    work per report stays flat however long the stream. Feature statistics (`FeatureStats`) are kept
-    along the way unless `use_stats` is false.
+    grid cells around the report's point, those sharing the report's area or a neighboring one, and,
+    for a report without a point, those sharing one of its distinctive words or numbers. Candidates
+    idle for longer than twice the time window are closed and leave the indexes, so the work per
+    report stays flat however long the stream. Feature statistics (`FeatureStats`) are kept along the
+    way unless `use_stats` is false.
     """
 
     def __init__(
@@ -985,23 +1330,34 @@ class Grouper:
         rules: Rules = DEFAULT_RULES,
         id_prefix: str = "c",
         use_stats: bool = True,
+        place_words: frozenset[int] | None = None,
     ) -> None:
         self.threshold = threshold
+        self.place_words = place_words
         self.rules = rules
         self.stats = FeatureStats() if use_stats else None
         self._neighbors_fn = neighbors
         self._neighbor_cache: dict[str, frozenset[str]] = {}
+        self._neighbors_arg = self._neighbors if neighbors is not None else None
         self._id_prefix = id_prefix
         self._next = 0
         self.incidents: dict[str, CandidateState] = {}
         self.assignments: dict[str, str] = {}
         self._open: dict[str, CandidateState] = {}
-        self._cell_of: dict[str, tuple[int, int]] = {}
-        self._by_cell: dict[tuple[int, int], set[str]] = {}
+        self._cell_of: dict[str, int] = {}
+        self._by_cell: dict[int, set[str]] = {}
         self._by_area: dict[str, set[str]] = {}
+        self._by_key: dict[int, set[str]] = {}
+        self._keys_of: dict[str, list[int]] = {}
         self._nowhere: dict[str | None, set[str]] = {}
-        self._expiry: list[tuple[datetime, str]] = []
-        self._watermark: datetime | None = None
+        self._nowhere_ids: set[str] = set()
+        self._area_count: dict[str, int] = {}
+        # Candidates without a centroid, by area: what a report with a point cannot find in the grid.
+        self._by_area_nopoint: dict[str, set[str]] = {}
+        self._nopoint_ids: set[str] = set()
+        self._expiry: list[tuple[float, str]] = []
+        self._watermark = float("-inf")
+        self._idle = 2 * rules.window.total_seconds()
         # Cells at least max_distance wide, so the 3x3 block around a point covers every centroid
         # that could be within max_distance. Longitude cells assume latitudes below 60 degrees.
         self._cell_lat = rules.max_distance_m / 111_000.0
@@ -1017,71 +1373,126 @@ class Grouper:
     def _cell(self, lat: float, lon: float) -> tuple[int, int]:
         return (math.floor(lat / self._cell_lat), math.floor(lon / self._cell_lon))
 
-    def _index(self, c: CandidateState) -> None:
+    @staticmethod
+    def _cell_key(row: int, col: int) -> int:
+        # One int per cell: cheaper to hash than a tuple, and rows and columns never reach 2**20.
+        return (row << 21) + col
+
+    def _index(self, c: CandidateState, keys: list[int]) -> None:
+        """Put the candidate in the grid (by centroid), area and word indexes; `keys` are the words and
+        street numbers it has just gained."""
         cid = c.incident_id
         if c.lat is not None and c.lon is not None:
-            cell = self._cell(c.lat, c.lon)
+            cell = self._cell_key(*self._cell(c.lat, c.lon))
             old = self._cell_of.get(cid)
             if old != cell:
                 if old is not None:
                     self._by_cell[old].discard(cid)
                 self._by_cell.setdefault(cell, set()).add(cid)
                 self._cell_of[cid] = cell
-        for area in c.areas:
-            self._by_area.setdefault(area, set()).add(cid)
+        if len(c.areas) != self._area_count.get(cid, 0):
+            self._area_count[cid] = len(c.areas)
+            for area in c.areas:
+                self._by_area.setdefault(area, set()).add(cid)
+                if not c.has_point:
+                    self._by_area_nopoint.setdefault(area, set()).add(cid)
+        if c.has_point and cid in self._nopoint_ids:
+            # It has a centroid now: reports with a point will find it through the grid.
+            self._nopoint_ids.discard(cid)
+            for area in c.areas:
+                ids = self._by_area_nopoint.get(area)
+                if ids:
+                    ids.discard(cid)
+        elif not c.has_point:
+            self._nopoint_ids.add(cid)
         if not c.areas and not c.has_point:
             self._nowhere.setdefault(next(iter(c.boroughs), None), set()).add(cid)
-        else:
+            self._nowhere_ids.add(cid)
+        elif cid in self._nowhere_ids:
+            self._nowhere_ids.discard(cid)
             for ids in self._nowhere.values():
                 ids.discard(cid)
+        if self.rules.other_area is not None and keys:
+            by_key = self._by_key
+            for f in keys:
+                by_key.setdefault(f, set()).add(cid)
+            self._keys_of.setdefault(cid, []).extend(keys)
 
     def _unindex(self, c: CandidateState) -> None:
         cid = c.incident_id
         cell = self._cell_of.pop(cid, None)
         if cell is not None:
             self._by_cell[cell].discard(cid)
+        self._area_count.pop(cid, None)
         for area in c.areas:
             self._by_area[area].discard(cid)
-        for ids in self._nowhere.values():
-            ids.discard(cid)
+        if cid in self._nopoint_ids:
+            self._nopoint_ids.discard(cid)
+            for area in c.areas:
+                ids = self._by_area_nopoint.get(area)
+                if ids:
+                    ids.discard(cid)
+        if cid in self._nowhere_ids:
+            self._nowhere_ids.discard(cid)
+            for ids in self._nowhere.values():
+                ids.discard(cid)
+        by_key = self._by_key
+        for f in self._keys_of.pop(cid, ()):
+            ids = by_key.get(f)
+            if ids is not None:
+                ids.discard(cid)
+                if not ids:
+                    del by_key[f]
 
-    def _expire(self, now: datetime) -> None:
+    def _expire(self, now: float) -> None:
         """Close candidates idle for more than twice the window (twice: reports may arrive a little out
-        of order, and a candidate must still be there for a late one)."""
-        if self._watermark is None or now > self._watermark:
+        of order, and a candidate must still be there for a late one). Times are POSIX seconds."""
+        if now > self._watermark:
             self._watermark = now
-        horizon = self._watermark - 2 * self.rules.window
-        while self._expiry and self._expiry[0][0] < horizon:
-            _, cid = heapq.heappop(self._expiry)
+        horizon = self._watermark - self._idle
+        expiry = self._expiry
+        while expiry and expiry[0][0] < horizon:
+            _, cid = heapq.heappop(expiry)
             c = self._open.get(cid)
             if c is None:
                 continue
-            if c.last_at >= horizon:
-                heapq.heappush(self._expiry, (c.last_at, cid))
+            if c._last_ts >= horizon:
+                heapq.heappush(expiry, (c._last_ts, cid))
                 continue
             del self._open[cid]
             self._unindex(c)
+            # Closed for good: its text summary is no longer needed, and a long stream would
+            # otherwise keep every incident's features in memory.
+            c.signature = set()
+            c.numbers = {}
+            c.streets = {}
 
-    def candidates_for(self, report: ReportFeatures) -> list[CandidateState]:
+    def candidates_for(self, report: ReportFeatures, weights: dict[int, float] | None = None) -> list[CandidateState]:
         """The open candidates worth scoring for this report (blocking).
 
         Steps:
         1. With a point: candidates whose centroid is in the 3x3 grid cells around it.
-        2. With an area: candidates in that area or a neighboring one (this also finds candidates
-           without any point, which the grid cannot).
-        3. Without point or area: candidates that have neither, in the same borough.
+        2. With an area: candidates in that area or a neighboring one (for a report with a point, only
+           those without a centroid, which the grid cannot find).
+        3. Without a point: candidates sharing one of its distinctive words or street numbers
+           (weight at least half of a never-seen one, when `weights` are given), wherever they are.
+        4. Without point or area: candidates that have neither, in the same borough.
         """
         ids: set[str] = set()
-        if report.lat is not None and report.lon is not None:
+        has_point = report.lat is not None and report.lon is not None
+        if has_point:
+            # Cells are max_distance wide: a centroid within max_distance of the report lies in the
+            # 3x3 block of cells around the report's.
             row, col = self._cell(report.lat, report.lon)
-            by_cell = self._by_cell
-            for dr in (-1, 0, 1):
-                for dc in (-1, 0, 1):
-                    found = by_cell.get((row + dr, col + dc))
+            get = self._by_cell.get
+            for key in (self._cell_key(row, col - 1) + d for d in (-1 << 21, 0, 1 << 21)):
+                for found in (get(key), get(key + 1), get(key + 2)):
                     if found:
                         ids.update(found)
         if report.area:
-            by_area = self._by_area
+            # A report with a point finds every candidate that has a centroid through the grid (the
+            # others are beyond max_distance); by area it only needs those without one.
+            by_area = self._by_area_nopoint if has_point else self._by_area
             found = by_area.get(report.area)
             if found:
                 ids.update(found)
@@ -1089,10 +1500,19 @@ class Grouper:
                 found = by_area.get(area)
                 if found:
                     ids.update(found)
-        if not report.has_point and not report.area:
-            ids.update(self._nowhere.get(report.borough, ()))
-        if not report.has_point and getattr(self, "xarea", False):
-            ids.update(self._open)
+        if not has_point:
+            if self.rules.other_area is not None:
+                by_key = self._by_key
+                for f, _parts in report.units:
+                    kind = f & 3
+                    if kind == KIND_NUMBER or kind == KIND_WORD:
+                        if weights is not None and weights.get(f, 0.0) < 0.5 * KIND_MULTIPLIER[kind]:
+                            continue
+                        found = by_key.get(f)
+                        if found:
+                            ids.update(found)
+            if not report.area:
+                ids.update(self._nowhere.get(report.borough, ()))
         # Sorted so the outcome never depends on set iteration order.
         return [self._open[i] for i in sorted(ids)]
 
@@ -1101,27 +1521,31 @@ class Grouper:
 
         Steps:
         1. Close candidates that have gone quiet.
-        2. Score the blocked candidates and take the best above the threshold.
+        2. Score the blocked candidates and take the best above the threshold (`choose_candidate`).
         3. Absorb the report into it, or start a new candidate.
-        4. Update the feature statistics and the indexes (centroid and areas may have changed).
+        4. Update the feature statistics and the indexes (centroid, areas and words may have changed).
         """
-        self._expire(report.at)
-        neighbors = self._neighbors if self._neighbors_fn else None
-        probe = _Probe(report, neighbors, self.rules, self.stats)
-        chosen = _choose(probe, self.candidates_for(report), self.threshold, getattr(self, "alone", 0.0))
+        stats = self.stats
+        probe = _Probe(report, self._neighbors_arg, self.rules, stats, self.place_words)
+        self._expire(probe.ts)
+        chosen = _choose(probe, self.candidates_for(report, probe.weights), self.threshold)
+        units = report.units
         if chosen is None:
             self._next += 1
-            chosen = CandidateState.start(f"{self._id_prefix}{self._next:07d}", report, self.stats)
-            self.incidents[chosen.incident_id] = chosen
-            self._open[chosen.incident_id] = chosen
-            heapq.heappush(self._expiry, (chosen.last_at, chosen.incident_id))
-            if self.stats is not None:
-                self.stats.observe_incident(chosen.signature, report.at)
+            cid = f"{self._id_prefix}{self._next:07d}"
+            chosen = CandidateState.start(cid, report, stats, probe.weights, self.place_words)
+            self.incidents[cid] = chosen
+            self._open[cid] = chosen
+            heapq.heappush(self._expiry, (chosen._last_ts, cid))
+            new_heads = list(dict.fromkeys(map(_FIRST, units)))
+            if stats is not None:
+                stats.observe_incident(new_heads, report.at)
         else:
-            added = chosen.absorb(report, self.stats)
-            if self.stats is not None and added:
-                self.stats.observe_features(added, report.at)
-        self._index(chosen)
+            added = chosen.absorb(report, stats, probe.weights, self.place_words)
+            new_heads = list(dict.fromkeys([h for h in map(_FIRST, units) if h in added])) if added else []
+            if stats is not None and new_heads:
+                stats.observe_features(new_heads, report.at)
+        self._index(chosen, [h for h in new_heads if h & 3 == KIND_NUMBER or h & 3 == KIND_WORD])
         self.assignments[report.report_id] = chosen.incident_id
         return chosen.incident_id
 

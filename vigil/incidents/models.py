@@ -42,7 +42,9 @@ class Incident(PersonalRecord):
     report_count = models.PositiveIntegerField(default=0)
     languages = models.JSONField(default=list, blank=True)
     # The grouping summary (time span, centroid, areas, hashed text features): no readable text.
-    grouping_state = models.JSONField(default=dict, blank=True)
+    # Sealed like any personal field: the features are hashes of the reports' words, which a dictionary
+    # could turn back into text.
+    grouping_summary = EncryptedTextField()
     grouping_open = models.BooleanField(default=True, db_index=True)
     # At least one report came through a solved challenge or a trusted channel: triaged first.
     has_solved_submission = models.BooleanField(default=False)

@@ -93,13 +93,15 @@ def test_it_hides_a_partners_incident_from_other_organizations(client, org, outs
 
 @pytest.mark.django_db
 def test_it_keeps_a_dispatchers_correction_for_the_next_similar_report(colleague):
-    from vigil.incidents import grouping
 
     first = report("ICE agents at Roosevelt and 74th, two vans")
     second = report("Agents with vests at the laundromat on 78th street and 37th avenue")
     if first.incident_id != second.incident_id:
         actions.merge(Incident.objects.get(pk=second.incident_id), first.incident, actor=colleague)
     separate = actions.split_report(Report.objects.get(pk=second.pk), actor=colleague)
-    state = grouping.CandidateState.from_dict(Incident.objects.get(pk=first.incident_id).grouping_state)
+    from vigil.incidents.actions import _open_summary
+
+    row = Incident.objects.filter(pk=first.incident_id).values_list("grouping_summary", flat=True).get()
+    state = _open_summary(first.incident_id, row)
     assert state.report_count == 1
     assert Incident.objects.get(pk=separate.pk).report_count == 1
