@@ -22,9 +22,19 @@ setup = function(thread)
   next_id = next_id + 1
 end
 
+-- The counter as letters: digits would read as street numbers and split one scene into many incidents.
+local function letters(n)
+  local out = ""
+  repeat
+    out = string.char(97 + n % 26) .. out
+    n = math.floor(n / 26)
+  until n == 0
+  return out
+end
+
 request = function()
   counter = counter + 1
-  local text = texts[(counter % #texts) + 1] .. " (" .. thread_id .. "-" .. counter .. ")"
+  local text = texts[(counter % #texts) + 1] .. " ref " .. letters(thread_id) .. letters(counter)
   local body = '{"text": "' .. text .. '"}'
   local headers = {}
   headers["Content-Type"] = "application/json"
