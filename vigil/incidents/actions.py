@@ -222,7 +222,12 @@ def transition(incident: Incident, to_state: str, *, actor, reason: str = "") ->
             fields["grouping_open"] = False
         Incident.objects.filter(pk=current.pk).update(**fields)
         TimelineEntry.objects.create(
-            incident=current, actor=actor, kind="state", from_state=from_state, to_state=to_state, reason=reason[:2000]
+            incident=current,
+            actor=actor,
+            kind="state",
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason[:2000] or None,
         )
         audit.record("incident.state_changed", actor=actor, obj=current, from_state=from_state, to_state=to_state)
         current.refresh_from_db()
@@ -250,7 +255,7 @@ def break_hold(incident: Incident, *, actor) -> None:
 
 def add_note(incident: Incident, text: str, *, actor) -> None:
     with transaction.atomic():
-        TimelineEntry.objects.create(incident=incident, actor=actor, kind="note", reason=text[:2000])
+        TimelineEntry.objects.create(incident=incident, actor=actor, kind="note", reason=text[:2000] or None)
         audit.record("incident.note_added", actor=actor, obj=incident)
 
 

@@ -93,7 +93,10 @@ class TimelineEntry(models.Model):
     kind = models.CharField(max_length=32)  # state, report_linked, report_moved, merged, split, note
     from_state = models.CharField(max_length=16, blank=True)
     to_state = models.CharField(max_length=16, blank=True)
-    reason = models.TextField(blank=True)
+    # Staff write why, in their own words, which may name people: sealed like any personal field, bound
+    # to a UUID made before the insert (the row's own id comes from the database).
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    reason = EncryptedTextField(aad_field="uid")
 
     class Meta:
         ordering = ["at", "id"]

@@ -41,9 +41,14 @@ class _EncryptedDescriptor:
 
 
 class EncryptedTextField(models.BinaryField):
-    """Text encrypted with AES-GCM; never queryable, never shown as ciphertext."""
+    """Text encrypted with AES-GCM; never queryable, never shown as ciphertext.
 
-    def __init__(self, *args, **kwargs):
+    ``aad_field`` names the attribute that identifies the row in the associated data: the primary key,
+    or (for tables whose key the database assigns on insert) a UUID column made before the insert.
+    """
+
+    def __init__(self, *args, aad_field: str = "pk", **kwargs):
+        self.aad_field = aad_field
         kwargs.setdefault("null", True)
         kwargs.setdefault("blank", True)
         kwargs["editable"] = False
@@ -52,6 +57,8 @@ class EncryptedTextField(models.BinaryField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("editable", None)
+        if self.aad_field != "pk":
+            kwargs["aad_field"] = self.aad_field
         return name, path, args, kwargs
 
     def contribute_to_class(self, cls, name, private_only=False):
@@ -59,7 +66,7 @@ class EncryptedTextField(models.BinaryField):
         setattr(cls, self.attname, _EncryptedDescriptor(self))
 
     def aad_for(self, instance) -> bytes:
-        return crypto.associated_data(instance._meta.db_table, self.column, instance.pk)
+        return crypto.associated_data(instance._meta.db_table, self.column, getattr(instance, self.aad_field))
 
     def pre_save(self, model_instance, add):
         value = model_instance.__dict__.get(self.attname)
@@ -67,7 +74,7 @@ class EncryptedTextField(models.BinaryField):
             return None
         if isinstance(value, _Sealed):
             return value.blob
-        if model_instance.pk is None:
+        if getattr(model_instance, self.aad_field) is None:
             raise ValueError("rows with encrypted fields need their id before saving")
         return crypto.encrypt_text(str(value), self.aad_for(model_instance))
 

@@ -105,3 +105,16 @@ def test_it_keeps_a_dispatchers_correction_for_the_next_similar_report(colleague
     state = _open_summary(first.incident_id, row)
     assert state.report_count == 1
     assert Incident.objects.get(pk=separate.pk).report_count == 1
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_reasons_staff_write_sealed(colleague):
+    from django.db import connection
+
+    incident = report().incident
+    actions.transition(incident, "false_alarm", actor=colleague, reason="Canaryreason Maria was not there")
+    entry = TimelineEntry.objects.get(incident=incident, kind="state")
+    assert entry.reason == "Canaryreason Maria was not there"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reason FROM incidents_timelineentry WHERE id = %s", [entry.id])
+        assert b"Canaryreason" not in bytes(cursor.fetchone()[0])
