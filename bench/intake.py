@@ -67,6 +67,9 @@ def run_wrk(env, path: str, token: str) -> dict:
             f"127.0.0.1:{port}",
             "-w",
             "2",
+            # The production command (README): the jurisdiction's data and models load once, before the
+            # workers fork, instead of in each worker while the load is already running.
+            "--preload",
             "--access-logfile",
             "/dev/null",
             "--error-logfile",

@@ -109,6 +109,8 @@ if not DATABASE_URL:
     DATABASE_URL = f"sqlite:///{BASE_DIR / 'var' / 'vigil.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend with writers queued on a file lock (vigil/lib/sqlite/base.py).
+    DATABASES["default"]["ENGINE"] = "vigil.lib.sqlite"
     # Connections stay open between requests: opening one runs the PRAGMAs, and closing the last one
     # checkpoints the WAL, together the largest fixed cost of a request.
     DATABASES["default"]["OPTIONS"] = {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection, transaction
@@ -12,6 +14,7 @@ from django.utils import timezone
 from vigil.accounts import audit
 from vigil.incidents import grouping
 from vigil.incidents.models import Incident, TimelineEntry
+from vigil.lib import rows
 
 GROUPING_LOOKBACK = timedelta(hours=3)
 HOLD_MINUTES = 15
@@ -73,6 +76,11 @@ def _context() -> grouping.GroupingContext:
     return _CONTEXT
 
 
+def warm_grouping_context() -> None:
+    """Build this process's grouping context now (street names, word statistics of recent reports)."""
+    _context()
+
+
 def _features(report, text: str | None = None) -> grouping.ReportFeatures:
     return grouping.ReportFeatures(
         report_id=str(report.pk),
@@ -104,34 +112,55 @@ def _summary_aad(incident_id) -> bytes:
     return crypto.associated_data(Incident._meta.db_table, column, incident_id)
 
 
+_CANDIDATE_COLUMNS = ("id", "report_count", "area", "languages", "has_solved_submission", "grouping_summary")
+
+
+@functools.cache
+def _candidate_sql(*, in_borough: bool, partner: bool) -> str:
+    """The open candidates near in time, newest first. Written out rather than built by the ORM each time:
+    compiling the query cost ten times what running it did (vigil/lib/rows.py)."""
+    c = lambda name: rows.column(Incident, name)  # noqa: E731
+    where = [c("grouping_open"), f"{c('last_report_at')} >= %s"]
+    where.append(f"{c('organization')} = %s" if partner else f"{c('organization')} IS NULL")
+    if in_borough:
+        where.append(f"{c('borough')} IN (%s, '')")
+    return "SELECT {} FROM {} WHERE {} ORDER BY {} DESC LIMIT 200".format(  # noqa: S608 (names from metadata)
+        ", ".join(c(name) for name in _CANDIDATE_COLUMNS),
+        rows.table(Incident),
+        " AND ".join(where),
+        c("last_report_at"),
+    )
+
+
 def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
     """Open candidates near in time in the report's borough, each with the few columns grouping updates.
     A summary is read and parsed again only when its report count changed since this process saw it."""
     since = report.occurred_at - GROUPING_LOOKBACK
     # Reports group only with incidents of the same owner: the network's (public intake) or one partner's,
     # so no organization ever reads another's reports through a shared incident.
-    rows = Incident.objects.filter(grouping_open=True, last_report_at__gte=since, organization=report.partner)
+    params = [rows.prep(Incident, "last_report_at", since)]
+    if report.partner_id:
+        params.append(rows.prep(Incident, "organization", report.partner_id))
     if report.borough:
-        rows = rows.filter(borough__in=[report.borough, ""])
-    current = list(
-        rows.order_by("-last_report_at").values_list(
-            "id", "report_count", "area", "languages", "has_solved_submission"
-        )[:200]
+        params.append(report.borough)
+    current = rows.select(
+        Incident,
+        _CANDIDATE_COLUMNS,
+        _candidate_sql(in_borough=bool(report.borough), partner=bool(report.partner_id)),
+        params,
     )
     if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
         _STATE_CACHE.clear()
-    stale = [row[0] for row in current if _STATE_CACHE.get(str(row[0]), (None,))[0] != row[1]]
-    if stale:
-        for pk, count, summary in Incident.objects.filter(pk__in=stale).values_list(
-            "id", "report_count", "grouping_summary"
-        ):
-            if summary:
-                _STATE_CACHE[str(pk)] = (count, _open_summary(pk, summary))
     out = []
-    for pk, _count, area, languages, solved in current:
-        cached = _STATE_CACHE.get(str(pk))
-        if cached is not None:
-            out.append((cached[1], {"area": area, "languages": languages, "has_solved_submission": solved}))
+    for pk, count, area, languages, solved, summary in current:
+        key = str(pk)
+        cached = _STATE_CACHE.get(key)
+        if cached is None or cached[0] != count:
+            # Another process grouped a report into it since this one last looked: read it again.
+            if not summary:
+                continue
+            cached = _STATE_CACHE[key] = (count, _open_summary(pk, summary))
+        out.append((cached[1], {"area": area, "languages": languages, "has_solved_submission": solved}))
     return out
 
 
@@ -155,15 +184,32 @@ def close_stale_grouping(now=None) -> int:
     return count
 
 
-def group_report(report, *, grouping_text: str) -> Incident:
+@dataclass
+class GroupingInput:
+    """What grouping works out about a report before taking the lock (see `prepare_grouping`)."""
+
+    features: grouping.ReportFeatures
+    probe: object
+
+
+def prepare_grouping(report, *, grouping_text: str) -> GroupingInput:
+    """The report's features and their weights: pure work on the report alone, done before the lock so
+    that the lock is held only for what needs the other reports (the candidates, the choice, the writes)."""
+    features = _features(report, grouping_text)
+    return GroupingInput(features=features, probe=_context().probe(features))
+
+
+def group_report(report, *, grouping_text: str = "", prepared: GroupingInput | None = None) -> uuid.UUID:
     """Steps: lock; load the open candidates near in time (in the report's borough); choose the best by
     place, time and text; absorb the report into it or start a new incident; set the report's link (the
-    caller inserts the report afterwards). Runs inside the caller's transaction."""
+    caller inserts the report afterwards). Runs inside the caller's transaction. Returns the incident's id."""
     _lock_grouping()
-    features = _features(report, grouping_text)
+    if prepared is None:
+        prepared = prepare_grouping(report, grouping_text=grouping_text)
+    features = prepared.features
     context = _context()
     candidates = _candidate_states(report)
-    chosen = context.choose(features, [state for state, _row in candidates])
+    chosen = context.choose(features, [state for state, _row in candidates], probe=prepared.probe)
     if chosen is None:
         incident = Incident(
             area=report.area,
@@ -172,14 +218,16 @@ def group_report(report, *, grouping_text: str) -> Incident:
             languages=[report.language],
             has_solved_submission=report.verified_submission,
         )
-        state = context.start(str(incident.pk), features)
+        incident_id = incident.pk
+        state = context.start(str(incident_id), features)
         row = None
     else:
-        state = grouping.CandidateState.from_dict(chosen.as_dict())  # a copy: the cache stays as committed
+        incident_id = uuid.UUID(chosen.incident_id)
+        state = chosen.copy()  # the cache stays as committed until this transaction is
         context.absorb(state, features)
         row = next(r for s, r in candidates if s is chosen)
     fields = {
-        "grouping_summary": _seal_summary(incident.pk if row is None else chosen.incident_id, state),
+        "grouping_summary": _seal_summary(incident_id, state),
         "report_count": state.report_count,
         "first_report_at": state.first_at,
         "last_report_at": state.last_at,
@@ -190,20 +238,19 @@ def group_report(report, *, grouping_text: str) -> Incident:
         for name, value in fields.items():
             setattr(incident, name, value)
         incident.grouping_summary = json.dumps(state.as_dict())  # sealed by the field on insert
-        incident.save(force_insert=True)
+        rows.insert(incident)
     else:
-        incident = Incident(pk=uuid.UUID(chosen.incident_id))
         if not row["area"] and report.area:
             fields.update(area=report.area, borough=report.borough)
         if report.language not in row["languages"]:
             fields["languages"] = [*row["languages"], report.language]
         if report.verified_submission and not row["has_solved_submission"]:
             fields["has_solved_submission"] = True
-        Incident.objects.filter(pk=incident.pk).update(**fields)
-    _remember(str(incident.pk), state.report_count, state)
-    report.incident = incident
+        rows.update(Incident, incident_id, fields)
+    _remember(str(incident_id), state.report_count, state)
+    report.incident_id = incident_id
     report.triage = "linked"
-    return incident
+    return incident_id
 
 
 def transition(incident: Incident, to_state: str, *, actor, reason: str = "") -> Incident:

@@ -823,6 +823,24 @@ class CandidateState:
             "streets": sorted([f, w] for f, w in self.streets.items()),
         }
 
+    def copy(self) -> CandidateState:
+        """An independent copy (the sets and maps are copied, not shared)."""
+        return CandidateState(
+            incident_id=self.incident_id,
+            first_at=self.first_at,
+            last_at=self.last_at,
+            lat=self.lat,
+            lon=self.lon,
+            areas=set(self.areas),
+            signature=set(self.signature),
+            report_count=self.report_count,
+            point_count=self.point_count,
+            boroughs=set(self.boroughs),
+            text_weight=self.text_weight,
+            numbers=dict(self.numbers),
+            streets=dict(self.streets),
+        )
+
     @classmethod
     def from_dict(cls, data: dict) -> CandidateState:
         return cls(
@@ -1287,10 +1305,16 @@ class GroupingContext:
         for incident_id in sorted(first, key=lambda i: (first[i], i)):
             self.stats.observe_incident(heads[incident_id], first[incident_id])
 
-    def choose(self, report: ReportFeatures, candidates: Iterable[CandidateState]) -> CandidateState | None:
+    def probe(self, report: ReportFeatures) -> _Probe:
+        """The report's weighted features, ready to score candidates: the part of `choose` that does not
+        depend on the candidates, so a caller can work it out before taking the grouping lock."""
+        return _Probe(report, self.neighbors, self.rules, self.stats, self.place_words)
+
+    def choose(
+        self, report: ReportFeatures, candidates: Iterable[CandidateState], probe: _Probe | None = None
+    ) -> CandidateState | None:
         """The candidate the report belongs to, or None (see `choose_candidate`)."""
-        probe = _Probe(report, self.neighbors, self.rules, self.stats, self.place_words)
-        return _choose(probe, candidates, self.threshold)
+        return _choose(probe or self.probe(report), candidates, self.threshold)
 
     def start(self, incident_id: str, report: ReportFeatures) -> CandidateState:
         """A new candidate for this report, counted in the statistics."""

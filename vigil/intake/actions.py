@@ -12,6 +12,8 @@ from vigil.accounts import audit
 from vigil.incidents import actions as incident_actions
 from vigil.intake.models import Report
 from vigil.intake.validation import ReportInput
+from vigil.lib import rows
+from vigil.privacy.fields import seal_now
 
 # No 0/O, 1/I/L: receipt codes are read aloud over the phone and typed on small keyboards.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -105,7 +107,8 @@ def submit_report(
     """Store one report and group it. Returns (report, receipt secret, created).
 
     Steps:
-    1. Detect the language and resolve the place (outside the transaction: pure lookups).
+    1. Detect the language, resolve the place, encrypt the fields and weigh the text for grouping
+       (outside the transaction: work on this report alone).
     2. In one transaction: group it into an open candidate incident or start one; write the report with its encrypted
        fields and the rows of its already sealed attachments; write the audit event. A second report
        with the same idempotency key fails the unique constraint and the first is returned. The transaction commits before anyone is told "received", so an
@@ -117,39 +120,41 @@ def submit_report(
     # report): asking first would cost every report a query to save the rare duplicate some work.
     secret = new_receipt_secret()
     try:
-        with transaction.atomic():
-            report = Report(
-                channel=channel,
-                occurred_at=data.occurred_at,
-                text=data.text,
-                language=language,
-                form_language=form_language,
-                place_text=data.place_text,
-                lat=placement.lat,
-                lon=placement.lon,
-                area=placement.area,
-                cd=placement.cd,
-                borough=placement.borough,
-                area_approximate=placement.approximate,
-                place_source=placement.source,
-                salute=data.salute,
-                people_detained=data.people_detained,
-                contact=data.contact or None,
-                receipt_code=new_receipt_code(),
-                receipt_secret=secret,
-                idempotency_key=idempotency_key,
-                partner=partner,
-                verified_submission=verified_submission,
-            )
-            if data.contact:
-                from vigil.lib import crypto
-                from vigil.lib.normalize import normalize_contact_value
+        report = Report(
+            channel=channel,
+            occurred_at=data.occurred_at,
+            text=data.text,
+            language=language,
+            form_language=form_language,
+            place_text=data.place_text,
+            lat=placement.lat,
+            lon=placement.lon,
+            area=placement.area,
+            cd=placement.cd,
+            borough=placement.borough,
+            area_approximate=placement.approximate,
+            place_source=placement.source,
+            salute=data.salute,
+            people_detained=data.people_detained,
+            contact=data.contact or None,
+            receipt_code=new_receipt_code(),
+            receipt_secret=secret,
+            idempotency_key=idempotency_key,
+            partner=partner,
+            verified_submission=verified_submission,
+        )
+        if data.contact:
+            from vigil.lib import crypto
+            from vigil.lib.normalize import normalize_contact_value
 
-                report.contact_index = crypto.blind_index(
-                    normalize_contact_value(data.contact), purpose="report_contact"
-                )
-            incident_actions.group_report(report, grouping_text=f"{data.place_text}\n{data.text}")
-            report.save(force_insert=True)
+            report.contact_index = crypto.blind_index(normalize_contact_value(data.contact), purpose="report_contact")
+        # Writers queue for one lock (grouping must see the report before it): whatever does not need the
+        # other reports is done before it.
+        seal_now(report)
+        grouping_input = incident_actions.prepare_grouping(report, grouping_text=f"{data.place_text}\n{data.text}")
+        with transaction.atomic():
+            incident_actions.group_report(report, prepared=grouping_input)
+            rows.insert(report)
             for prepared in attachments or ():
                 incident_actions.record_evidence(prepared, report=report)
             audit.record(
