@@ -6,8 +6,10 @@ and inserts the same Report row (encrypted fields included) into the same SQLite
 Steps:
 1. A fresh SQLite file (WAL, synchronous=FULL: the production settings), migrated, with a partner token
    (partners are exempt from rate limits, so the limiter does not shape the figures).
-2. For each target (the bare view, then the full pipeline): gunicorn with 2 workers, wrk with 2 threads
-   and 16 connections for BENCH_SECONDS (default 30), distinct bodies and idempotency keys (bench/intake_load.lua).
+2. Both targets (the bare view, the full pipeline) under gunicorn with 2 workers; wrk with 2 threads and
+   16 connections, BENCH_SECONDS (default 30) on each, in BENCH_ROUNDS (default 3) alternating rounds so
+   that a shared machine's changes of speed fall on both; distinct bodies and idempotency keys
+   (bench/intake_load.lua).
 3. Count rows written, compare requests per second; print one JSON line last.
 """
 
@@ -28,6 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "30"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 PY = sys.executable
 
 
@@ -54,7 +57,7 @@ def wait_up(port: int) -> None:
     raise SystemExit("server did not start")
 
 
-def run_wrk(env, path: str, token: str) -> dict:
+def start_server(env, path: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {**env, **({"DJANGO_SETTINGS_MODULE": "bench.intake_site.bare_settings"} if path == "/bench/bare" else {})}
     server = subprocess.Popen(
@@ -79,30 +82,31 @@ def run_wrk(env, path: str, token: str) -> dict:
         env=env,
         start_new_session=True,
     )
-    try:
-        wait_up(port)
-        out = subprocess.run(
-            [
-                "wrk",
-                "-t2",
-                "-c16",
-                f"-d{SECONDS}s",
-                "--latency",
-                "-s",
-                str(ROOT / "bench" / "intake_load.lua"),
-                f"http://127.0.0.1:{port}{path}",
-                "--",
-                token,
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    total = int(re.search(r"(\d+) requests in", out).group(1))
+    wait_up(port)
+    return server, port
+
+
+def run_wrk(port: int, path: str, token: str, seconds: int) -> dict:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(ROOT / "bench" / "intake_load.lua"),
+            f"http://127.0.0.1:{port}{path}",
+            "--",
+            token,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    total = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))
+    duration = re.search(r"requests in ([\d.]+)(\w+)", out)
+    elapsed = float(duration.group(1)) * {"ms": 0.001, "s": 1, "m": 60}.get(duration.group(2), 1)
     non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     p99 = re.search(r"99%\s+([\d.]+)(\w+)", out)
     latency_ms = None
@@ -110,12 +114,44 @@ def run_wrk(env, path: str, token: str) -> dict:
         value, unit = float(p99.group(1)), p99.group(2)
         latency_ms = value * {"us": 0.001, "ms": 1, "s": 1000}.get(unit, 1)
     return {
-        "rps": rps,
         "requests": total,
+        "elapsed": elapsed,
         "errors": int(non2xx.group(1)) if non2xx else 0,
         "p99_ms": latency_ms,
-        "raw": out,
     }
+
+
+def interleaved(env, token: str) -> dict[str, dict]:
+    """Both servers up at once; ROUNDS rounds of SECONDS/ROUNDS each, the order swapped every round, so a
+    machine that speeds up or slows down during the run (shared hosts do) weighs on both alike."""
+    paths = {"bare": "/bench/bare", "full": "/api/v1/reports"}
+    servers = {}
+    try:
+        for name, path in paths.items():
+            servers[name] = start_server(env, path)
+        per_round = max(1, SECONDS // ROUNDS)
+        runs: dict[str, list[dict]] = {name: [] for name in paths}
+        for i in range(ROUNDS):
+            order = ["bare", "full"] if i % 2 == 0 else ["full", "bare"]
+            for name in order:
+                runs[name].append(run_wrk(servers[name][1], paths[name], token, per_round))
+    finally:
+        for server, _port in servers.values():
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    out = {}
+    for name, rounds in runs.items():
+        requests = sum(r["requests"] for r in rounds)
+        elapsed = sum(r["elapsed"] for r in rounds)
+        p99s = [r["p99_ms"] for r in rounds if r["p99_ms"] is not None]
+        out[name] = {
+            "rps": requests / elapsed if elapsed else 0.0,
+            "requests": requests,
+            "errors": sum(r["errors"] for r in rounds),
+            "p99_ms": max(p99s) if p99s else None,
+            "round_rps": [round(r["requests"] / r["elapsed"], 1) for r in rounds],
+        }
+    return out
 
 
 def main() -> None:
@@ -151,11 +187,15 @@ def main() -> None:
             "from vigil.accounts import actions; actions.create_organization(name='Bench', slug='bench', kind='hotline')",
         )
         token = manage(env, "create_partner_token", "bench").strip().splitlines()[-1]
-        bare = run_wrk(env, "/bench/bare", token)
-        print(f"bare insert:   {bare['rps']:.0f} req/s, {bare['requests']} requests, {bare['errors']} errors")
-        full = run_wrk(env, "/api/v1/reports", token)
+        runs = interleaved(env, token)
+        bare, full = runs["bare"], runs["full"]
         print(
-            f"full pipeline: {full['rps']:.0f} req/s, {full['requests']} requests, {full['errors']} errors, p99 {full['p99_ms']} ms"
+            f"bare insert:   {bare['rps']:.0f} req/s, {bare['requests']} requests, {bare['errors']} errors, "
+            f"rounds {bare['round_rps']}"
+        )
+        print(
+            f"full pipeline: {full['rps']:.0f} req/s, {full['requests']} requests, {full['errors']} errors, "
+            f"p99 {full['p99_ms']} ms, rounds {full['round_rps']}"
         )
         counts = manage(
             env,
@@ -181,6 +221,9 @@ def main() -> None:
             "reports_stored": int(counts[0]),
             "incidents": int(counts[1]),
             "seconds_each": SECONDS,
+            "rounds": ROUNDS,
+            "bare_round_rps": bare["round_rps"],
+            "full_round_rps": full["round_rps"],
             "load": "wrk -t2 -c16, gunicorn -w2, SQLite WAL synchronous=FULL",
         },
         "goals": [

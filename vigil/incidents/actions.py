@@ -106,10 +106,15 @@ def _open_summary(incident_id, blob) -> grouping.CandidateState:
 
 
 def _summary_aad(incident_id) -> bytes:
+    return _summary_aad_prefix() + str(incident_id).encode()
+
+
+@functools.cache
+def _summary_aad_prefix() -> bytes:
     from vigil.lib import crypto
 
     column = Incident._meta.get_field("grouping_summary").column
-    return crypto.associated_data(Incident._meta.db_table, column, incident_id)
+    return crypto.associated_data(Incident._meta.db_table, column, "")
 
 
 _CANDIDATE_COLUMNS = ("id", "report_count", "area", "languages", "has_solved_submission", "grouping_summary")
@@ -240,6 +245,8 @@ def group_report(report, *, grouping_text: str = "", prepared: GroupingInput | N
         incident.grouping_summary = json.dumps(state.as_dict())  # sealed by the field on insert
         rows.insert(incident)
     else:
+        if state.first_at == chosen.first_at:
+            del fields["first_report_at"]  # an indexed column left alone is an index page not written
         if not row["area"] and report.area:
             fields.update(area=report.area, borough=report.borough)
         if report.language not in row["languages"]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import struct
 import subprocess
 import tempfile
+import zlib
 from pathlib import Path
 
 import filetype
@@ -23,6 +25,9 @@ from vigil.lib import crypto
 
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 VIDEO_TYPES = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}
+# The one demuxer each sniffed type may be read with. Naming it keeps ffmpeg from guessing another from
+# the bytes: a playlist or concat script disguised as a video could otherwise make it open other files.
+VIDEO_DEMUXERS = {"video/mp4": "mov", "video/quicktime": "mov", "video/webm": "matroska"}
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_EVIDENCE_BYTES = 100 * 1024 * 1024
 
@@ -63,9 +68,10 @@ def strip_image(data: bytes, media_type: str) -> bytes:
             return out.getvalue()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise EvidenceRefused("too_large")
-    except (OSError, SyntaxError, ValueError) as exc:
-        if isinstance(exc, EvidenceRefused):
-            raise
+    except EvidenceRefused:
+        raise
+    # Malformed files surface from Pillow's decoders as any of these (zlib and struct errors included).
+    except (OSError, SyntaxError, ValueError, EOFError, IndexError, KeyError, TypeError, struct.error, zlib.error):
         raise EvidenceRefused("unreadable")
 
 
@@ -82,6 +88,10 @@ def strip_video(data: bytes, media_type: str) -> bytes:
             "-nostdin",
             "-loglevel",
             "error",
+            "-protocol_whitelist",
+            "file",
+            "-f",
+            VIDEO_DEMUXERS[media_type],
             "-i",
             str(src),
             "-map",
@@ -129,7 +139,8 @@ def _aad(evidence_id, role: str) -> bytes:
 
 
 def seal_to_disk(data: bytes, evidence_id, role: str) -> str:
-    """Write encrypted bytes atomically (temp file, fsync, rename); return the path relative to the root."""
+    """Write encrypted bytes atomically (temp file, fsync, rename, fsync of the folder so that the rename
+    itself survives a power loss); return the path relative to the root."""
     root = _root()
     root.mkdir(parents=True, exist_ok=True)
     name = f"{evidence_id}.{role}.sealed"
@@ -139,6 +150,11 @@ def seal_to_disk(data: bytes, evidence_id, role: str) -> str:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, root / name)
+    folder = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
     return name
 
 

@@ -241,3 +241,47 @@ def test_it_splits_moves_and_merges_reports(client, incident, colleague):
     report.refresh_from_db()
     assert report.incident_id == second.incident_id
     assert Incident.objects.get(pk=second.incident_id).report_count == 2
+
+
+@pytest.mark.django_db
+def test_it_strips_webm_video_with_the_demuxer_its_type_names(incident, colleague, tmp_path):
+    import subprocess
+
+    import imageio_ffmpeg
+
+    video = tmp_path / "clip.webm"
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-loglevel",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=blue:s=32x32:d=0.2",
+            "-c:v",
+            "libvpx",
+            "-metadata",
+            "title=CanaryWebm",
+            str(video),
+        ],
+        check=True,
+        timeout=60,
+    )
+    data = video.read_bytes()
+    assert b"CanaryWebm" in data
+    item = actions.add_evidence(data=data, incident=incident, actor=colleague)
+    assert item.media_type == "video/webm"
+    assert b"CanaryWebm" not in files.open_sealed(item.viewing_path, item.pk, "viewing")
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_image_whose_compressed_data_is_corrupt(incident, colleague):
+    out = io.BytesIO()
+    Image.new("RGB", (64, 64), "red").save(out, format="PNG")
+    png = bytearray(out.getvalue())
+    start = png.index(b"IDAT") + 4
+    png[start : start + 20] = b"\xff" * 20  # the pixels' zlib stream, broken
+    with pytest.raises(files.EvidenceRefused):
+        actions.add_evidence(data=bytes(png), incident=incident, actor=colleague)
+    assert Evidence.objects.count() == 0
