@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
 import uuid
@@ -43,7 +44,7 @@ def _neighbors(area: str) -> set[str]:
 
 # Parsed grouping summaries by incident id, kept while the incident's report count is unchanged: parsing
 # a summary costs more than comparing against it, and most candidates do not change between two reports.
-_STATE_CACHE: dict[str, tuple[int, grouping.CandidateState]] = {}
+_STATE_CACHE: dict[object, tuple[int, grouping.CandidateState]] = {}  # by id as the driver returns it
 _STATE_CACHE_LIMIT = 5000
 
 
@@ -94,15 +95,20 @@ def _features(report, text: str | None = None) -> grouping.ReportFeatures:
 
 
 def _seal_summary(incident_id, state: grouping.CandidateState) -> bytes:
+    """The packed state (base64: the field holds text, which key rotation decrypts and re-encrypts as such)."""
     from vigil.lib import crypto
 
-    return crypto.encrypt_text(json.dumps(state.as_dict()), _summary_aad(incident_id))
+    return crypto.encrypt_text(base64.b64encode(state.to_bytes()).decode(), _summary_aad(incident_id))
 
 
 def _open_summary(incident_id, blob) -> grouping.CandidateState:
+    """A sealed summary, packed or (written before packing) JSON."""
     from vigil.lib import crypto
 
-    return grouping.CandidateState.from_dict(json.loads(crypto.decrypt_text(bytes(blob), _summary_aad(incident_id))))
+    text = crypto.decrypt_text(bytes(blob), _summary_aad(incident_id))
+    if text.startswith("{"):
+        return grouping.CandidateState.from_dict(json.loads(text))
+    return grouping.CandidateState.from_bytes(base64.b64decode(text))
 
 
 def _summary_aad(incident_id) -> bytes:
@@ -148,30 +154,39 @@ def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
         params.append(rows.prep(Incident, "organization", report.partner_id))
     if report.borough:
         params.append(report.borough)
+    # Raw values: most candidates are only scored, so only the chosen one's columns are converted.
     current = rows.select(
         Incident,
         _CANDIDATE_COLUMNS,
         _candidate_sql(in_borough=bool(report.borough), partner=bool(report.partner_id)),
         params,
+        raw=True,
     )
     if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
         _STATE_CACHE.clear()
     out = []
-    for pk, count, area, languages, solved, summary in current:
-        key = str(pk)
-        cached = _STATE_CACHE.get(key)
+    for db_id, count, area, languages, solved, summary in current:
+        cached = _STATE_CACHE.get(db_id)
         if cached is None or cached[0] != count:
             # Another process grouped a report into it since this one last looked: read it again.
             if not summary:
                 continue
-            cached = _STATE_CACHE[key] = (count, _open_summary(pk, summary))
+            pk = rows.convert(Incident, "id", db_id)
+            cached = _STATE_CACHE[db_id] = (count, _open_summary(pk, summary))
         out.append((cached[1], {"area": area, "languages": languages, "has_solved_submission": solved}))
     return out
 
 
+def _cache_key(incident_id):
+    """The id as the database driver returns it (hex text on SQLite, a UUID on PostgreSQL)."""
+    return rows.prep(Incident, "id", incident_id)
+
+
 def _remember(incident_id: str, count: int, state: grouping.CandidateState) -> None:
+    key = _cache_key(incident_id)
+
     def store():
-        _STATE_CACHE[incident_id] = (count, state)
+        _STATE_CACHE[key] = (count, state)
 
     transaction.on_commit(store)
 
@@ -185,7 +200,7 @@ def close_stale_grouping(now=None) -> int:
         ids = [str(pk) for pk in stale.values_list("pk", flat=True)]
         count = stale.update(grouping_open=False, grouping_summary=None)
     for key in ids:
-        _STATE_CACHE.pop(key, None)
+        _STATE_CACHE.pop(_cache_key(key), None)
     return count
 
 
@@ -242,15 +257,15 @@ def group_report(report, *, grouping_text: str = "", prepared: GroupingInput | N
     if row is None:
         for name, value in fields.items():
             setattr(incident, name, value)
-        incident.grouping_summary = json.dumps(state.as_dict())  # sealed by the field on insert
         rows.insert(incident)
     else:
         if state.first_at == chosen.first_at:
             del fields["first_report_at"]  # an indexed column left alone is an index page not written
         if not row["area"] and report.area:
             fields.update(area=report.area, borough=report.borough)
-        if report.language not in row["languages"]:
-            fields["languages"] = [*row["languages"], report.language]
+        languages = rows.convert(Incident, "languages", row["languages"])
+        if report.language not in languages:
+            fields["languages"] = [*languages, report.language]
         if report.verified_submission and not row["has_solved_submission"]:
             fields["has_solved_submission"] = True
         rows.update(Incident, incident_id, fields)
@@ -335,7 +350,7 @@ def rebuild_grouping(incident_id) -> None:
     else:
         fields.update(grouping_summary=None, grouping_open=False)
     Incident.objects.filter(pk=incident.pk).update(**fields)
-    _STATE_CACHE.pop(str(incident.pk), None)
+    _STATE_CACHE.pop(_cache_key(incident.pk), None)
 
 
 def move_report(report, target: Incident, *, actor) -> None:
@@ -361,7 +376,7 @@ def merge(source: Incident, target: Incident, *, actor) -> None:
         Incident.objects.filter(pk=source.pk).update(
             state="closed", grouping_open=False, report_count=0, grouping_summary=None
         )
-        _STATE_CACHE.pop(str(source.pk), None)
+        _STATE_CACHE.pop(_cache_key(source.pk), None)
         TimelineEntry.objects.create(incident=source, actor=actor, kind="merged_into")
         TimelineEntry.objects.create(incident=target, actor=actor, kind="merged_from")
         audit.record("incident.merged", actor=actor, obj=source)

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db import connections, models, router
 
 _INSERTS: dict[tuple, tuple] = {}
 _UPDATES: dict[tuple, tuple] = {}
 _SELECTS: dict[tuple, list] = {}
+_CONVERTERS: dict[tuple, tuple] = {}
 
 # Field types whose database value is the Python value itself when it has the expected type.
 _IDENTITY = {
@@ -49,6 +52,13 @@ def _converter(field, connection) -> Callable:
         return lambda value: value if value is None or type(value) is plain else generic(value, connection)
     if isinstance(target, models.UUIDField) and connection.vendor == "sqlite":
         return lambda value: value.hex if type(value) is uuid.UUID else generic(value, connection)
+    if type(target) is models.DateTimeField and connection.vendor == "sqlite" and settings.USE_TZ:
+        # What Django's SQLite backend stores for an aware time: UTC, naive, as text.
+        return lambda value: (
+            str(value.replace(tzinfo=None))
+            if type(value) is datetime and value.tzinfo is UTC
+            else generic(value, connection)
+        )
     return lambda value: generic(value, connection)
 
 
@@ -162,22 +172,26 @@ def prep(model, name: str, value, *, using: str = "default"):
     return model._meta.get_field(name).get_db_prep_value(value, connections[using])
 
 
-def select(model, names: tuple[str, ...], sql: str, params: list, *, using: str = "default") -> list[tuple]:
+def select(
+    model, names: tuple[str, ...], sql: str, params: list, *, using: str = "default", raw: bool = False
+) -> list[tuple]:
     """Rows of a hand-written SELECT of the columns `names` of `model` (placeholders written `%s`),
-    converted to Python values as the ORM would (UUIDs, JSON, booleans, datetimes)."""
+    converted to Python values as the ORM would (UUIDs, JSON, booleans, datetimes); with `raw`, as the
+    driver returns them, for a caller that converts only what it uses (`convert`)."""
     connection = connections[using]
     key = (model, using, names, sql)
     built = _SELECTS.get(key)
     if built is None:
-        converters = []
-        for name in names:
-            col = model._meta.get_field(name).get_col(model._meta.db_table)
-            found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            converters.append(tuple((fn, col) for fn in found))
-        built = _SELECTS[key] = [sql.replace("%s", _placeholder(connection)), converters]
+        built = _SELECTS[key] = [
+            sql.replace("%s", _placeholder(connection)),
+            [_converters(model, name, connection) for name in names],
+        ]
     driver_sql, converters = built
+    fetched = _run(connection, driver_sql, params).fetchall()
+    if raw:
+        return fetched
     out = []
-    for row in _run(connection, driver_sql, params).fetchall():
+    for row in fetched:
         converted = []
         for value, chain in zip(row, converters, strict=True):
             for fn, col in chain:
@@ -185,6 +199,24 @@ def select(model, names: tuple[str, ...], sql: str, params: list, *, using: str 
             converted.append(value)
         out.append(tuple(converted))
     return out
+
+
+def convert(model, name: str, value, *, using: str = "default"):
+    """One value of a `raw` select, converted as the ORM would."""
+    connection = connections[using]
+    for fn, col in _converters(model, name, connection):
+        value = fn(value, col, connection)
+    return value
+
+
+def _converters(model, name: str, connection) -> tuple:
+    key = (model, connection.alias, name)
+    found = _CONVERTERS.get(key)
+    if found is None:
+        col = model._meta.get_field(name).get_col(model._meta.db_table)
+        chain = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        found = _CONVERTERS[key] = tuple((fn, col) for fn in chain)
+    return found
 
 
 def table(model, *, using: str = "default") -> str:

@@ -8,6 +8,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -260,3 +261,28 @@ def test_it_warms_its_statistics_from_past_reports():
     weights = ctx.stats.weights(common + rare, T0)
     assert weights[rare[0]] == 1.0
     assert weights[common[0]] < 0.5
+
+
+def test_it_packs_a_candidate_state_and_reads_it_back_unchanged():
+    at = datetime(2026, 11, 28, 9, 15, 30, 123456, tzinfo=UTC)
+    state = CandidateState(
+        incident_id="0b9c7f3e-3f4a-4f7e-9d0a-1c2b3d4e5f60",
+        first_at=at,
+        last_at=at + timedelta(minutes=42),
+        lat=40.7469,
+        lon=-73.8914,
+        areas={"QN0301", "QN0302"},
+        signature={4, 4_294_967_295, 12345},
+        report_count=7,
+        point_count=3,
+        boroughs={"QN"},
+        text_weight=3.25,
+        numbers={1_000_001: 2.5},
+        streets={2_000_002: 1.0, 3_000_002: 0.5},
+    )
+    back = CandidateState.from_bytes(state.to_bytes())
+    assert back == state and back.as_dict() == state.as_dict()
+    empty = CandidateState(incident_id="e1", first_at=at, last_at=at)
+    assert CandidateState.from_bytes(empty.to_bytes()) == empty
+    with pytest.raises(ValueError):
+        CandidateState.from_bytes(b"{not packed}")
