@@ -68,25 +68,49 @@ def main() -> dict:
         core = rng.choice(PLACES) if rng.random() < 0.8 else rng.choice(NO_PLACE)
         texts.append(" ".join(filter(None, (rng.choice(FILLER), core, rng.choice(FILLER)))))
 
-    timings = []
-    found = 0
-    for text in texts:
-        t0 = time.perf_counter()
-        match = resolve_place_text(text)
-        timings.append((time.perf_counter() - t0) * 1000)
-        found += match is not None
-    result = {
-        "bench": "places",
+    from vigil.geo.places import _gazetteer
+
+    def run(cold: bool) -> tuple[list[float], int]:
+        timings, found = [], 0
+        for text in texts:
+            if cold:
+                _gazetteer()._span_memo.clear()  # as if no report had named these streets before
+            t0 = time.perf_counter()
+            match = resolve_place_text(text)
+            timings.append((time.perf_counter() - t0) * 1000)
+            found += match is not None
+        return timings, found
+
+    cold, found_cold = run(cold=True)
+    warm, found = run(cold=False)
+    assert found == found_cold, "the memo changed what was found"
+    figures = {
         "lookups": LOOKUPS,
         "load_ms": round(load_ms, 1),
-        "median_ms": round(statistics.median(timings), 3),
-        "p95_ms": round(percentile(timings, 0.95), 3),
-        "max_ms": round(max(timings), 3),
+        "median_ms": round(statistics.median(warm), 3),
+        "p95_ms": round(percentile(warm, 0.95), 3),
+        "max_ms": round(max(warm), 3),
+        "cold_median_ms": round(statistics.median(cold), 3),
+        "cold_p95_ms": round(percentile(cold, 0.95), 3),
         "found_share": round(found / LOOKUPS, 3),
     }
-    print(f"first call (loads the pack): {result['load_ms']} ms")
-    print(f"lookup: median {result['median_ms']} ms, p95 {result['p95_ms']} ms, max {result['max_ms']} ms")
-    print(json.dumps(result, sort_keys=True))
+    result = {
+        "name": "places",
+        "figures": figures,
+        "goals": [
+            {
+                "figure": "cold_p95_ms",
+                "target": "<1",
+                "value": figures["cold_p95_ms"],
+                "met": figures["cold_p95_ms"] < 1,
+            },
+            {"figure": "p95_ms", "target": "<1", "value": figures["p95_ms"], "met": figures["p95_ms"] < 1},
+        ],
+    }
+    print(f"first call (loads the pack): {figures['load_ms']} ms")
+    print(f"lookup, streets seen before: median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms")
+    print(f"lookup, nothing remembered: median {figures['cold_median_ms']} ms, p95 {figures['cold_p95_ms']} ms")
+    print(json.dumps(result))
     return result
 
 

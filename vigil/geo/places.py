@@ -34,6 +34,7 @@ _PRECISION = {"intersection": 6, "station": 5, "landmark": 4, "school": 3, "neig
 MIN_CONFIDENCE = 0.3
 # Street spans are at most this many words ("Adam Clayton Powell Jr Blvd" is five).
 MAX_SPAN = 6
+SPAN_MEMO_LIMIT = 50_000  # runs of words remembered with the streets they may name
 # Readings of the same kind closer than this are one place for the ambiguity count.
 SAME_PLACE_M = 300.0
 
@@ -196,7 +197,8 @@ def _area_parents(path: Path) -> dict[str, tuple[str, str]]:
 
 
 class _Gazetteer:
-    """Everything the lookups need, built once from the committed files; read-only afterwards."""
+    """Everything the lookups need, built once from the committed files; read-only afterwards, but for
+    a bounded memo of the streets that runs of words may name."""
 
     def __init__(self, root: Path):
         """Load the pack.
@@ -211,6 +213,7 @@ class _Gazetteer:
         5. Lengths of the longest phrases, and the vocabulary of non-Latin words used to undo
            inflection ("Бруклине" -> "бруклин").
         """
+        self._span_memo: dict[tuple[str, ...], tuple] = {}
         places = root / "places"
         aliases = root / "aliases"
         self.phrases: dict[str, list[tuple[str, object]]] = defaultdict(list)
@@ -516,15 +519,29 @@ class _Gazetteer:
             edge = span[0] if step < 0 else span[-1]
             if edge == BOUNDARY or (edge in CONNECTORS and length > 1 and not edge.isdigit()):
                 break
-            for edges in (True, False):
-                query = st.parse_street(span, edges=edges)
-                if query is None or query in seen:
+            for query, ids in self._span_streets(tuple(span)):
+                if query in seen:
                     continue
                 seen.add(query)
-                ids = self.street_candidates(query)
                 if ids:
                     out.append((query, start, end, ids))
         return out
+
+    def _span_streets(self, span: tuple[str, ...]) -> tuple[tuple[Street, dict[int, float]], ...]:
+        """The streets a run of words may name, read as a person wrote it and as a data file would:
+        remembered per run of words, since the reports of one scene name the same corners again and
+        again (parsing was most of the cost of reading a place). The maps returned are shared: read only."""
+        found = self._span_memo.get(span)
+        if found is None:
+            parsed = []
+            for edges in (True, False):
+                query = st.parse_street(list(span), edges=edges)
+                if query is not None and all(query != q for q, _ids in parsed):
+                    parsed.append((query, self.street_candidates(query)))
+            if len(self._span_memo) >= SPAN_MEMO_LIMIT:
+                self._span_memo.clear()
+            found = self._span_memo[span] = tuple(parsed)
+        return found
 
 
 _lock = threading.Lock()
