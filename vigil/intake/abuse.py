@@ -61,10 +61,20 @@ def solution_is_valid(payload: str) -> bool:
 _clock = time.time  # a name of its own, so tests can hold time still
 
 
-def over_rate_limit(client_key: str, *, scope: str = "report") -> bool:
+def _bucket_key(client_key: str, scope: str) -> tuple[str, int, int]:
     limit, window = settings.REPORT_RATE_LIMIT
-    bucket = int(_clock() // window)
-    key = f"vigil:rl:{scope}:{client_key}:{bucket}"
+    return f"vigil:rl:{scope}:{client_key}:{int(_clock() // window)}", limit, window
+
+
+def already_over_rate_limit(client_key: str, *, scope: str) -> bool:
+    """Whether the count is past the limit, without counting this request."""
+    key, limit, _window = _bucket_key(client_key, scope)
+    return (cache.get(key) or 0) > limit
+
+
+def over_rate_limit(client_key: str, *, scope: str = "report") -> bool:
+    """Count this request; whether the count is now past the limit."""
+    key, limit, window = _bucket_key(client_key, scope)
     cache.add(key, 0, window + 5)
     try:
         count = cache.incr(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import wraps
 
@@ -108,10 +109,20 @@ def create_report(request):
         # Partners have tokens and are never limited; anonymous callers past the limit solve a challenge.
         return error("challenge required", 429, challenge=abuse.new_challenge())
     partner = token.organization if token is not None else None
-    scoped_key = f"{'org:' + str(partner.pk) if partner else 'anon'}:{key}" if key else None
+    if not key:
+        scoped_key = None
+    elif partner is not None:
+        scoped_key = f"org:{partner.pk}:{key}"
+    else:
+        # Anonymous callers share one key space: the body is part of the key, so a key someone else
+        # chose (or guessed) never hands back their report, only a true retry meets its first attempt.
+        digest = hashlib.sha256(key.encode() + b"\x1f" + request.body).hexdigest()
+        scoped_key = f"anon:{digest[:48]}"
     report, _secret, created = actions.submit_report(
         data, channel=channel, partner=partner, idempotency_key=scoped_key, verified_submission=solved
     )
+    if not created and partner is not None and report.text != data.text:
+        return error("Idempotency-Key already used for a different report", 409)
     body = serialize(report, show_incident=token is not None)
     return JsonResponse(body, status=201 if created else 200)
 

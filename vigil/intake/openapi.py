@@ -79,6 +79,10 @@ DOCUMENT = {
                         "description": "Already stored under this Idempotency-Key",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ReportOut"}}},
                     },
+                    "409": {
+                        "description": "A partner's Idempotency-Key already used for a different report",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    },
                     "400": {
                         "description": "Invalid",
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +13,8 @@ from vigil.incidents.evidence import EvidenceRefused
 from vigil.incidents.views import files_message
 from vigil.intake import abuse, actions
 from vigil.intake.validation import InvalidReport, build_input
+
+TOO_MANY = _("Too many tries in a short time. Please wait a few minutes and try again.")
 
 FORM_FIELDS = ("text", "place_text", "area", "occurred_at", "people_detained", "contact", "lat", "lon")
 
@@ -99,8 +102,13 @@ def _prepare_photos(request) -> list:
 def report_status(request):
     if request.method == "GET":
         return render(request, "intake/report_status.html", {})
+    # Wrong codes are counted per address: a reporter with the right code is never counted, someone
+    # guessing is stopped. Additions are counted per report, so a shared address never blocks others.
+    if abuse.already_over_rate_limit(request.client_key, scope="status_miss"):
+        return render(request, "intake/report_status.html", {"too_many": True}, status=429)
     report = actions.check_receipt(request.POST.get("code", ""), request.POST.get("secret", ""))
     if report is None:
+        abuse.over_rate_limit(request.client_key, scope="status_miss")
         return render(request, "intake/report_status.html", {"not_found": True}, status=404)
     context = {
         "status": actions.public_status(report),
@@ -117,6 +125,9 @@ def report_status(request):
         if errors:
             context["errors"] = errors
             return render(request, "intake/report_status.html", context, status=400)
+        if abuse.over_rate_limit(str(report.pk), scope="follow_up"):
+            context["errors"] = {"addition": TOO_MANY}
+            return render(request, "intake/report_status.html", context, status=429)
         actions.add_follow_up(report, text)
         context["added"] = True
     return render(request, "intake/report_status.html", context)

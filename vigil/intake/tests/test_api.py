@@ -111,3 +111,24 @@ def test_it_serves_its_openapi_document(client):
     doc = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/reports" in doc["paths"]
     assert doc["openapi"].startswith("3.")
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_partner_key_reused_for_a_different_report(client, partner_token):
+    post(client, dict(GOOD, occurred_at=None), token=partner_token, key="reused")
+    other = post(
+        client, dict(GOOD, occurred_at=None, text="Different scene entirely"), token=partner_token, key="reused"
+    )
+    assert other.status_code == 409
+    assert Report.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_it_never_hands_an_anonymous_caller_someone_elses_report_for_their_key(client):
+    first = post(client, dict(GOOD, occurred_at=None), key="guessable")
+    retry = post(client, dict(GOOD, occurred_at=None), key="guessable")
+    assert retry.status_code == 200 and retry.json()["id"] == first.json()["id"]
+    stranger = post(client, dict(GOOD, occurred_at=None, text="ICE at Fordham Road, one van"), key="guessable")
+    assert stranger.status_code == 201
+    assert stranger.json()["id"] != first.json()["id"]
+    assert Report.objects.count() == 2

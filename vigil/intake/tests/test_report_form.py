@@ -186,3 +186,49 @@ def test_it_reads_invalid_utf8_in_a_form_without_failing(client):
     body = f"form_key={key}&text=".encode() + b"\xff\xfe\xfa ICE"
     response = client.post("/report/", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.django_db
+def test_it_stops_someone_guessing_secrets_but_not_the_reporter_with_the_right_one(client, settings, monkeypatch):
+    from vigil.intake import abuse
+
+    monkeypatch.setattr(abuse, "_clock", lambda: 1_800_000_000.0)  # one rate-limit window throughout
+    settings.REPORT_RATE_LIMIT = (3, 600)
+    form(client)
+    report = Report.objects.get()
+    right = {"code": report.receipt_code, "secret": report.receipt_secret}
+    for _ in range(5):
+        assert client.post("/report/status/", right).status_code == 200  # right answers are not counted
+    for i in range(4):
+        assert client.post("/report/status/", {"code": report.receipt_code, "secret": f"guess{i}"}).status_code == 404
+    refused = client.post("/report/status/", right)
+    assert refused.status_code == 429
+    assert "Too many tries" in refused.content.decode() or 'role="alert"' in refused.content.decode()
+    assert 'id="status"' not in refused.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_limits_additions_to_one_report_without_touching_others(client, settings, monkeypatch):
+    from vigil.intake import abuse
+
+    monkeypatch.setattr(abuse, "_clock", lambda: 1_800_000_000.0)
+    settings.REPORT_RATE_LIMIT = (2, 600)
+    form(client)
+    form(client, text="Otra camioneta de ICE en Junction Blvd y la 37")
+    first, second = Report.objects.order_by("received_at")
+    for i in range(2):
+        sent = client.post(
+            "/report/status/",
+            {"code": first.receipt_code, "secret": first.receipt_secret, "addition": f"Ahora son {i + 4} camionetas"},
+        )
+        assert sent.status_code == 200
+    flood = client.post(
+        "/report/status/", {"code": first.receipt_code, "secret": first.receipt_secret, "addition": "otra vez"}
+    )
+    assert flood.status_code == 429
+    assert Report.objects.filter(follow_up_of=first).count() == 2
+    other = client.post(
+        "/report/status/", {"code": second.receipt_code, "secret": second.receipt_secret, "addition": "siguen ahí"}
+    )
+    assert other.status_code == 200
+    assert Report.objects.filter(follow_up_of=second).count() == 1
