@@ -91,15 +91,10 @@ def insert(obj: models.Model) -> models.Model:
     model = type(obj)
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
-    key = (model, alias)
-    built = _INSERTS.get(key)
-    if built is None:
-        built = _INSERTS[key] = _build_insert(model, connection)
-    sql, steps, auto_pk = built
+    sql, steps, auto_pk = _insert_statement(model, alias, connection)
     cursor = _run(connection, sql, [convert(read(obj)) for _field, read, convert in steps])
     if auto_pk is not None:
-        new_pk = cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
-        setattr(obj, auto_pk.attname, new_pk)
+        setattr(obj, auto_pk.attname, _new_pk(cursor, connection))
     obj._state.adding = False
     obj._state.db = alias
     return obj
@@ -111,18 +106,25 @@ def insert_values(model, values: dict):
     Only for models without encrypted or auto-now fields: no `pre_save` runs."""
     alias = router.db_for_write(model)
     connection = connections[alias]
-    key = (model, alias)
-    built = _INSERTS.get(key)
-    if built is None:
-        built = _INSERTS[key] = _build_insert(model, connection)
-    sql, steps, auto_pk = built
+    sql, steps, auto_pk = _insert_statement(model, alias, connection)
     params = []
     for field, _read, convert in steps:
         params.append(convert(values[field.attname] if field.attname in values else field.get_default()))
     cursor = _run(connection, sql, params)
     if auto_pk is None:
         return values.get(model._meta.pk.attname)
+    return _new_pk(cursor, connection)
+
+
+def _new_pk(cursor, connection):
     return cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+
+
+def _insert_statement(model, alias: str, connection) -> tuple:
+    built = _INSERTS.get((model, alias))
+    if built is None:
+        built = _INSERTS[(model, alias)] = _build_insert(model, connection)
+    return built
 
 
 def _build_insert(model, connection):

@@ -194,32 +194,22 @@ def test_it_exports_evidence_with_a_hash_manifest_and_audits_it(client, incident
     assert AuditEvent.objects.filter(action="evidence.exported", actor=colleague).exists()
 
 
-@pytest.mark.django_db
-def test_it_strips_video_metadata(incident, colleague, tmp_path):
+def make_video(path, *extra):
+    """A short clip made with the ffmpeg the evidence code uses, with `extra` output options."""
     import subprocess
 
     import imageio_ffmpeg
 
-    video = tmp_path / "clip.mp4"
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=red:s=32x32:d=0.2",
-            "-metadata",
-            "location=+40.7469-073.8914/",
-            "-metadata",
-            "title=CanaryTitle",
-            str(video),
-        ],
-        check=True,
-        timeout=60,
+    command = [imageio_ffmpeg.get_ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i", "color=c=red:s=32x32:d=0.2"]
+    subprocess.run([*command, *extra, str(path)], check=True, timeout=60)
+    return path.read_bytes()
+
+
+@pytest.mark.django_db
+def test_it_strips_video_metadata(incident, colleague, tmp_path):
+    data = make_video(
+        tmp_path / "clip.mp4", "-metadata", "location=+40.7469-073.8914/", "-metadata", "title=CanaryTitle"
     )
-    data = video.read_bytes()
     assert b"CanaryTitle" in data
     item = actions.add_evidence(data=data, incident=incident, actor=colleague)
     kept = files.open_sealed(item.viewing_path, item.pk, "viewing")
@@ -245,30 +235,7 @@ def test_it_splits_moves_and_merges_reports(client, incident, colleague):
 
 @pytest.mark.django_db
 def test_it_strips_webm_video_with_the_demuxer_its_type_names(incident, colleague, tmp_path):
-    import subprocess
-
-    import imageio_ffmpeg
-
-    video = tmp_path / "clip.webm"
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            "-loglevel",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "color=c=blue:s=32x32:d=0.2",
-            "-c:v",
-            "libvpx",
-            "-metadata",
-            "title=CanaryWebm",
-            str(video),
-        ],
-        check=True,
-        timeout=60,
-    )
-    data = video.read_bytes()
+    data = make_video(tmp_path / "clip.webm", "-c:v", "libvpx", "-metadata", "title=CanaryWebm")
     assert b"CanaryWebm" in data
     item = actions.add_evidence(data=data, incident=incident, actor=colleague)
     assert item.media_type == "video/webm"
