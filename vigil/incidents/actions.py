@@ -44,7 +44,7 @@ def _neighbors(area: str) -> set[str]:
 
 # Parsed grouping summaries by incident id, kept while the incident's report count is unchanged: parsing
 # a summary costs more than comparing against it, and most candidates do not change between two reports.
-_STATE_CACHE: dict[object, tuple[int, grouping.CandidateState]] = {}  # by id as the driver returns it
+_STATE_CACHE: dict[object, tuple[bytes, grouping.CandidateState]] = {}  # by id as the driver returns it
 _STATE_CACHE_LIMIT = 5000
 
 
@@ -123,7 +123,7 @@ def _summary_aad_prefix() -> bytes:
     return crypto.associated_data(Incident._meta.db_table, column, "")
 
 
-_CANDIDATE_COLUMNS = ("id", "report_count", "area", "languages", "has_solved_submission", "grouping_summary")
+_CANDIDATE_COLUMNS = ("id", "area", "languages", "has_solved_submission", "grouping_summary")
 
 
 @functools.cache
@@ -145,7 +145,7 @@ def _candidate_sql(*, in_borough: bool, partner: bool) -> str:
 
 def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
     """Open candidates near in time in the report's borough, each with the few columns grouping updates.
-    A summary is read and parsed again only when its report count changed since this process saw it."""
+    A summary is read and parsed again only when it was written again since this process saw it."""
     since = report.occurred_at - GROUPING_LOOKBACK
     # Reports group only with incidents of the same owner: the network's (public intake) or one partner's,
     # so no organization ever reads another's reports through a shared incident.
@@ -165,14 +165,16 @@ def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
     if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
         _STATE_CACHE.clear()
     out = []
-    for db_id, count, area, languages, solved, summary in current:
+    for db_id, area, languages, solved, summary in current:
+        if not summary:
+            continue
         cached = _STATE_CACHE.get(db_id)
-        if cached is None or cached[0] != count:
-            # Another process grouped a report into it since this one last looked: read it again.
-            if not summary:
-                continue
+        tag = _summary_tag(summary)
+        if cached is None or cached[0] != tag:
+            # Written since this process last read it (a report grouped by another process, a report
+            # moved out by a dispatcher, a rebuild): read it again.
             pk = rows.convert(Incident, "id", db_id)
-            cached = _STATE_CACHE[db_id] = (count, _open_summary(pk, summary))
+            cached = _STATE_CACHE[db_id] = (tag, _open_summary(pk, summary))
         out.append((cached[1], {"area": area, "languages": languages, "has_solved_submission": solved}))
     return out
 
@@ -182,11 +184,18 @@ def _cache_key(incident_id):
     return rows.prep(Incident, "id", incident_id)
 
 
-def _remember(incident_id: str, count: int, state: grouping.CandidateState) -> None:
+def _summary_tag(sealed) -> bytes:
+    """What tells one write of a summary from any other: its key version and random nonce, fresh at every
+    encryption (a report count is not enough: a report moved out and another grouped in restore it)."""
+    return bytes(sealed[2:16])
+
+
+def _remember(incident_id: str, sealed: bytes, state: grouping.CandidateState) -> None:
     key = _cache_key(incident_id)
+    tag = _summary_tag(sealed)
 
     def store():
-        _STATE_CACHE[key] = (count, state)
+        _STATE_CACHE[key] = (tag, state)
 
     transaction.on_commit(store)
 
@@ -269,7 +278,7 @@ def group_report(report, *, grouping_text: str = "", prepared: GroupingInput | N
         if report.verified_submission and not row["has_solved_submission"]:
             fields["has_solved_submission"] = True
         rows.update(Incident, incident_id, fields)
-    _remember(str(incident_id), state.report_count, state)
+    _remember(str(incident_id), fields["grouping_summary"], state)
     report.incident_id = incident_id
     report.triage = "linked"
     return incident_id

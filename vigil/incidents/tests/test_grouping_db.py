@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from vigil.incidents.models import Incident
 from vigil.intake import actions
@@ -61,3 +61,24 @@ def test_it_makes_one_incident_from_twenty_reports_sent_at_once():
     assert errors == []
     assert Incident.objects.count() == 1
     assert Incident.objects.get().report_count == 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_reads_a_summary_again_when_another_process_rewrote_it_with_the_same_count():
+    from vigil.incidents import actions as incident_actions
+    from vigil.lib import rows
+
+    first = submit(SCENE[0])
+    [(state, _row)] = incident_actions._candidate_states(first)
+    # Another process's write: same report count, different content (a report moved out, another in).
+    rewritten = state.copy()
+    rewritten.areas = {"QN0302"}
+    with transaction.atomic():
+        rows.update(
+            Incident,
+            first.incident_id,
+            {"grouping_summary": incident_actions._seal_summary(first.incident_id, rewritten)},
+        )
+    assert Incident.objects.get().report_count == state.report_count
+    [(seen, _row)] = incident_actions._candidate_states(first)
+    assert seen.areas == {"QN0302"}
