@@ -288,6 +288,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 # The largest body accepted at all (a phone video plus the form); anything larger is refused unread.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", 110 * 1024 * 1024)
+# What an anonymous sender (the public report form) may upload in one request: three phone photos or a
+# short clip. Held in memory while it is stripped and sealed, so it bounds what a stranger can make a
+# worker hold.
+PUBLIC_MAX_REQUEST_BYTES = env_int("PUBLIC_MAX_REQUEST_BYTES", 40 * 1024 * 1024)
 FILE_UPLOAD_HANDLERS = ["vigil.uploads.LimitedUploadHandler"]
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

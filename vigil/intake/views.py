@@ -83,6 +83,8 @@ def _prepare_photos(request) -> list:
     from vigil.incidents.actions import discard_evidence, prepare_evidence
 
     uploads = request.FILES.getlist("photos")
+    if getattr(request, "upload_too_large", False):
+        raise EvidenceRefused("too_large")
     if len(uploads) > MAX_PUBLIC_PHOTOS:
         raise EvidenceRefused("too_many")
     prepared = []

@@ -232,3 +232,30 @@ def test_it_limits_additions_to_one_report_without_touching_others(client, setti
     )
     assert other.status_code == 200
     assert Report.objects.filter(follow_up_of=second).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_tells_a_public_sender_their_file_is_too_large_and_keeps_their_text(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.PUBLIC_MAX_REQUEST_BYTES = 200_000
+    big = SimpleUploadedFile("clip.mp4", b"\x00" * 300_000, content_type="video/mp4")
+    response = form(client, photos=big, text="Agentes de ICE en Junction Blvd, una camioneta")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Agentes de ICE en Junction Blvd, una camioneta" in html
+    assert Report.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_it_gives_signed_in_staff_the_larger_upload_limit(rf, colleague, settings):
+    from django.contrib.auth.models import AnonymousUser
+
+    from vigil.uploads import request_limit
+
+    settings.MAX_REQUEST_BYTES, settings.PUBLIC_MAX_REQUEST_BYTES = 1000, 100
+    request = rf.post("/report/")
+    request.user = AnonymousUser()
+    assert request_limit(request) == 100
+    request.user = colleague
+    assert request_limit(request) == 1000
