@@ -41,3 +41,20 @@ def test_it_releases_the_writer_lock_on_rollback():
         assert not lock_is_free()
         raise RuntimeError("the action failed")
     assert lock_is_free()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_gives_up_with_database_is_locked_after_the_timeout(monkeypatch):
+    from django.db import OperationalError
+
+    monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 0.2)
+    fd = os.open(f"{connection.settings_dict['NAME']}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another writer holds it and does not let go
+        with pytest.raises(OperationalError, match="locked"), transaction.atomic():
+            pass
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    with transaction.atomic():
+        assert not lock_is_free()
