@@ -27,6 +27,8 @@ import shapely
 from shapely import STRtree
 from shapely.geometry import Point, box, shape
 
+from vigil.lib.once import BuiltOnce
+
 LOOKUP_FILE = "nta.geojson"
 DRAWING_FILE = "nta_drawing.geojson"
 TABLE_FILE = "areas.csv"
@@ -221,8 +223,7 @@ class _Areas:
         return geom
 
 
-_lock = threading.Lock()
-_loaded: _Areas | None = None
+_loaded: BuiltOnce[_Areas] = BuiltOnce(lambda: _Areas(areas_dir()))
 
 
 def areas_dir() -> Path:
@@ -244,21 +245,12 @@ def areas_dir() -> Path:
 
 
 def _data() -> _Areas:
-    global _loaded
-    loaded = _loaded
-    if loaded is None:
-        with _lock:
-            if _loaded is None:
-                _loaded = _Areas(areas_dir())
-            loaded = _loaded
-    return loaded
+    return _loaded.get()
 
 
 def reset_cache() -> None:
     """Forget the loaded copy (after ``import_areas`` rewrote it, or in tests)."""
-    global _loaded
-    with _lock:
-        _loaded = None
+    _loaded.reset()
     _nearby.cache_clear()
 
 

@@ -19,13 +19,13 @@ import csv
 import json
 import math
 import re
-import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from vigil.geo import streets as st
 from vigil.geo.streets import BOUNDARY, CONNECTORS, KIND_OF, PREFIX_KIND_WORDS, Street
+from vigil.lib.once import BuiltOnce
 
 KINDS = ("intersection", "station", "school", "landmark", "neighborhood", "street")
 # When two readings are equally confident, the more precise kind wins.
@@ -544,26 +544,16 @@ class _Gazetteer:
         return found
 
 
-_lock = threading.Lock()
-_loaded: _Gazetteer | None = None
+_loaded: BuiltOnce[_Gazetteer] = BuiltOnce(lambda: _Gazetteer(jurisdiction_dir()))
 
 
 def _gazetteer() -> _Gazetteer:
-    global _loaded
-    loaded = _loaded
-    if loaded is None:
-        with _lock:
-            if _loaded is None:
-                _loaded = _Gazetteer(jurisdiction_dir())
-            loaded = _loaded
-    return loaded
+    return _loaded.get()
 
 
 def reset_cache() -> None:
     """Forget the loaded copy (after ``import_places`` rewrote it, or in tests)."""
-    global _loaded
-    with _lock:
-        _loaded = None
+    _loaded.reset()
 
 
 # ---------------------------------------------------------------------------------------------------
