@@ -174,6 +174,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "staff_home"
 ACCOUNT_ADAPTER = "vigil.accounts.adapter.AccountAdapter"
 MFA_ADAPTER = "vigil.accounts.adapter.MFAAdapter"
+# The first second factor needs the admin's one-time set-up code as well as the password.
+MFA_FORMS = {
+    "activate_totp": "vigil.accounts.forms.ActivateTOTPWithSetupCodeForm",
+    "add_webauthn": "vigil.accounts.forms.AddWebAuthnWithSetupCodeForm",
+}
 # Staff sign in by username: no e-mail address of a staff member is needed or kept.
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import time
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -88,13 +90,58 @@ def password_changed(user: User, *, actor) -> None:
         audit.record("user.password_changed", actor=actor, obj=user)
 
 
-def reset_mfa(user: User, *, actor) -> None:
+def reset_mfa(user: User, *, actor) -> str:
+    """Remove the account's second factors and end its sessions; returns a new one-time set-up code."""
     from allauth.mfa.models import Authenticator
 
     with transaction.atomic():
         Authenticator.objects.filter(user=user).delete()
         _end_all_sessions(user)
         audit.record("user.mfa_reset", actor=actor, obj=user)
+        return issue_setup_code(user, actor=actor)
+
+
+# No 0/O, 1/I/L: the code is read out over the phone or written down.
+SETUP_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+SETUP_CODE_HOURS = 72
+
+
+def issue_setup_code(user: User, *, actor=None) -> str:
+    """A one-time code, shown once to the admin, that the person needs (with their password) to set up
+    their first second factor; it replaces any earlier code and expires after SETUP_CODE_HOURS."""
+    from vigil.lib import crypto
+
+    raw = "".join(secrets.choice(SETUP_CODE_ALPHABET) for _ in range(10))
+    code = f"{raw[:5]}-{raw[5:]}"
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(
+            setup_code_index=crypto.blind_index(_normal_setup_code(code), purpose="staff_setup_code"),
+            setup_code_expires=timezone.now() + timedelta(hours=SETUP_CODE_HOURS),
+        )
+        audit.record("user.setup_code_issued", actor=actor, obj=user)
+    return code
+
+
+def use_setup_code(user: User, code: str) -> bool:
+    """Whether `code` is the account's current set-up code; a right one is used up."""
+    from vigil.lib import crypto
+
+    with transaction.atomic():
+        current = (
+            User.objects.select_for_update().filter(pk=user.pk).values_list("setup_code_index", "setup_code_expires")
+        )
+        index, expires = current.get()
+        given = crypto.blind_index(_normal_setup_code(code), purpose="staff_setup_code")
+        if not index or expires is None or expires < timezone.now() or not hmac.compare_digest(index, given):
+            audit.record("user.setup_code_refused", actor_kind="user", obj=user)
+            return False
+        User.objects.filter(pk=user.pk).update(setup_code_index="", setup_code_expires=None)
+        audit.record("user.setup_code_used", actor_kind="user", obj=user)
+    return True
+
+
+def _normal_setup_code(code: str) -> str:
+    return "".join(ch for ch in (code or "").upper() if ch in SETUP_CODE_ALPHABET)
 
 
 def mfa_changed(user: User, *, actor, kind: str) -> None:

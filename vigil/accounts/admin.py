@@ -56,8 +56,11 @@ class UserAdmin(ReadOnlyAdmin):
 
     @admin.action(description="Reset the second factor")
     def reset_second_factor(self, request, queryset):
+        # The Django admin has no page to show codes on: it resets, and the staff page for users
+        # ("Reset second factor") is where a new set-up code is issued and shown.
         for user in queryset:
             actions.reset_mfa(user, actor=request.user)
+        messages.success(request, "Reset. Issue a set-up code from the staff page for users.")
 
     @admin.action(description="Sign out everywhere")
     def sign_out_everywhere(self, request, queryset):

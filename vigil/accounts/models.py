@@ -51,6 +51,10 @@ class User(AbstractUser):
     # Mixed into the session hash: changing it ends every session of the account at once.
     security_stamp = models.CharField(max_length=32, default=new_security_stamp, editable=False)
     deactivated_at = models.DateTimeField(null=True, blank=True)
+    # A second factor is set up with the password and a one-time code an admin hands over, so a stolen
+    # password alone cannot enroll the thief's authenticator: a keyed hash of the code, and its expiry.
+    setup_code_index = models.CharField(max_length=48, blank=True, editable=False)
+    setup_code_expires = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = UserManager()
     REQUIRED_FIELDS = []

@@ -53,6 +53,6 @@ def user_deactivate(request, user_id):
 @require_POST
 def user_reset_mfa(request, user_id):
     user = get_user_for_admin(request, user_id)
-    actions.reset_mfa(user, actor=request.user)
-    messages.success(request, _("The second factor was reset; the account must set up a new one."))
-    return redirect("user_list")
+    code = actions.reset_mfa(user, actor=request.user)
+    # Shown on this page only, never stored in a message or a URL.
+    return render(request, "accounts/setup_code.html", {"account": user, "code": code})

@@ -7,7 +7,10 @@ from vigil.accounts.models import Organization, Role
 
 
 class Command(BaseCommand):
-    help = "Create a staff account. The person sets up a second factor at first sign-in."
+    help = (
+        "Create a staff account and print its one-time set-up code: at first sign-in the person needs it, "
+        "with the password, to set up a second factor."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -19,5 +22,8 @@ class Command(BaseCommand):
         if organization is None:
             raise CommandError("No organization with that slug.")
         password = getpass.getpass("Password: ")
-        actions.create_user(username=username, password=password, role=role, organization=organization)
-        self.stdout.write("created")
+        user = actions.create_user(username=username, password=password, role=role, organization=organization)
+        code = actions.issue_setup_code(user)
+        self.stdout.write(
+            f"created; set-up code (give it to the person, valid {actions.SETUP_CODE_HOURS} hours): {code}"
+        )
