@@ -77,3 +77,40 @@ def check_sqlite_wal(app_configs, databases=None, **kwargs):
         if synchronous != 2:
             problems.append(Warning(f"SQLite database '{alias}' is not synchronous=FULL.", id="vigil.W011"))
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_redis_keeps_nothing(app_configs, **kwargs):
+    """The cache holds the day's address salt and rate-limit counters: a Redis that writes snapshots or an
+    append-only file would put them on disk, where they outlive the day they are meant to last."""
+    if not settings.REDIS_URL:
+        return []
+    try:
+        config = _redis_persistence(settings.REDIS_URL)
+    except Exception:  # noqa: BLE001  (managed Redis often refuses CONFIG; say so rather than fail)
+        return [
+            Warning(
+                "Could not read Redis's persistence settings (CONFIG GET refused or unreachable).",
+                hint='Make sure the Redis behind REDIS_URL has save "" and appendonly no.',
+                id="vigil.W013",
+            )
+        ]
+    if config.get("save") or config.get("appendonly") == "yes":
+        return [
+            Warning(
+                "Redis writes its data to disk: the daily address salt would be stored there.",
+                hint='Run the Redis behind REDIS_URL with save "" and appendonly no.',
+                id="vigil.W012",
+            )
+        ]
+    return []
+
+
+def _redis_persistence(url: str) -> dict[str, str]:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+    try:
+        return {**client.config_get("save"), **client.config_get("appendonly")}
+    finally:
+        client.close()

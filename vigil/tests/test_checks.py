@@ -1,3 +1,4 @@
+import pytest
 from django.core.checks import run_checks
 from django.test import override_settings
 
@@ -53,3 +54,27 @@ def test_it_refuses_sqlite_without_wal(db, tmp_path):
         connections["plain"].close()
         del connections["plain"]
     assert {"vigil.E010", "vigil.W011"} <= problems
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        ({"save": "", "appendonly": "no"}, set()),
+        ({"save": "3600 1 300 100", "appendonly": "no"}, {"vigil.W012"}),
+        ({"save": "", "appendonly": "yes"}, {"vigil.W012"}),
+        (None, {"vigil.W013"}),
+    ],
+)
+def test_it_warns_when_redis_would_write_the_daily_salt_to_disk(settings, monkeypatch, config, expected):
+    from vigil import checks
+
+    def persistence(url):
+        if config is None:
+            raise ConnectionError("CONFIG refused")
+        return config
+
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+    monkeypatch.setattr(checks, "_redis_persistence", persistence)
+    assert {p.id for p in checks.check_redis_keeps_nothing(None)} == expected
+    settings.REDIS_URL = ""
+    assert checks.check_redis_keeps_nothing(None) == []
