@@ -131,7 +131,12 @@ def use_setup_code(user: User, code: str) -> bool:
             User.objects.select_for_update().filter(pk=user.pk).values_list("setup_code_index", "setup_code_expires")
         )
         index, expires = current.get()
-        given = crypto.blind_index(_normal_setup_code(code), purpose="staff_setup_code")
+        # Hashed with the key the stored index was made with, so a key rotation does not void open codes.
+        version = int(index.split(":", 1)[0]) if index else None
+        try:
+            given = crypto.blind_index(_normal_setup_code(code), purpose="staff_setup_code", version=version)
+        except KeyError:  # that key was retired since: the code cannot be checked any more
+            given = ""
         if not index or expires is None or expires < timezone.now() or not hmac.compare_digest(index, given):
             audit.record("user.setup_code_refused", actor_kind="user", obj=user)
             return False

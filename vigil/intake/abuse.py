@@ -66,10 +66,13 @@ def _bucket_key(client_key: str, scope: str) -> tuple[str, int, int]:
     return f"vigil:rl:{scope}:{client_key}:{int(_clock() // window)}", limit, window
 
 
-def already_over_rate_limit(client_key: str, *, scope: str) -> bool:
-    """Whether the count is past the limit, without counting this request."""
-    key, limit, _window = _bucket_key(client_key, scope)
-    return (cache.get(key) or 0) > limit
+def take_back(client_key: str, *, scope: str) -> None:
+    """Uncount the request just counted (it turned out to be a legitimate one)."""
+    key, _limit, _window = _bucket_key(client_key, scope)
+    try:
+        cache.decr(key)
+    except ValueError:  # gone already (window over, or evicted)
+        pass
 
 
 def over_rate_limit(client_key: str, *, scope: str = "report") -> bool:

@@ -104,14 +104,15 @@ def _prepare_photos(request) -> list:
 def report_status(request):
     if request.method == "GET":
         return render(request, "intake/report_status.html", {})
-    # Wrong codes are counted per address: a reporter with the right code is never counted, someone
+    # Every try is counted per address before the code is checked (so tries sent at once count too), and
+    # a right code takes its count back: a reporter with the right code is never held back, someone
     # guessing is stopped. Additions are counted per report, so a shared address never blocks others.
-    if abuse.already_over_rate_limit(request.client_key, scope="status_miss"):
+    if abuse.over_rate_limit(request.client_key, scope="status_miss"):
         return render(request, "intake/report_status.html", {"too_many": True}, status=429)
     report = actions.check_receipt(request.POST.get("code", ""), request.POST.get("secret", ""))
     if report is None:
-        abuse.over_rate_limit(request.client_key, scope="status_miss")
         return render(request, "intake/report_status.html", {"not_found": True}, status=404)
+    abuse.take_back(request.client_key, scope="status_miss")
     context = {
         "status": actions.public_status(report),
         "report": report,

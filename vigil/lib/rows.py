@@ -52,7 +52,12 @@ def _converter(field, connection) -> Callable:
         return lambda value: value if value is None or type(value) is plain else generic(value, connection)
     if isinstance(target, models.UUIDField) and connection.vendor == "sqlite":
         return lambda value: value.hex if type(value) is uuid.UUID else generic(value, connection)
-    if type(target) is models.DateTimeField and connection.vendor == "sqlite" and settings.USE_TZ:
+    if (
+        type(target) is models.DateTimeField
+        and connection.vendor == "sqlite"
+        and settings.USE_TZ
+        and connection.timezone_name == "UTC"
+    ):
         # What Django's SQLite backend stores for an aware time: UTC, naive, as text.
         return lambda value: (
             str(value.replace(tzinfo=None))
@@ -71,14 +76,23 @@ def _reader(field) -> Callable:
     return lambda obj: field.pre_save(obj, True)
 
 
-def _run(connection, sql: str, params: list):
-    """Execute on the connection's open transaction; database errors surface as Django's classes."""
+def _run(connection, sql: str, params: list, *, fetch: str = ""):
+    """Execute on the connection's open transaction and, with `fetch` ("one", "all", "pk"), read the
+    result there too; database errors surface as Django's classes, as through the ORM."""
     connection.ensure_connection()
+    connection.validate_no_broken_transaction()
     with connection.wrap_database_errors:
         if connection.vendor == "sqlite":
-            return connection.connection.execute(sql, params)
-        cursor = connection.connection.cursor()
-        cursor.execute(sql, params)
+            cursor = connection.connection.execute(sql, params)
+        else:
+            cursor = connection.connection.cursor()
+            cursor.execute(sql, params)
+        if fetch == "all":
+            return cursor.fetchall()
+        if fetch == "one":
+            return cursor.fetchone()
+        if fetch == "pk":
+            return cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
         return cursor
 
 
@@ -92,9 +106,11 @@ def insert(obj: models.Model) -> models.Model:
     alias = router.db_for_write(model, instance=obj)
     connection = connections[alias]
     sql, steps, auto_pk = _insert_statement(model, alias, connection)
-    cursor = _run(connection, sql, [convert(read(obj)) for _field, read, convert in steps])
-    if auto_pk is not None:
-        setattr(obj, auto_pk.attname, _new_pk(cursor, connection))
+    values = [convert(read(obj)) for _field, read, convert in steps]
+    if auto_pk is None:
+        _run(connection, sql, values)
+    else:
+        setattr(obj, auto_pk.attname, _run(connection, sql, values, fetch="pk"))
     obj._state.adding = False
     obj._state.db = alias
     return obj
@@ -110,14 +126,10 @@ def insert_values(model, values: dict):
     params = []
     for field, _read, convert in steps:
         params.append(convert(values[field.attname] if field.attname in values else field.get_default()))
-    cursor = _run(connection, sql, params)
     if auto_pk is None:
+        _run(connection, sql, params)
         return values.get(model._meta.pk.attname)
-    return _new_pk(cursor, connection)
-
-
-def _new_pk(cursor, connection):
-    return cursor.fetchone()[0] if connection.features.can_return_columns_from_insert else cursor.lastrowid
+    return _run(connection, sql, params, fetch="pk")
 
 
 def _insert_statement(model, alias: str, connection) -> tuple:
@@ -189,7 +201,7 @@ def select(
             [_converters(model, name, connection) for name in names],
         ]
     driver_sql, converters = built
-    fetched = _run(connection, driver_sql, params).fetchall()
+    fetched = _run(connection, driver_sql, params, fetch="all")
     if raw:
         return fetched
     out = []

@@ -86,3 +86,13 @@ def test_it_shows_a_new_code_once_to_the_admin_who_resets_a_factor(client, owner
     assert actions.use_setup_code(colleague, shown)
     client.force_login(outsider)  # an admin of another organization
     assert client.post(f"/staff/users/{colleague.pk}/reset-mfa/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_still_takes_a_code_issued_before_a_key_rotation(settings, newcomer):
+    import base64
+
+    code = actions.issue_setup_code(newcomer)
+    newer = "2:" + base64.urlsafe_b64encode(b"n" * 32).decode()
+    settings.BLIND_INDEX_KEYS = f"{newer},{settings.BLIND_INDEX_KEYS}"
+    assert actions.use_setup_code(newcomer, code)

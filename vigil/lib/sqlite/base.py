@@ -25,10 +25,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _writer_lock_fd: int | None = None
     _writer_lock_held = False
 
+    _writer_lock_pid: int | None = None
+
     def get_new_connection(self, conn_params):
         conn = super().get_new_connection(conn_params)
-        if not self.is_in_memory_db() and self._writer_lock_fd is None:
-            self._writer_lock_fd = os.open(f"{self.settings_dict['NAME']}-writers", os.O_RDWR | os.O_CREAT, 0o600)
+        if not self.is_in_memory_db() and (self._writer_lock_fd is None or self._writer_lock_pid != os.getpid()):
+            # Read-only is enough for flock, and lets processes of other users share the (empty) file. A
+            # descriptor inherited across fork would share the lock with the parent, so each process opens its own.
+            self._writer_lock_fd = os.open(
+                f"{self.settings_dict['NAME']}-writers", os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, 0o644
+            )
+            self._writer_lock_pid = os.getpid()
         return conn
 
     def _start_transaction_under_autocommit(self):
