@@ -75,3 +75,16 @@ def _fresh_grouping_context():
     actions._CONTEXT = None
     actions._STATE_CACHE.clear()
     yield
+
+
+def verify_by_two_people(incident, proposer, *, reason: str = "Three reports from two channels, with a photo"):
+    """Verify an incident through the two-person path: the proposer proposes, a second verifier of the
+    same organization approves (made here once per organization)."""
+    from vigil.accounts.models import User
+    from vigil.incidents import verification
+
+    approver = User.objects.filter(username=f"approver-{proposer.organization.slug}").first()
+    if approver is None:
+        approver = make_staff(f"approver-{proposer.organization.slug}", Role.DISPATCHER, proposer.organization)
+    proposal = verification.propose_verification(incident, reason=reason, actor=proposer)
+    return verification.approve_verification(proposal, actor=approver)

@@ -208,6 +208,11 @@ BLIND_INDEX_KEYS = env_str("BLIND_INDEX_KEYS", "")
 # Client addresses are trusted from this many proxies in front of Vigil (0: the socket's peer).
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 
+# --- Verification -------------------------------------------------------------------------------
+# Public incidents (from the public channels) may be verified by the verifiers of any organization of
+# the network; with this off, the two verifiers of a public incident must belong to one organization.
+VERIFY_PUBLIC_ACROSS_ORGANIZATIONS = env_bool("VERIFY_PUBLIC_ACROSS_ORGANIZATIONS", True)
+
 # --- Intake anti-abuse ------------------------------------------------------------------------
 ALTCHA_ENABLED = env_bool("ALTCHA_ENABLED", True)
 ALTCHA_MAX_NUMBER = env_int("ALTCHA_MAX_NUMBER", 50000)

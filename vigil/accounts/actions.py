@@ -237,3 +237,21 @@ def authenticate_token(raw: str) -> ApiToken | None:
             _partner_tokens.clear()
         _partner_tokens[digest] = (time.monotonic(), token)
     return token
+
+
+class BasesRefused(ValueError):
+    """An organization must accept at least one basis of verification."""
+
+
+def set_verification_bases(organization: Organization, *, responder: bool, two_people: bool, actor) -> None:
+    """Which bases of verification the organization accepts (its admin's choice, audited). One person
+    alone is never a basis, and at least one basis stays accepted (the database holds that too)."""
+    if not (responder or two_people):
+        raise BasesRefused("at least one basis")
+    with transaction.atomic():
+        Organization.objects.filter(pk=organization.pk).update(
+            verify_by_responder=bool(responder), verify_by_two_people=bool(two_people)
+        )
+        chosen = [name for name, on in (("responder", responder), ("two_people", two_people)) if on]
+        audit.record("organization.verification_bases", actor=actor, obj=organization, fields=chosen)
+        organization.verify_by_responder, organization.verify_by_two_people = bool(responder), bool(two_people)

@@ -34,9 +34,21 @@ class Organization(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Which bases of verification the organization accepts. One person alone is never one of them, and
+    # at least one basis stays accepted (a CHECK): the safe default is both.
+    verify_by_responder = models.BooleanField(_("a responder on the scene confirms"), default=True)
+    verify_by_two_people = models.BooleanField(
+        _("two verifiers confirm (one proposes, another approves)"), default=True
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(verify_by_responder=True) | models.Q(verify_by_two_people=True),
+                name="organization_accepts_a_basis",
+            )
+        ]
 
     def __str__(self):
         return self.name

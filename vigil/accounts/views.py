@@ -56,3 +56,22 @@ def user_reset_mfa(request, user_id):
     code = actions.reset_mfa(user, actor=request.user)
     # Shown on this page only, never stored in a message or a URL.
     return render(request, "accounts/setup_code.html", {"account": user, "code": code})
+
+
+@staff_view(Role.ADMIN)
+def verification_bases(request):
+    organization = request.user.organization
+    if request.method == "POST":
+        try:
+            actions.set_verification_bases(
+                organization,
+                responder=request.POST.get("responder") == "1",
+                two_people=request.POST.get("two_people") == "1",
+                actor=request.user,
+            )
+        except actions.BasesRefused:
+            messages.error(request, _("Keep at least one basis: with none, nothing could ever be verified."))
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("verification_bases")
+    return render(request, "accounts/verification_bases.html", {"organization": organization})

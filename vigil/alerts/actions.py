@@ -387,6 +387,13 @@ REFUSALS = {
     "not_draft": _("This alert was already sent or cancelled."),
     "not_verified": _("The incident is not verified: a verified-activity alert cannot be sent."),
     "already_alerted": _("A verified-activity alert was already sent for this verification of the incident."),
+    "verification_not_current": _(
+        "The incident was verified again (or its verification was withdrawn) since this alert was written: "
+        "compose a new one."
+    ),
+    "legacy_verification": _(
+        "The incident was verified before bases were recorded: verify it again with a basis before alerting."
+    ),
     "needs_approval": _("This alert needs a second approver before it can be sent."),
     "own_alert": _("The second approver must be someone other than the author."),
     "not_allowed": _("You cannot act on this alert."),
@@ -413,12 +420,23 @@ def _new_ref() -> str:
             return ref
 
 
-def latest_verification(incident):
-    """When the incident last became verified (its timeline), or None."""
-    entry = (
-        incident.timeline.filter(kind="state", to_state="verified").order_by("-at").values_list("at", flat=True).first()
+def whatsapp_template_registered(rendered: dict) -> bool:
+    """Whether the WhatsApp template of one rendered language is registered (a ContentSid is set)."""
+    key = rendered.get("key", "")
+    return bool(conf.whatsapp_content_sids().get(key, {}).get(rendered.get("pack", "")))
+
+
+def _whatsapp_to_sms(alert: Alert) -> int:
+    """WhatsApp recipients of a language whose template is not registered get the alert by SMS: a
+    WhatsApp message outside a conversation needs a registered template, or it is never delivered."""
+    missing = [
+        language
+        for language, rendered in alert.texts.items()
+        if isinstance(rendered, dict) and not whatsapp_template_registered(rendered)
+    ]
+    return Delivery.objects.filter(alert=alert, channel=Channel.WHATSAPP, language__in=missing).update(
+        channel=Channel.SMS
     )
-    return entry
 
 
 def sent_originals(incident_id):
@@ -456,6 +474,9 @@ def compose_alert(
             raise AlertRefused("no_incident")
         alert.incident = incident
         if kind == Alert.Kind.VERIFIED_ACTIVITY:
+            if incident.state != "verified" or incident.current_verification_id is None:
+                raise AlertRefused("not_verified")
+            alert.verification_id = incident.current_verification_id
             alert.area, alert.borough = incident.area, incident.borough
             event_time = event_time or incident.activity_started_at
         else:
@@ -512,13 +533,12 @@ def send_blockers(alert: Alert, *, incident=None) -> list[str]:
     if alert.kind == Alert.Kind.VERIFIED_ACTIVITY:
         if incident.state != Incident.State.VERIFIED:
             problems.append("not_verified")
-        else:
-            since = latest_verification(incident)
-            earlier = sent_originals(incident.pk)
-            if since is not None:
-                earlier = earlier.filter(sent_at__gte=since)
-            if earlier.exists():
-                problems.append("already_alerted")
+        elif alert.verification_id != incident.current_verification_id:
+            problems.append("verification_not_current")
+        elif alert.verification.basis == "legacy":
+            problems.append("legacy_verification")
+        elif sent_originals(incident.pk).filter(verification_id=alert.verification_id).exists():
+            problems.append("already_alerted")
     elif not sent_originals(incident.pk).exists():
         problems.append("no_original")
     return problems
@@ -545,6 +565,7 @@ def send_alert(alert: Alert, *, actor, confirm_unreviewed: bool = False) -> int:
         if problems:
             raise AlertRefused(problems[0])
         count = targeting.create_deliveries(current)
+        _whatsapp_to_sms(current)
         languages = set(Delivery.objects.filter(alert=current).values_list("language", flat=True))
         if current.kind in Alert.FOLLOW_UPS:
             # A follow-up may still reach people who receive the original later: their languages count.
@@ -626,6 +647,8 @@ def stop_reason(alert: Alert, now) -> str | None:
         return "expired"
     if alert.kind == Alert.Kind.VERIFIED_ACTIVITY:
         if alert.incident is None or alert.incident.state != Incident.State.VERIFIED:
+            return "not_verified"
+        if alert.incident.current_verification_id != alert.verification_id:
             return "not_verified"
     return None
 

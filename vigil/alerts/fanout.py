@@ -122,7 +122,7 @@ def build_message(alert: Alert, delivery: Delivery, subscriber: Subscriber, *, c
         message.message_id = message_id(alert, delivery.pk)
         message.unsubscribe_url = url
     elif delivery.channel == Channel.WHATSAPP:
-        sids = conf.whatsapp_content_sids().get(alert.kind, {})
+        sids = conf.whatsapp_content_sids().get(rendered.get("key", alert.kind), {})
         message.content_sid = sids.get(rendered.get("pack", delivery.language), "")
         message.content_variables = dict(rendered.get("vars", {}))
         message.text = rendered["text"]

@@ -110,6 +110,11 @@ class Alert(models.Model):
         "incidents.Incident", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # A verified-activity alert names the verification it announces; sending refuses one that is no longer
+    # the incident's current verification (re-verified, retracted, closed) or was never given a basis.
+    verification = models.ForeignKey(
+        "incidents.Verification", on_delete=models.CASCADE, null=True, blank=True, related_name="alerts"
+    )
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT, db_index=True)
     area = models.CharField(max_length=16, blank=True)  # the NTA (or borough) the message names
     borough = models.CharField(max_length=4, blank=True)
@@ -140,6 +145,12 @@ class Alert(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["incident", "kind", "state"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(kind="verified_activity") | models.Q(verification__isnull=False),
+                name="alerts_verified_activity_names_verification",
+            )
+        ]
 
     def __str__(self):
         return f"alert {self.ref} ({self.kind}, {self.state})"

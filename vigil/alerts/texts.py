@@ -5,8 +5,14 @@ Each ``<JURISDICTION_DIR>/alerts/<language>.toml`` records who wrote it (``autho
 language file without a reviewer is sent only after the sender confirms it explicitly. TOML is read
 with the standard library's ``tomllib``.
 
-Placeholders: alert texts may use {ref} (required), {area}, {borough}, {time} and {original}; replies
-may use {code}, {areas}, {join}, {minutes} and {url}.
+Placeholders: alert texts may use {ref} (required), {area}, {borough}, {time}, {original} and {count};
+replies may use {code}, {areas}, {join}, {minutes} and {url}.
+
+A verified-activity alert says truthfully what its verification rests on: ``verified_activity`` when a
+responder on the scene confirmed it, ``verified_activity_two_people`` when two verifiers confirmed it from
+{count} reports (from different channels or senders). Texts added or changed after a file was reviewed are
+listed in its ``[review] unreviewed`` (as "alerts.<key>" or "replies.<key>"): they count as unreviewed, so
+the sender must confirm them, until a reviewer checks them and empties the list.
 """
 
 from __future__ import annotations
@@ -24,7 +30,10 @@ from django.utils import timezone
 from vigil.alerts.conf import conf
 
 KINDS = ("verified_activity", "all_clear", "correction", "retraction", "reminder")
-ALERT_FIELDS = frozenset({"ref", "area", "borough", "time", "original"})
+# Alert texts by basis of verification: the kind's own key, plus these variants.
+VARIANTS = {"verified_activity": ("two_people",)}
+ALERT_KEYS = KINDS + tuple(f"{kind}_{variant}" for kind, variants in VARIANTS.items() for variant in variants)
+ALERT_FIELDS = frozenset({"ref", "area", "borough", "time", "original", "count"})
 REPLY_FIELDS = frozenset({"code", "areas", "join", "minutes", "url"})
 REPLIES = (
     "ask_areas",
@@ -42,7 +51,7 @@ REPLIES = (
     "email_confirm_body",
 )
 # WhatsApp Content templates take numbered variables; ours are numbered in this fixed order.
-WHATSAPP_VARIABLES = ("ref", "area", "borough", "time", "original")
+WHATSAPP_VARIABLES = ("ref", "area", "borough", "time", "original", "count")
 # Carrier-standard keywords (CTIA; Twilio's opt-out and help lists): they work in every language.
 STANDARD_STOP = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
 STANDARD_HELP = ("HELP", "INFO")
@@ -79,6 +88,7 @@ class LanguagePack:
     keywords: dict[str, tuple[str, ...]]
     replies: dict[str, str]
     path: Path = field(compare=False)
+    unreviewed: frozenset[str] = frozenset()
 
     @property
     def reviewed(self) -> bool:
@@ -104,6 +114,11 @@ class LanguagePack:
 
         area = get_area(code)
         return area.name if area else code
+
+    def text_reviewed(self, key: str) -> bool:
+        """Whether one text ("alerts.<key>", "replies.<key>") was reviewed: the file was, and it is not
+        listed as added or changed since."""
+        return self.reviewed and key not in self.unreviewed
 
     def reply(self, name: str, **values) -> str:
         values.setdefault("join", self.join_word)
@@ -133,10 +148,11 @@ def load_pack(path: Path) -> LanguagePack:
         raise TemplateError(f"{name}: language must be {path.stem!r}")
     alerts = data.get("alerts", {})
     subjects = data.get("subjects", {})
-    for kind in KINDS:
-        text = _check(alerts.get(kind), ALERT_FIELDS, f"{name} alerts.{kind}")
+    for key in ALERT_KEYS:
+        text = _check(alerts.get(key), ALERT_FIELDS, f"{name} alerts.{key}")
         if "ref" not in _placeholders(text):
-            raise TemplateError(f"{name} alerts.{kind}: every alert must carry {{ref}}")
+            raise TemplateError(f"{name} alerts.{key}: every alert must carry {{ref}}")
+    for kind in KINDS:
         _check(subjects.get(kind), ALERT_FIELDS, f"{name} subjects.{kind}")
     replies = data.get("replies", {})
     for reply in REPLIES:
@@ -159,13 +175,14 @@ def load_pack(path: Path) -> LanguagePack:
         am=str(time.get("am", "")),
         pm=str(time.get("pm", "")),
         boroughs={str(k).upper(): str(v) for k, v in data.get("boroughs", {}).items()},
-        alerts={k: alerts[k].strip() for k in KINDS},
+        alerts={k: alerts[k].strip() for k in ALERT_KEYS},
         subjects={k: subjects[k].strip() for k in KINDS},
         sms_footer=_check(footer.get("sms"), frozenset(), f"{name} footer.sms"),
         email_footer=_check(footer.get("email"), frozenset({"url"}), f"{name} footer.email"),
         keywords=words,
         replies={k: replies[k].strip() for k in REPLIES},
         path=path,
+        unreviewed=frozenset(str(key) for key in data.get("review", {}).get("unreviewed", [])),
     )
 
 
@@ -230,13 +247,34 @@ def alert_values(alert, pack: LanguagePack) -> dict[str, str]:
     if not borough and alert.area:
         found = get_area(alert.area)
         borough = found.borough if found else ""
+    verification = alert.verification if alert.verification_id else None
     return {
         "ref": alert.ref,
         "area": area,
         "borough": pack.borough_name(borough) if borough else "",
         "time": pack.format_time(alert.event_time or timezone.now()),
         "original": alert.original_ref,
+        "count": str(verification.report_count) if verification else "",
     }
+
+
+def whatsapp_numbering(used: set[str]) -> dict[str, str]:
+    """WhatsApp numbers a template's variables 1, 2, 3… without gaps: the placeholders a text uses, in
+    the fixed order of WHATSAPP_VARIABLES."""
+    return {name: str(i + 1) for i, name in enumerate(n for n in WHATSAPP_VARIABLES if n in used)}
+
+
+def whatsapp_body(text: str) -> str:
+    """A template's text with WhatsApp's numbered variables ({{1}}…), as it is registered."""
+    numbering = whatsapp_numbering(_placeholders(text))
+    return text.format_map({name: "{{%s}}" % number for name, number in numbering.items()})
+
+
+def alert_key(alert) -> str:
+    """Which text an alert uses: a verified-activity alert's depends on the basis of its verification."""
+    if alert.kind == "verified_activity" and alert.verification_id and alert.verification.basis == "two_people":
+        return "verified_activity_two_people"
+    return alert.kind
 
 
 def render_alert(alert, language: str) -> dict:
@@ -246,15 +284,17 @@ def render_alert(alert, language: str) -> dict:
     fallback = pack is None
     pack = pack or all_packs["en"]
     values = alert_values(alert, pack)
-    text = pack.alerts[alert.kind].format_map(values)
-    used = _placeholders(pack.alerts[alert.kind])
+    key = alert_key(alert)
+    text = pack.alerts[key].format_map(values)
+    used = _placeholders(pack.alerts[key])
     return {
         "text": text,
         "sms": f"{text} {pack.sms_footer}",
         "subject": pack.subjects[alert.kind].format_map(values),
         "email_footer": pack.email_footer,
-        "vars": {str(i + 1): values[name] for i, name in enumerate(WHATSAPP_VARIABLES) if name in used},
-        "reviewed": pack.reviewed,
+        "vars": {number: values[name] for name, number in whatsapp_numbering(used).items()},
+        "reviewed": pack.text_reviewed(f"alerts.{key}"),
+        "key": key,
         "pack": pack.language,
         "fallback": fallback,
     }

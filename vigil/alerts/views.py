@@ -267,7 +267,6 @@ def alert_compose(request):
 def _preview(alert: Alert) -> list[dict]:
     """Every language as it will go out, with SMS segments and who reads it."""
     estimate = actions_estimate(alert)
-    whatsapp = conf.whatsapp_content_sids().get(alert.kind, {})
     rows = []
     for code, name in settings.LANGUAGES:
         rendered = alert.texts.get(code)
@@ -285,7 +284,7 @@ def _preview(alert: Alert) -> list[dict]:
                 "reviewed": rendered["reviewed"],
                 "fallback": rendered["fallback"],
                 "people": {ch: estimate.get((ch, code), 0) for ch in Channel.values},
-                "whatsapp_template": bool(whatsapp.get(rendered["pack"])),
+                "whatsapp_template": actions.whatsapp_template_registered(rendered),
                 "rtl": code in settings.LANGUAGES_BIDI,
             }
         )

@@ -288,17 +288,26 @@ def transition(incident: Incident, to_state: str, *, actor, reason: str = "") ->
     """Move an incident along the verification state machine, with who, when and why."""
     with transaction.atomic():
         current = Incident.objects.select_for_update().get(pk=incident.pk)
+        if to_state == Incident.State.VERIFIED:
+            # Only the verification actions verify, each with its basis (vigil/incidents/verification.py).
+            raise TransitionRefused("verification needs a basis")
         if not current.can_move_to(to_state):
             raise TransitionRefused(f"{current.state} -> {to_state}")
         if to_state in ("false_alarm",) and current.state == "verified" and not reason.strip():
             raise TransitionRefused("a retraction needs a reason")
         from_state = current.state
         fields = {"state": to_state}
-        if to_state in ("verified", "false_alarm", "unconfirmed", "closed"):
+        if to_state in ("false_alarm", "unconfirmed", "closed"):
             fields.update(held_by=None, held_until=None)
+        if from_state == Incident.State.VERIFIED:
+            fields["current_verification"] = None
         if to_state == "closed":
             fields["grouping_open"] = False
         Incident.objects.filter(pk=current.pk).update(**fields)
+        if to_state in ("false_alarm", "unconfirmed", "closed"):
+            from vigil.incidents.verification import close_open_proposals
+
+            close_open_proposals(current)
         TimelineEntry.objects.create(
             incident=current,
             actor=actor,

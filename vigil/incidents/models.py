@@ -67,12 +67,24 @@ class Incident(PersonalRecord):
     )
     held_until = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The basis on which the incident is verified now; cleared when it leaves "verified". The database
+    # refuses "verified" without it, so no code path (or raw SQL) can verify without a recorded basis.
+    # DO_NOTHING: the row and its verifications are purged together (foreign keys are checked at commit).
+    current_verification = models.ForeignKey(
+        "incidents.Verification", on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+"
+    )
 
     retention_key = "incident"
     retention_date_field = "last_report_at"
 
     class Meta:
         ordering = ["-last_report_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(state="verified") | models.Q(current_verification__isnull=False),
+                name="incident_verified_has_basis",
+            )
+        ]
 
     def __str__(self):
         return f"Incident {str(self.pk)[:8]} ({self.state})"
@@ -240,3 +252,122 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"evidence {self.sha256[:12]}"
+
+
+class SceneConfirmation(models.Model):
+    """A responder on scene answers "do you see enforcement?", with what they saw. A "yes" is what a
+    dispatcher cites to verify in one step; a "no" proposes "could not be verified"."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="scene_confirmations")
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="confirmations")
+    responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sees_enforcement = models.BooleanField()
+    # What the responder saw, in their words: may describe people, so sealed.
+    what_seen = EncryptedTextField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(what_seen__isnull=False), name="scene_confirmation_has_words")
+        ]
+
+    def __str__(self):
+        return f"scene confirmation {'yes' if self.sees_enforcement else 'no'}"
+
+
+class Verification(models.Model):
+    """Why an incident is verified: a responder on scene, or two verifiers (one proposes, another approves).
+
+    One person alone is never enough, and the database holds that: the basis's own columns are required
+    by CHECK constraints, the approver is never the proposer, and a reason is always kept. Verifications
+    made before bases were recorded carry the basis "legacy" and are never alerted on.
+    """
+
+    class Basis(models.TextChoices):
+        RESPONDER = "responder", _("A responder on the scene confirmed it")
+        TWO_PEOPLE = "two_people", _("Two verifiers confirmed it")
+        LEGACY = "legacy", _("Verified before bases were recorded")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="verifications")
+    basis = models.CharField(max_length=16, choices=Basis.choices)
+    # Responder basis: the verifier who cited the confirmation. Two people: the one who proposed.
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    confirmation = models.ForeignKey(
+        SceneConfirmation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Reports on the incident from different channels or senders when it was verified (the alert says so).
+    report_count = models.PositiveIntegerField(default=0)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    reason = EncryptedTextField()
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(basis__in=["responder", "two_people", "legacy"]), name="verification_basis_known"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(basis="legacy") | models.Q(reason__isnull=False, proposer__isnull=False),
+                name="verification_reason_and_proposer",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(basis="two_people")
+                | (models.Q(approver__isnull=False) & ~models.Q(approver=models.F("proposer"))),
+                name="verification_two_different_people",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(basis="responder") | models.Q(dispatch__isnull=False, confirmation__isnull=False),
+                name="verification_responder_on_scene",
+            ),
+        ]
+
+    def __str__(self):
+        return f"verification ({self.basis})"
+
+
+class VerificationProposal(models.Model):
+    """One verifier proposes "verified" where no responder can reach the scene; another approves it, or
+    the proposer withdraws it. At most one open proposal per incident."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for a second verifier")
+        APPROVED = "approved", _("Approved")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        SUPERSEDED = "superseded", _("No longer needed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="verification_proposals")
+    proposer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN, db_index=True)
+    proposed_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = EncryptedTextField()
+
+    class Meta:
+        ordering = ["proposed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"], condition=models.Q(state="open"), name="one_open_proposal_per_incident"
+            ),
+            models.CheckConstraint(condition=models.Q(reason__isnull=False), name="proposal_has_reason"),
+            models.CheckConstraint(
+                condition=~models.Q(state="approved") | ~models.Q(closed_by=models.F("proposer")),
+                name="proposal_not_approved_by_proposer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"proposal ({self.state})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.incidents import views
+from vigil.incidents import verification_views, views
 
 urlpatterns = [
     path("", views.queue, name="incident_queue"),
@@ -19,4 +19,14 @@ urlpatterns = [
     path("roster/", views.roster, name="roster"),
     path("responder/", views.responder_home, name="responder_home"),
     path("responder/dispatch/<uuid:dispatch_id>/", views.dispatch_move, name="dispatch_move"),
+    path("responder/dispatch/<uuid:dispatch_id>/scene/", verification_views.scene_answer, name="scene_answer"),
+    path("<uuid:incident_id>/verify/propose/", verification_views.propose, name="verification_propose"),
+    path("proposals/", verification_views.waiting, name="verification_waiting"),
+    path("proposals/<uuid:proposal_id>/approve/", verification_views.approve, name="verification_approve"),
+    path("proposals/<uuid:proposal_id>/withdraw/", verification_views.withdraw, name="verification_withdraw"),
+    path(
+        "confirmations/<uuid:confirmation_id>/verify/",
+        verification_views.verify_from_scene,
+        name="verification_from_scene",
+    ),
 ]

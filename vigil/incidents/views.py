@@ -13,7 +13,8 @@ from vigil.incidents.roster import format_hours, parse_hours, rank_responders
 
 CONSOLE_ROLES = (Role.DISPATCHER, Role.ADMIN)
 # The next steps of verification, in the order a dispatcher usually takes them; the risky ones last.
-STATE_ORDER = ["verifying", "verified", "unconfirmed", "closed", "false_alarm"]
+# "verified" is not among them: it takes a basis (the verification panel, verification_views.py).
+STATE_ORDER = ["verifying", "unconfirmed", "closed", "false_alarm"]
 
 
 def incidents_for_user(user):
@@ -59,11 +60,14 @@ def _queue(request):
 
 @staff_view(*CONSOLE_ROLES)
 def queue(request):
+    from vigil.incidents.verification_views import waiting_context
+
     template = "incidents/queue_rows.html" if request.htmx else "incidents/queue.html"
     return render(
         request,
         template,
         {
+            **({} if request.htmx else waiting_context(request.user)),
             "incidents": _queue(request),
             "states": Incident.State.choices,
             "area": request.GET.get("area", ""),
@@ -80,10 +84,13 @@ def incident_detail(request, incident_id):
     reports = list(incident.reports.order_by("received_at"))
     audit.record("incident.reports_viewed", actor=request.user, obj=incident, count=len(reports))
     area = get_area(incident.area) if incident.area else None
+    from vigil.incidents.verification_views import panel_context
+
     return render(
         request,
         "incidents/detail.html",
         {
+            **panel_context(request, incident),
             "incident": incident,
             "reports": reports,
             "timeline": incident.timeline.select_related("actor"),

@@ -20,14 +20,38 @@ OBJECT_FACTORIES = {
     "dispatch_id": lambda ctx: _dispatch(ctx).pk,
     "evidence_id": lambda ctx: _evidence(ctx).pk,
     "alert_id": lambda ctx: _alert(ctx).pk,
+    "proposal_id": lambda ctx: _proposal(ctx).pk,
+    "confirmation_id": lambda ctx: _confirmation(ctx).pk,
 }
 
 
 def _dispatch(ctx):
     from vigil.incidents import actions
 
-    responder = make_staff("first-responder", Role.RESPONDER, ctx["owner"].organization)
-    return actions.offer(_partner_report(ctx).incident, responder, actor=ctx["owner"])
+    if "dispatch" not in ctx:
+        responder = make_staff("first-responder", Role.RESPONDER, ctx["owner"].organization)
+        ctx["dispatch"] = actions.offer(_partner_report(ctx).incident, responder, actor=ctx["owner"])
+    return ctx["dispatch"]
+
+
+def _proposal(ctx):
+    """An open two-person verification proposal on the first organization's incident."""
+    from vigil.incidents import verification
+
+    return verification.propose_verification(
+        _partner_report(ctx).incident, reason="Three reports with photos", actor=ctx["owner"]
+    )
+
+
+def _confirmation(ctx):
+    """A responder's on-scene "I see enforcement" on the first organization's incident (a fresh dispatch)."""
+    from vigil.incidents import actions, verification
+
+    responder = make_staff("scene-responder", Role.RESPONDER, ctx["owner"].organization)
+    dispatch = actions.offer(_partner_report(ctx).incident, responder, actor=ctx["owner"])
+    for step in ("accepted", "en_route", "on_scene"):
+        dispatch = actions.dispatch_move(dispatch, step, actor=responder)
+    return verification.confirm_on_scene(dispatch, sees_enforcement=True, what_seen="Two vans", actor=responder)
 
 
 def _evidence(ctx):

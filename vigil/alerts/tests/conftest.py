@@ -17,7 +17,14 @@ SMS_NUMBER = "+12125550100"
 WHATSAPP_NUMBER = "+12125550199"
 CONTENT_SIDS = {
     kind: {lang: "HX" + secrets.token_hex(16) for lang in ("en", "es", "zh-hans")}
-    for kind in ("verified_activity", "all_clear", "correction", "retraction", "reminder")
+    for kind in (
+        "verified_activity",
+        "verified_activity_two_people",
+        "all_clear",
+        "correction",
+        "retraction",
+        "reminder",
+    )
 }
 
 
@@ -38,8 +45,13 @@ def make_incident(org, actor, *, area="QN0301", state="verified", text="ICE agen
         "closed": ["verifying", "verified", "closed"],
         "unconfirmed": ["verifying", "unconfirmed"],
     }[state]
+    from conftest import verify_by_two_people
+
     for step in path:
-        incident = incident_actions.transition(incident, step, actor=actor, reason="test")
+        if step == "verified":
+            incident = verify_by_two_people(incident, actor)
+        elif not (step == "verifying" and "verified" in path):
+            incident = incident_actions.transition(incident, step, actor=actor, reason="test")
     return incident
 
 

@@ -111,7 +111,7 @@ def test_it_sends_each_channel_through_its_provider_in_the_readers_language(coll
     assert sms["params"]["StatusCallback"] == "https://vigil.example.org/hooks/twilio/alert-status"
     whatsapp = twilio.created_to("whatsapp:+17185554042")[0]
     assert whatsapp["params"]["From"] == "whatsapp:" + WHATSAPP_NUMBER
-    assert whatsapp["params"]["ContentSid"] == CONTENT_SIDS["verified_activity"]["en"]
+    assert whatsapp["params"]["ContentSid"] == CONTENT_SIDS[alert.texts["en"]["key"]]["en"]
     assert "Body" not in whatsapp["params"]
     assert json.loads(whatsapp["params"]["ContentVariables"])["1"] == alert.ref
     assert twilio.violations == []
@@ -125,13 +125,14 @@ def test_it_sends_each_channel_through_its_provider_in_the_readers_language(coll
 
 
 @pytest.mark.django_db
-def test_it_never_sends_free_form_whatsapp_and_fails_a_language_without_an_approved_template(colleague, twilio, drain):
+def test_it_never_sends_free_form_whatsapp_and_sends_by_sms_where_no_template_is_registered(colleague, twilio, drain):
     make_subscriber("+17185554051", channel="whatsapp", language="ko")
     sent_alert(colleague)
     drain()
     delivery = Delivery.objects.get()
-    assert (delivery.state, delivery.error_code) == ("failed", "no_whatsapp_template")
-    assert twilio.requests == [] and twilio.violations == []
+    assert (delivery.channel, delivery.state) == ("sms", "sent")
+    assert twilio.created_to("whatsapp:+17185554051") == []
+    assert len(twilio.created_to("+17185554051")) == 1 and twilio.violations == []
 
 
 @pytest.mark.django_db

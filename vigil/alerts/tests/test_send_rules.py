@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from conftest import verify_by_two_people
 from vigil.accounts import actions as account_actions
 from vigil.accounts.models import AuditEvent, Role
 from vigil.alerts import actions, jobs
@@ -33,19 +34,20 @@ def people(db):
 @pytest.mark.django_db
 def test_it_sends_verified_activity_only_while_the_incident_is_verified(colleague, people):
     incident = make_incident(colleague.organization, colleague, state="verifying")
+    refused("not_verified", actions.compose_alert, actor=colleague, kind="verified_activity", incident=incident)
+    incident = verify_by_two_people(incident, colleague)
     alert = actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
+    assert alert.verification_id == incident.current_verification_id
+    incident_actions.transition(incident, "false_alarm", actor=colleague, reason="it was a film crew")
     refused("not_verified", send, alert, colleague)
     assert not Delivery.objects.exists()
-    incident_actions.transition(incident, "verified", actor=colleague)
-    assert send(alert, colleague) == 3
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("state", ["reported", "unconfirmed", "false_alarm", "closed"])
 def test_it_refuses_verified_activity_for_an_incident_in_any_other_state(colleague, people, state):
     incident = make_incident(colleague.organization, colleague, state=state)
-    alert = actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
-    refused("not_verified", send, alert, colleague)
+    refused("not_verified", actions.compose_alert, actor=colleague, kind="verified_activity", incident=incident)
     assert not Delivery.objects.exists()
 
 
@@ -55,9 +57,12 @@ def test_it_sends_one_verified_activity_alert_per_verification(colleague, people
     send(actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident), colleague)
     again = actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
     refused("already_alerted", send, again, colleague)
-    for step in ("closed", "verifying", "verified"):
+    for step in ("closed", "verifying"):
         incident = incident_actions.transition(incident, step, actor=colleague, reason="seen again")
-    assert send(again, colleague) == 3
+    incident = verify_by_two_people(incident, colleague)
+    refused("verification_not_current", send, again, colleague)
+    fresh = actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
+    assert send(fresh, colleague) == 3
 
 
 @pytest.mark.django_db
@@ -171,8 +176,9 @@ def test_it_needs_confirmation_for_languages_nobody_reviewed(colleague, people):
 
 @pytest.mark.django_db
 def test_it_refuses_on_the_staff_page_to_send_for_an_unverified_incident(client, colleague, people):
-    incident = make_incident(colleague.organization, colleague, state="verifying")
+    incident = make_incident(colleague.organization, colleague)
     alert = actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
+    incident_actions.transition(incident, "false_alarm", actor=colleague, reason="a film crew")
     client.force_login(colleague)
     client.post(f"/staff/alerts/{alert.pk}/send/", {"confirm_unreviewed": "1"})
     alert.refresh_from_db()
@@ -181,8 +187,9 @@ def test_it_refuses_on_the_staff_page_to_send_for_an_unverified_incident(client,
 
 @pytest.mark.django_db
 def test_it_refuses_through_the_api_to_send_for_an_unverified_incident(client, colleague, outsider, people):
-    incident = make_incident(colleague.organization, colleague, state="verifying")
+    incident = make_incident(colleague.organization, colleague)
     alert = actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
+    incident_actions.transition(incident, "false_alarm", actor=colleague, reason="a film crew")
     token = account_actions.create_staff_token(colleague)
     response = client.post(
         f"/api/v1/alerts/{alert.pk}/send",
@@ -232,7 +239,7 @@ def test_it_sends_through_the_api_under_the_same_rules(client, colleague, people
 
 @pytest.mark.django_db
 def test_it_keeps_alerts_read_only_in_the_admin(client, owner, people):
-    incident = make_incident(owner.organization, owner, state="verifying")
+    incident = make_incident(owner.organization, owner)
     alert = actions.compose_alert(actor=owner, kind="verified_activity", incident=incident)
     client.force_login(owner)
     change = client.post(f"/staff/admin/alerts/alert/{alert.pk}/change/", {"state": "sending"})

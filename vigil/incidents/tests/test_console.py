@@ -1,5 +1,6 @@
 import pytest
 
+from conftest import verify_by_two_people
 from vigil.accounts.models import AuditEvent
 from vigil.incidents import actions
 from vigil.incidents.models import Incident, TimelineEntry
@@ -34,18 +35,18 @@ def test_it_shows_the_reports_and_audits_the_reading(client, colleague):
 
 
 @pytest.mark.django_db
-def test_it_walks_the_verification_state_machine_with_who_and_why(client, colleague):
+def test_it_walks_the_state_machine_with_who_and_why(client, colleague):
     r = report()
     client.force_login(colleague)
     url = f"/staff/incidents/{r.incident_id}/transition/"
     client.post(url, {"to_state": "verifying", "reason": "responder sent"})
-    client.post(url, {"to_state": "verified", "reason": "responder confirmed on scene"})
+    client.post(url, {"to_state": "unconfirmed", "reason": "nobody could reach it"})
     incident = Incident.objects.get()
-    assert incident.state == "verified"
+    assert incident.state == "unconfirmed"
     entries = TimelineEntry.objects.filter(incident=incident, kind="state")
     assert [(e.from_state, e.to_state, e.actor_id) for e in entries] == [
         ("reported", "verifying", colleague.pk),
-        ("verifying", "verified", colleague.pk),
+        ("verifying", "unconfirmed", colleague.pk),
     ]
 
 
@@ -53,9 +54,8 @@ def test_it_walks_the_verification_state_machine_with_who_and_why(client, collea
 def test_it_refuses_impossible_transitions_and_retractions_without_reason(colleague):
     incident = report().incident
     with pytest.raises(actions.TransitionRefused):
-        actions.transition(incident, "verified", actor=colleague)  # must be verifying first
-    actions.transition(incident, "verifying", actor=colleague)
-    actions.transition(incident, "verified", actor=colleague)
+        actions.transition(incident, "closed", actor=colleague)  # must be settled first
+    verify_by_two_people(incident, colleague)
     with pytest.raises(actions.TransitionRefused):
         actions.transition(incident, "false_alarm", actor=colleague, reason="")
     actions.transition(incident, "false_alarm", actor=colleague, reason="agents were utility workers")
@@ -78,8 +78,7 @@ def test_it_shows_who_holds_an_incident_and_lets_an_admin_break_it(client, colle
 @pytest.mark.django_db
 def test_it_tells_the_reporter_when_the_incident_is_verified(client, colleague):
     r = report()
-    actions.transition(r.incident, "verifying", actor=colleague)
-    actions.transition(r.incident, "verified", actor=colleague)
+    verify_by_two_people(r.incident, colleague)
     r.refresh_from_db()
     assert intake_actions.public_status(r) == "verified"
 

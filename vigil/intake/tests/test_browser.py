@@ -126,10 +126,12 @@ def test_it_lets_a_dispatcher_sign_in_see_the_incident_and_verify_it(browser, li
     page.click("table a")
     assert "Roosevelt y la 74" in page.inner_text("main")
     shot(page, "4-incident")
-    page.click("button[name=to_state][value=verifying]")
-    page.fill("#reason", "Responder confirmed on scene")
-    page.click("button[name=to_state][value=verified]")
-    page.wait_for_selector("#state")
-    shot(page, "5-verified")
-    assert Incident.objects.get().state == "verified"
+    page.fill("#propose-reason", "Three reports from the same corner, one with a photo")
+    page.click("form.propose button")
+    page.wait_for_selector("article.proposal")
+    assert Incident.objects.get().state == "verifying"
+    page.click("article.proposal form[action$='/approve/'] button")  # the proposer alone: refused, in words
+    assert "one person alone is never enough" in page.inner_text(".messages")
+    assert Incident.objects.get().state == "verifying"
+    shot(page, "5-proposed")
     context.close()

@@ -1,5 +1,10 @@
 """Print the alert templates in the form WhatsApp Content templates take ({{1}} ... numbered variables),
-to register them with Twilio and Meta; then put their ContentSids in ALERTS_WHATSAPP_CONTENT_SIDS."""
+to register them with Twilio and Meta; then put their ContentSids in ALERTS_WHATSAPP_CONTENT_SIDS, keyed
+by template key (the kind, or the kind and basis: verified_activity_two_people) and language.
+
+With --changed, only the texts a language file lists as added or changed since its review (``[review]
+unreviewed``): the ones to register again. Until a template is registered, its WhatsApp recipients get the
+alert by SMS, and the compose preview says so."""
 
 from __future__ import annotations
 
@@ -11,16 +16,26 @@ from vigil.alerts import texts
 
 
 class Command(BaseCommand):
-    help = "Print alert templates with WhatsApp's numbered variables, one JSON object per kind and language."
+    help = "Print alert templates with WhatsApp's numbered variables, one JSON object per template and language."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--changed", action="store_true", help="only texts changed since their review")
 
     def handle(self, *args, **options):
-        numbering = {name: "{{%d}}" % (i + 1) for i, name in enumerate(texts.WHATSAPP_VARIABLES)}
         for language, pack in sorted(texts.packs().items()):
-            for kind in texts.KINDS:
-                body = pack.alerts[kind].format_map(numbering)
+            for key in texts.ALERT_KEYS:
+                changed = f"alerts.{key}" in pack.unreviewed
+                if options["changed"] and not changed:
+                    continue
                 self.stdout.write(
                     json.dumps(
-                        {"kind": kind, "language": language, "reviewed": pack.reviewed, "body": body},
+                        {
+                            "kind": key,
+                            "language": language,
+                            "reviewed": pack.text_reviewed(f"alerts.{key}"),
+                            "changed": changed,
+                            "body": texts.whatsapp_body(pack.alerts[key]),
+                        },
                         ensure_ascii=False,
                     )
                 )

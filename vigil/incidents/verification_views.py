@@ -1,0 +1,150 @@
+"""Staff pages of verification: propose, approve, withdraw, verify from a responder's on-scene answer,
+and the responder's answer itself. Thin: parse, authorize, call an action in verification.py, redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
+
+from vigil.accounts.access import staff_view
+from vigil.accounts.models import Role
+from vigil.incidents import verification
+from vigil.incidents.models import SceneConfirmation, VerificationProposal
+from vigil.incidents.views import CONSOLE_ROLES, _uuid_or_404, get_dispatch_for_user, get_incident_for_user
+
+
+def get_proposal_for_user(request, proposal_id) -> VerificationProposal:
+    return get_object_or_404(verification.open_proposals_for(request.user), pk=_uuid_or_404(proposal_id))
+
+
+def get_confirmation_for_user(request, confirmation_id) -> SceneConfirmation:
+    confirmation = get_object_or_404(SceneConfirmation, pk=_uuid_or_404(confirmation_id))
+    get_incident_for_user(request, confirmation.incident_id)  # 404 unless the user may see its incident
+    return confirmation
+
+
+def _refused(request, exc: verification.VerificationRefused, incident_id):
+    messages.error(request, exc.message)
+    return redirect("incident_detail", incident_id=incident_id)
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def propose(request, incident_id):
+    incident = get_incident_for_user(request, incident_id)
+    try:
+        verification.propose_verification(incident, reason=request.POST.get("reason", ""), actor=request.user)
+    except verification.VerificationRefused as exc:
+        return _refused(request, exc, incident.pk)
+    return redirect("incident_detail", incident_id=incident.pk)
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def approve(request, proposal_id):
+    proposal = get_proposal_for_user(request, proposal_id)
+    try:
+        verification.approve_verification(proposal, actor=request.user, note=request.POST.get("note", ""))
+    except verification.VerificationRefused as exc:
+        return _refused(request, exc, proposal.incident_id)
+    return redirect("incident_detail", incident_id=proposal.incident_id)
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def withdraw(request, proposal_id):
+    proposal = get_proposal_for_user(request, proposal_id)
+    try:
+        verification.withdraw_proposal(proposal, actor=request.user)
+    except verification.VerificationRefused as exc:
+        return _refused(request, exc, proposal.incident_id)
+    return redirect("incident_detail", incident_id=proposal.incident_id)
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def verify_from_scene(request, confirmation_id):
+    confirmation = get_confirmation_for_user(request, confirmation_id)
+    try:
+        verification.verify_from_scene(confirmation, reason=request.POST.get("reason", ""), actor=request.user)
+    except verification.VerificationRefused as exc:
+        return _refused(request, exc, confirmation.incident_id)
+    return redirect("incident_detail", incident_id=confirmation.incident_id)
+
+
+@staff_view(Role.RESPONDER)
+@require_POST
+def scene_answer(request, dispatch_id):
+    dispatch = get_dispatch_for_user(request, dispatch_id)
+    try:
+        verification.confirm_on_scene(
+            dispatch,
+            sees_enforcement=request.POST.get("sees") == "yes",
+            what_seen=request.POST.get("what_seen", ""),
+            actor=request.user,
+        )
+    except verification.VerificationRefused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, messages_sent())
+    return redirect("responder_home")
+
+
+def messages_sent() -> str:
+    from django.utils.translation import gettext
+
+    return gettext("Sent to the dispatchers.")
+
+
+def panel_context(request, incident) -> dict:
+    """What the incident page's verification panel shows this user."""
+    from django.utils import timezone
+
+    from vigil.incidents.models import Verification
+
+    user = request.user
+    proposal = verification.open_proposals_for(user).filter(incident=incident).first()
+    if proposal is not None:
+        proposal.waiting_minutes = int((timezone.now() - proposal.proposed_at).total_seconds() // 60)
+    may = verification.is_verifier(user, incident)
+    verifiable = incident.state in verification.VERIFIABLE_STATES
+    current = None
+    if incident.current_verification_id:
+        current = Verification.objects.select_related("proposer", "approver", "dispatch__responder").get(
+            pk=incident.current_verification_id
+        )
+    return {
+        "verification": current,
+        "proposal": proposal,
+        "scene_answers": list(verification.waiting_answers(incident)[:20]),
+        "can_verify": may and verifiable,
+        "can_propose": may
+        and verifiable
+        and Verification.Basis.TWO_PEOPLE in verification.accepted_bases(incident, user),
+    }
+
+
+def waiting_context(user) -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vigil.geo.areas import get_area
+    from vigil.incidents.views import incidents_for_user
+
+    now = timezone.now()
+    waiting = list(verification.open_proposals_for(user)[:50])
+    for p in waiting:
+        p.waiting_minutes = int((now - p.proposed_at).total_seconds() // 60)
+        area = get_area(p.incident.area) if p.incident.area else None
+        p.place = area.name if area else p.incident.area or "?"
+    recent = incidents_for_user(user).filter(first_report_at__gte=now - timedelta(days=7))
+    return {"waiting": waiting, "speed": verification.time_to_verification(recent)}
+
+
+@staff_view(*CONSOLE_ROLES)
+def waiting(request):
+    from django.shortcuts import render
+
+    return render(request, "incidents/_waiting.html", waiting_context(request.user))
