@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vigil.alerts.conf import conf
+from vigil.lib.bidi import isolate_ltr
 
 KINDS = ("verified_activity", "all_clear", "correction", "retraction", "reminder")
 ALERT_FIELDS = frozenset({"ref", "area", "borough", "time", "original"})
@@ -107,7 +108,20 @@ class LanguagePack:
 
     def reply(self, name: str, **values) -> str:
         values.setdefault("join", self.join_word)
-        return self.replies[name].format_map(values)
+        return self.replies[name].format_map(isolated(values, self.language))
+
+
+# Placeholders whose values read left to right in every language: isolated in right-to-left messages.
+LTR_FIELDS = frozenset({"ref", "original", "code", "url"})
+
+
+def isolated(values: dict, language: str) -> dict:
+    return {
+        name: isolate_ltr(value, language, link=name == "url")
+        if name in LTR_FIELDS and isinstance(value, str)
+        else value
+        for name, value in values.items()
+    }
 
 
 def _placeholders(text: str) -> set[str]:
@@ -245,7 +259,7 @@ def render_alert(alert, language: str) -> dict:
     pack = all_packs.get(language)
     fallback = pack is None
     pack = pack or all_packs["en"]
-    values = alert_values(alert, pack)
+    values = isolated(alert_values(alert, pack), pack.language)
     text = pack.alerts[alert.kind].format_map(values)
     used = _placeholders(pack.alerts[alert.kind])
     return {
