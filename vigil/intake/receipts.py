@@ -45,12 +45,13 @@ def secret_matches(stored: str, given: str) -> bool:
         candidate = crockford.group(symbols) if symbols else ""
     else:
         candidate = given.strip()
-    return hmac.compare_digest(stored.encode(), candidate.encode())
+    # surrogatepass: a lone surrogate (never from a form, which decodes with replacement) still compares.
+    return hmac.compare_digest(stored.encode(), candidate.encode("utf-8", "surrogatepass"))
 
 
 def spend_comparison(given: str) -> None:
     """The same work as a comparison, for a code that matches no report (no timing difference to learn from)."""
-    hmac.compare_digest(b"x" * SECRET_LENGTH, strip_bidi_controls(given or "")[:64].encode())
+    hmac.compare_digest(b"x" * SECRET_LENGTH, strip_bidi_controls(given or "")[:64].encode("utf-8", "surrogatepass"))
 
 
 def normalize_code(given: str) -> str:
