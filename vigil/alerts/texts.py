@@ -22,7 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vigil.alerts.conf import conf
-from vigil.lib.bidi import isolate_ltr
+from vigil.lib.bidi import isolate_ltr, strip_bidi_controls
 
 KINDS = ("verified_activity", "all_clear", "correction", "retraction", "reminder")
 ALERT_FIELDS = frozenset({"ref", "area", "borough", "time", "original"})
@@ -55,7 +55,7 @@ _EDGE_PUNCTUATION = ".!¡¿?,;:'\"()[]。！？，、；：「」؟،۔"
 def fold(text: str) -> str:
     """A message as compared with keywords: NFKC, trimmed, punctuation at the ends removed, casefolded,
     runs of spaces made one."""
-    folded = unicodedata.normalize("NFKC", text or "").strip().strip(_EDGE_PUNCTUATION).casefold()
+    folded = unicodedata.normalize("NFKC", strip_bidi_controls(text or "")).strip().strip(_EDGE_PUNCTUATION).casefold()
     return " ".join(folded.split())
 
 
