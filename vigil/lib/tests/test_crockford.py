@@ -15,6 +15,7 @@ def test_it_uses_thirty_two_symbols_without_look_alikes():
 
 
 def test_it_draws_every_symbol_from_the_alphabet_and_not_always_the_same():
+    assert [len(crockford.random_code(n)) for n in (1, 5, 8, 13, 16, 20)] == [1, 5, 8, 13, 16, 20]
     codes = {crockford.random_code(16) for _ in range(200)}
     assert len(codes) == 200
     assert all(len(code) == 16 and set(code) <= set(crockford.ALPHABET) for code in codes)
