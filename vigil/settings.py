@@ -287,6 +287,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 USE_I18N = True
 TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
 USE_TZ = True
+# The coalition's hotline, shown to reporters on the report, receipt and status pages (in the demo a
+# 555-01xx number, which is reserved for fiction).
+HOTLINE_NUMBER = env_str("VIGIL_HOTLINE_NUMBER", "+1 212-555-0100" if DEMO else "")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -123,7 +123,10 @@ def confirmation_code(subscriber: Subscriber) -> str:
 
 def parse_code(text: str) -> str | None:
     """A six-digit code as typed on any phone keyboard (Bengali, Arabic-Indic or Western digits, spaces)."""
-    cleaned = "".join(ch for ch in (text or "").strip() if ch not in " -.")
+    from vigil.lib.bidi import strip_bidi_controls
+
+    # Direction marks removed: a code copied from an Arabic or Urdu message carries them (vigil.lib.bidi).
+    cleaned = "".join(ch for ch in strip_bidi_controls(text or "").strip() if ch not in " -.")
     if len(cleaned) != 6 or not all(ch.isdecimal() for ch in cleaned):
         return None
     return "".join(str(unicodedata.decimal(ch)) for ch in cleaned)

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vigil.alerts.conf import conf
+from vigil.lib.bidi import isolate_ltr, strip_bidi_controls
 
 KINDS = ("verified_activity", "all_clear", "correction", "retraction", "reminder")
 # Alert texts by basis of verification: the kind's own key, plus these variants.
@@ -63,7 +64,7 @@ _EDGE_PUNCTUATION = ".!¡¿?,;:'\"()[]。！？，、；：「」؟،۔"
 def fold(text: str) -> str:
     """A message as compared with keywords: NFKC, trimmed, punctuation at the ends removed, casefolded,
     runs of spaces made one."""
-    folded = unicodedata.normalize("NFKC", text or "").strip().strip(_EDGE_PUNCTUATION).casefold()
+    folded = unicodedata.normalize("NFKC", strip_bidi_controls(text or "")).strip().strip(_EDGE_PUNCTUATION).casefold()
     return " ".join(folded.split())
 
 
@@ -122,7 +123,20 @@ class LanguagePack:
 
     def reply(self, name: str, **values) -> str:
         values.setdefault("join", self.join_word)
-        return self.replies[name].format_map(values)
+        return self.replies[name].format_map(isolated(values, self.language))
+
+
+# Placeholders whose values read left to right in every language: isolated in right-to-left messages.
+LTR_FIELDS = frozenset({"ref", "original", "code", "url"})
+
+
+def isolated(values: dict, language: str) -> dict:
+    return {
+        name: isolate_ltr(value, language, link=name == "url")
+        if name in LTR_FIELDS and isinstance(value, str)
+        else value
+        for name, value in values.items()
+    }
 
 
 def _placeholders(text: str) -> set[str]:
@@ -283,7 +297,7 @@ def render_alert(alert, language: str) -> dict:
     pack = all_packs.get(language)
     fallback = pack is None
     pack = pack or all_packs["en"]
-    values = alert_values(alert, pack)
+    values = isolated(alert_values(alert, pack), pack.language)
     key = alert_key(alert)
     text = pack.alerts[key].format_map(values)
     used = _placeholders(pack.alerts[key])

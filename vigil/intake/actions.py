@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass
 
@@ -10,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from vigil.accounts import audit
 from vigil.incidents import actions as incident_actions
+from vigil.intake import receipts
 from vigil.intake.models import Report
 from vigil.intake.validation import ReportInput
 from vigil.lib import rows
@@ -25,7 +25,7 @@ def new_receipt_code() -> str:
 
 
 def new_receipt_secret() -> str:
-    return secrets.token_urlsafe(12)
+    return receipts.new_secret()
 
 
 @dataclass
@@ -182,12 +182,12 @@ def submit_report(
 
 def check_receipt(code: str, secret: str) -> Report | None:
     """The report for a receipt code and secret, compared in constant time; None for any mismatch."""
-    code = (code or "").strip().upper()
+    code = receipts.normalize_code(code)
     report = Report.objects.select_related("incident").filter(receipt_code=code).first()
     if report is None or not secret:
-        hmac.compare_digest("x" * 16, (secret or "")[:64])
+        receipts.spend_comparison(secret)
         return None
-    if not hmac.compare_digest(report.receipt_secret.encode(), secret.strip().encode()):
+    if not receipts.secret_matches(report.receipt_secret, secret):
         return None
     return report
 

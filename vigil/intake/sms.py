@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from vigil.lib.bidi import isolate_ltr
 from vigil.lib.normalize import InvalidAddress, normalize_phone
 
 SENDER_KEY_TTL = 24 * 3600
@@ -90,7 +91,7 @@ def receipt_message(report, secret: str) -> str:
         return _(
             "Vigil received your report. Code %(code)s, secret %(secret)s. Responders will check it before any alert. "
             "Reply YES if a responder may contact you at this number."
-        ) % {"code": report.receipt_code, "secret": secret}
+        ) % {"code": isolate_ltr(report.receipt_code, report.language), "secret": isolate_ltr(secret, report.language)}
 
 
 def error_message(language: str) -> str:

@@ -118,6 +118,8 @@ def report_status(request):
         "report": report,
         "code": request.POST.get("code", ""),
         "secret": request.POST.get("secret", ""),
+        # As issued (grouped), not as typed: what to write down if it was typed another way.
+        "secret_shown": report.receipt_secret,
     }
     addition = request.POST.get("addition", "")
     if addition:
