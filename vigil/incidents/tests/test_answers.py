@@ -1,7 +1,7 @@
 """Summing up reporters' answers over an incident's reports (reports stand in: incidents reads only the
 `structured_answers()` that intake's Report gives)."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from vigil.incidents.answers import Answer, roll_up
 
@@ -59,7 +59,7 @@ def test_it_keeps_the_forms_order_of_questions():
 
 def test_it_sums_up_reported_times_as_a_range(settings):
     settings.TIME_ZONE = "America/New_York"
-    first = datetime(2026, 12, 5, 14, 0, tzinfo=timezone.utc)
+    first = datetime(2026, 12, 5, 14, 0, tzinfo=UTC)
     summary = roll_up([FakeReport(seen(first + timedelta(minutes=30))), FakeReport(seen(first)), FakeReport()])
     assert rows(summary)["occurred_at"] == [("2026-12-05 09:00 – 2026-12-05 09:30", 2, 3)]
 
