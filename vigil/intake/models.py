@@ -106,10 +106,13 @@ class Report(PersonalRecord):
         """The SALUTE answers as a dict, whether kept as JSON or as sealed JSON text."""
         raw = self.salute
         if isinstance(raw, str):
-            raw = json.loads(raw) if raw.strip() else {}
+            try:
+                raw = json.loads(raw) if raw.strip() else {}
+            except ValueError:  # unreadable answers must not take the incident page down on a raid morning
+                return {}
         return raw if isinstance(raw, dict) else {}
 
-    def structured_answers(self):
+    def structured_answers(self) -> list | None:
         """The answers given to the form's questions, as `vigil.incidents.answers.Answer`s in the forms'
         order; None when the channel asked none. The one place that reads how answers are stored."""
         from vigil.incidents.answers import QUESTION_ORDER, Answer, format_time
