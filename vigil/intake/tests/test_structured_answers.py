@@ -191,6 +191,7 @@ def test_it_reads_the_answers_the_same_once_their_text_is_sealed(client, colleag
     sealed = Report(channel="web", people_detained="no", salute=json.dumps(ANSWERS))
     assert sealed.structured_answers() == report.structured_answers()
     assert [a.display for a in sealed.structured_answers()] == ["No", *ANSWERS.values()]
+    assert Report(channel="web", salute="{unreadable").structured_answers() == []
 
     by_web_form(client)
     stored = Report.objects.get()
