@@ -103,7 +103,7 @@ def expected_values(report):
 @pytest.mark.django_db
 @pytest.mark.parametrize("send", [by_web_form, by_phone], ids=["web", "phone"])
 def test_it_shows_each_answer_from_the_network_channels_to_dispatchers_only(
-    client, colleague, outsider, staff_factory, org, send
+    client, colleague, staff_factory, org, send
 ):
     send(client, colleague=colleague)
     report = Report.objects.get()
