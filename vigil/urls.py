@@ -16,6 +16,7 @@ urlpatterns = [
     path("staff/admin/", admin.site.urls),
     path("staff/", include("vigil.accounts.urls")),
     path("staff/work/", include("vigil.work.urls")),
+    path("staff/", include("vigil.intake.staff_urls")),
     path("staff/incidents/", include("vigil.incidents.urls")),
 ]
 

@@ -15,7 +15,6 @@ urlpatterns = [
     path("<uuid:incident_id>/merge/", views.incident_merge, name="incident_merge"),
     path("evidence/<uuid:evidence_id>/", views.evidence_view, name="evidence_view"),
     path("reports/<uuid:report_id>/move/", views.report_move, name="report_move"),
-    path("hotline/", views.hotline_entry, name="hotline_entry"),
     path("roster/", views.roster, name="roster"),
     path("responder/", views.responder_home, name="responder_home"),
     path("responder/dispatch/<uuid:dispatch_id>/", views.dispatch_move, name="dispatch_move"),

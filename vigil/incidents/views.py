@@ -8,6 +8,7 @@ from vigil.accounts import audit
 from vigil.accounts.access import staff_view
 from vigil.accounts.models import Role
 from vigil.incidents import actions
+from vigil.incidents.answers import roll_up
 from vigil.incidents.models import Incident
 from vigil.incidents.roster import format_hours, parse_hours, rank_responders
 
@@ -101,6 +102,7 @@ def incident_detail(request, incident_id):
             "responders": rank_responders(incident, _responders(request.user).select_related("responder")),
             "dispatches": incident.dispatches.select_related("responder"),
             "evidence": list(incident.evidence.all()) + [e for r in reports for e in r.evidence.all()],
+            "answers_summary": roll_up(reports),
         },
     )
 
@@ -277,41 +279,6 @@ def evidence_view(request, evidence_id):
     response = HttpResponse(data, content_type=item.media_type)
     response["Content-Disposition"] = "inline"
     return response
-
-
-@staff_view(*CONSOLE_ROLES)
-def hotline_entry(request):
-    """A report taken by phone, typed by the dispatcher, in the caller's language."""
-    from django.conf import settings as conf
-
-    from vigil.intake import actions as intake_actions
-    from vigil.intake.validation import InvalidReport, build_input
-
-    context = {"languages": conf.LANGUAGES, "values": {}, "errors": {}}
-    if request.method == "POST":
-        values = {k: request.POST.get(k, "") for k in ("text", "place_text", "area", "occurred_at", "language")}
-        if values["language"] not in dict(conf.LANGUAGES):
-            values["language"] = ""
-        context["values"] = values
-        try:
-            data = build_input(values)
-        except InvalidReport as exc:
-            context["errors"] = exc.errors
-            return render(request, "incidents/hotline.html", context, status=400)
-        report, _secret, _created = intake_actions.submit_report(
-            data,
-            channel="hotline",
-            form_language=values["language"],
-            idempotency_key=f"hotline:{request.POST.get('form_key', '')[:64]}"
-            if request.POST.get("form_key")
-            else None,
-        )
-        audit.record("report.entered_by_hotline", actor=request.user, obj=report)
-        return redirect("incident_detail", incident_id=report.incident_id)
-    import secrets
-
-    context["form_key"] = secrets.token_urlsafe(16)
-    return render(request, "incidents/hotline.html", context)
 
 
 def get_report_for_user(request, report_id):

@@ -103,6 +103,7 @@ def submit_report(
     idempotency_key: str | None = None,
     verified_submission: bool = True,
     attachments: list | None = None,
+    entered_by=None,
 ) -> tuple[Report, str, bool]:
     """Store one report and group it. Returns (report, receipt secret, created).
 
@@ -159,7 +160,8 @@ def submit_report(
                 incident_actions.record_evidence(prepared, report=report)
             audit.record(
                 "report.received",
-                actor_kind="partner" if partner else "public",
+                actor=entered_by,
+                actor_kind="user" if entered_by is not None else ("partner" if partner else "public"),
                 obj=report,
                 organization=partner,
                 channel=channel,
@@ -300,3 +302,18 @@ def add_follow_up(report: Report, text: str) -> Report:
             TimelineEntry.objects.create(incident_id=report.incident_id, kind="reporter_added_information")
         audit.record("report.follow_up_received", actor_kind="public", obj=follow_up, language=language)
     return follow_up
+
+
+def enter_phone_report(data: ReportInput, *, entered_by, caller_language: str, form_key: str = "") -> Report:
+    """A report a dispatcher took by phone and typed in: stored like any report, by the hotline channel,
+    in the caller's language, with the dispatcher as the audited actor (in the report's transaction).
+    The same form sent twice (a double tap, a retry on a bad connection) stores one report."""
+    report, _secret, _created = submit_report(
+        data,
+        channel=Report.Channel.HOTLINE,
+        form_language=caller_language,
+        # Per dispatcher, so one person's form key can never return another's report.
+        idempotency_key=f"hotline:{entered_by.pk}:{form_key[:48]}" if form_key else None,
+        entered_by=entered_by,
+    )
+    return report

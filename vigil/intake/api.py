@@ -61,6 +61,7 @@ def serialize(report: Report, *, show_incident: bool) -> dict:
         "language": report.language,
         "area": report.area or None,
         "incident": str(report.incident_id) if (show_incident and report.incident_id) else None,
+        "people_detained": report.people_detained or None,
     }
 
 
@@ -94,6 +95,7 @@ def create_report(request):
         "lon": location.get("lon"),
         "area": location.get("area"),
         "salute": payload.get("salute"),
+        "people_detained": payload.get("people_detained"),
         "contact": payload.get("contact"),
     }
     try:

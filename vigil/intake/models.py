@@ -1,9 +1,23 @@
+import json
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.privacy.fields import BlindIndexField, EncryptedTextField
 from vigil.privacy.models import PersonalRecord
+
+# The questions as the report forms ask them, so staff read what the reporter was asked.
+SALUTE_LABELS = {
+    "size": _("How many agents?"),
+    "vehicles": _("How many vehicles?"),
+    "activity": _("What were they doing?"),
+    "uniform": _("Uniforms or markings"),
+    "agency": _("Which agency, if known"),
+    "equipment": _("Equipment (weapons, vehicles, other)"),
+}
+DETAINED_CHOICES = {"yes": _("Yes"), "no": _("No"), "unknown": _("I don't know")}
 
 
 class Report(PersonalRecord):
@@ -74,6 +88,47 @@ class Report(PersonalRecord):
 
     def __str__(self):
         return f"Report {self.receipt_code}"
+
+    # Channels whose forms ask the structured questions. Our own SMS and WhatsApp numbers take only text,
+    # and an addition made later with the receipt code is text only too.
+    ASKING_CHANNELS = frozenset({Channel.WEB, Channel.HOTLINE, Channel.API})
+    # A reported time this close to the time received is the form's default ("now"), not an answer.
+    TIME_GIVEN_AFTER = timedelta(minutes=1)
+
+    def asks_questions(self) -> bool:
+        if self.follow_up_of_id is not None:
+            return False
+        # A partner's report may be marked as one of its own SMS or WhatsApp reports: it came through the
+        # API, which takes the answers.
+        return self.channel in self.ASKING_CHANNELS or self.partner_id is not None
+
+    def salute_answers(self) -> dict:
+        """The SALUTE answers as a dict, whether kept as JSON or as sealed JSON text."""
+        raw = self.salute
+        if isinstance(raw, str):
+            try:
+                raw = json.loads(raw) if raw.strip() else {}
+            except ValueError:  # unreadable answers must not take the incident page down on a raid morning
+                return {}
+        return raw if isinstance(raw, dict) else {}
+
+    def structured_answers(self) -> list | None:
+        """The answers given to the form's questions, as `vigil.incidents.answers.Answer`s in the forms'
+        order; None when the channel asked none. The one place that reads how answers are stored."""
+        from vigil.incidents.answers import QUESTION_ORDER, Answer, format_time
+
+        if not self.asks_questions():
+            return None
+        given = {}
+        if self.people_detained in DETAINED_CHOICES:
+            given["people_detained"] = (self.people_detained, DETAINED_CHOICES[self.people_detained])
+        for key, value in self.salute_answers().items():
+            if key in SALUTE_LABELS and str(value).strip():
+                given[key] = (str(value).strip(), str(value).strip())
+        if self.occurred_at and self.received_at and abs(self.occurred_at - self.received_at) > self.TIME_GIVEN_AFTER:
+            given["occurred_at"] = (self.occurred_at, format_time(self.occurred_at))
+        labels = {"people_detained": _("Are people being detained?"), "occurred_at": _("When?"), **SALUTE_LABELS}
+        return [Answer(key, labels[key], *given[key]) for key in QUESTION_ORDER if key in given]
 
 
 class ProviderMessage(models.Model):

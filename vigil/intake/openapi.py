@@ -1,14 +1,25 @@
 """The partner API's OpenAPI document."""
 
+_PEOPLE_DETAINED = {
+    "type": "string",
+    "enum": ["yes", "no", "unknown"],
+    "description": "The answer to 'Are people being detained?': yes, no, or unknown (the reporter does not know)",
+}
+_PEOPLE_DETAINED_OUT = {
+    "type": ["string", "null"],
+    "enum": ["yes", "no", "unknown", None],
+    "description": "The reporter's answer to 'Are people being detained?'; null when not answered",
+}
 _REPORT_OUT = {
     "type": "object",
-    "required": ["id", "receipt", "language", "area", "incident"],
+    "required": ["id", "receipt", "language", "area", "incident", "people_detained"],
     "properties": {
         "id": {"type": "string", "format": "uuid"},
         "receipt": {"type": "string"},
         "language": {"type": "string"},
         "area": {"type": ["string", "null"]},
         "incident": {"type": ["string", "null"], "format": "uuid"},
+        "people_detained": _PEOPLE_DETAINED_OUT,
     },
 }
 _ERROR = {
@@ -59,6 +70,7 @@ DOCUMENT = {
                                             for k in ("size", "activity", "uniform", "equipment", "vehicles", "agency")
                                         },
                                     },
+                                    "people_detained": _PEOPLE_DETAINED,
                                     "contact": {"type": "string"},
                                     "channel": {"type": "string", "enum": ["api", "hotline", "sms", "whatsapp", "web"]},
                                     "altcha": {

@@ -14,6 +14,8 @@ MAX_TEXT = 4000
 MAX_PLACE = 300
 MAX_CONTACT = 200
 SALUTE_KEYS = ("size", "activity", "uniform", "equipment", "vehicles", "agency")
+# The SALUTE questions the web and phone forms ask (the report's own text says what is happening).
+FORM_SALUTE_KEYS = ("size", "vehicles", "uniform", "agency", "equipment")
 SALUTE_MAX = 300
 
 

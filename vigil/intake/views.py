@@ -12,7 +12,7 @@ from vigil.accounts.access import public
 from vigil.incidents.evidence import EvidenceRefused
 from vigil.incidents.views import files_message
 from vigil.intake import abuse, actions
-from vigil.intake.validation import InvalidReport, build_input
+from vigil.intake.validation import FORM_SALUTE_KEYS, InvalidReport, build_input
 
 TOO_MANY = _("Too many tries in a short time. Please wait a few minutes and try again.")
 
@@ -44,9 +44,7 @@ def report_form(request):
         # The honeypot: a field people never see. Bots get a plain page and nothing is stored.
         return render(request, "intake/report_received.html", {"bot": True})
     raw = dict(values)
-    raw["salute"] = {
-        k: request.POST.get(f"salute_{k}", "") for k in ("size", "vehicles", "uniform", "agency", "equipment")
-    }
+    raw["salute"] = {k: request.POST.get(f"salute_{k}", "") for k in FORM_SALUTE_KEYS}
     try:
         data = build_input(raw)
     except InvalidReport as exc:

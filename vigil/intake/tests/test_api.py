@@ -37,7 +37,7 @@ def test_it_accepts_a_partner_report_and_names_its_incident(client, partner_toke
     response = post(client, body, token=partner_token, key="k-1")
     assert response.status_code == 201
     data = response.json()
-    assert set(data) == {"id", "receipt", "language", "area", "incident"}
+    assert set(data) == {"id", "receipt", "language", "area", "incident", "people_detained"}
     assert data["language"] == "en"
     assert data["area"] == "QN0301"
     assert data["incident"] is not None
@@ -132,3 +132,37 @@ def test_it_never_hands_an_anonymous_caller_someone_elses_report_for_their_key(c
     assert stranger.status_code == 201
     assert stranger.json()["id"] != first.json()["id"]
     assert Report.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_it_takes_people_detained_and_gives_it_back(client, partner_token, other_org):
+    created = post(client, dict(GOOD, occurred_at=None, people_detained="yes"), token=partner_token).json()
+    assert created["people_detained"] == "yes"
+    assert Report.objects.get().people_detained == "yes"
+    read = client.get(f"{URL}/{created['id']}", HTTP_AUTHORIZATION=f"Bearer {partner_token}")
+    assert read.json()["people_detained"] == "yes"
+    outsider = account_actions.create_partner_token(other_org)
+    assert client.get(f"{URL}/{created['id']}", HTTP_AUTHORIZATION=f"Bearer {outsider}").status_code == 404
+    unanswered = post(client, dict(GOOD, occurred_at=None, text="ICE at 149th and 3rd"), token=partner_token).json()
+    assert unanswered["people_detained"] is None
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["maybe", True, 2, ["yes"]])
+def test_it_refuses_an_answer_to_people_detained_it_does_not_know(client, partner_token, value):
+    response = post(client, dict(GOOD, occurred_at=None, people_detained=value), token=partner_token)
+    assert response.status_code == 400
+    assert "people_detained" in response.json()["fields"]
+    assert Report.objects.count() == 0
+
+
+def test_it_documents_people_detained_in_and_out(client):
+    from pathlib import Path
+
+    doc = client.get("/api/v1/openapi.json").json()
+    body = doc["paths"]["/api/v1/reports"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body["properties"]["people_detained"]["enum"] == ["yes", "no", "unknown"]
+    out = doc["components"]["schemas"]["ReportOut"]
+    assert "people_detained" in out["required"] and None in out["properties"]["people_detained"]["enum"]
+    page = (Path(__file__).resolve().parents[3] / "docs" / "api.md").read_text()
+    assert "`people_detained`" in page
