@@ -89,8 +89,8 @@ def twiml(message: str) -> str:
 def receipt_message(report, secret: str) -> str:
     with translation.override(report.language if report.language != "und" else "en"):
         return _(
-            "Vigil received your report. Code %(code)s, secret %(secret)s. Responders will check it before any alert. "
-            "Reply YES if a responder may contact you at this number."
+            "Vigil received your report. Code %(code)s, secret %(secret)s. No alert goes out until a responder on the "
+            "scene or two coordinators confirm it. Reply YES if our team may contact you at this number."
         ) % {"code": isolate_ltr(report.receipt_code, report.language), "secret": isolate_ltr(secret, report.language)}
 
 
@@ -101,7 +101,7 @@ def error_message(language: str) -> str:
 
 def consent_message(language: str) -> str:
     with translation.override(language if language != "und" else "en"):
-        return _("Thank you. A responder may contact you at this number. Your number is kept encrypted for 30 days.")
+        return _("Thank you. Our team may contact you at this number. Your number is kept encrypted for 30 days.")
 
 
 __all__ = ["InvalidAddress", "signature_is_valid", "parse_sender", "sender_ref", "is_consent", "twiml"]
