@@ -310,10 +310,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {"forbidden_in_one_line": {"()": "vigil.lib.logs.ForbiddenInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # A refusal (403) is one line with the view's name, never a traceback, a path or the request.
+        "django.request": {"filters": ["forbidden_in_one_line"]},
+        "django.security.csrf": {"filters": ["forbidden_in_one_line"]},
         # One line per task run is noise at surge rates; failures still surface through vigil.work.
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},
