@@ -217,8 +217,13 @@ REPORT_RATE_LIMIT = (env_int("REPORT_RATE_LIMIT", 10), env_int("REPORT_RATE_WIND
 # --- Providers ----------------------------------------------------------------------------------
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
-# The public address Twilio calls (the signature covers the URL Twilio used, not the one Django sees).
+# The older names of PUBLIC_BASE_URL, still read when it is not set (vigil.lib.urls).
 TWILIO_WEBHOOK_BASE_URL = env_str("TWILIO_WEBHOOK_BASE_URL", "")
+ALERTS_PUBLIC_BASE_URL = env_str("ALERTS_PUBLIC_BASE_URL", "")
+
+# The site's public address (https://vigil.example.org): every absolute link in a message and every
+# webhook signature check (a provider signs the address it called, not the one Django sees behind a proxy).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
 
 # --- Retention (days) -------------------------------------------------------------------------
 RETENTION = {
