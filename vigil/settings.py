@@ -225,6 +225,20 @@ ALERTS_PUBLIC_BASE_URL = env_str("ALERTS_PUBLIC_BASE_URL", "")
 # webhook signature check (a provider signs the address it called, not the one Django sees behind a proxy).
 PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
 
+# The demo (`make run`) answers on SMS and WhatsApp too: fixed, public values (a test number, a token
+# that signs test messages: README), used only with DEBUG and VIGIL_DEMO and only where the environment
+# sets nothing. Messages go to the console transport; no provider is ever called.
+DEMO_SETTINGS = {
+    "TWILIO_AUTH_TOKEN": "vigil-demo-twilio-auth-token",
+    "ALERTS_SMS_NUMBER": "+12125550100",
+    "ALERTS_WHATSAPP_NUMBER": "+12125550101",
+    "PUBLIC_BASE_URL": f"http://127.0.0.1:{env_int('PORT', 8000)}",
+}
+if DEMO and DEBUG:
+    for _name, _value in DEMO_SETTINGS.items():
+        if not env_str(_name, ""):
+            globals()[_name] = _value
+
 # --- Retention (days) -------------------------------------------------------------------------
 RETENTION = {
     "audit_event": env_int("RETENTION_AUDIT_DAYS", 730),
