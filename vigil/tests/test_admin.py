@@ -98,6 +98,7 @@ def rows(owner, outsider):
 @pytest.mark.django_db
 def test_it_opens_every_admin_page_with_only_the_admins_organization(client, owner, outsider, rows):
     client.force_login(owner)
+    assert client.get(reverse("admin:index")).status_code == 200
     for label, (model, mine, theirs) in rows.items():
         changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         page = client.get(changelist)
