@@ -138,6 +138,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # No RQ dashboard in the admin: it would show every organization's queue and change jobs without an
+    # action or an audit event. Work is seen and retried through vigil.work's Job admin and staff page.
+    RQ_SHOW_ADMIN_LINK = False
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     # In-process memory: the daily address salt never reaches disk. One web process per machine in
