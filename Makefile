@@ -28,6 +28,11 @@ run: install
 demo-code: install
 	@set -a; . var/dev-keys.env; set +a; DEBUG=1 VIGIL_DEMO=1 $(PY) manage.py demo_totp $(or $(ACCOUNT),dispatcher)
 
+# A signed test message to the running demo's SMS webhook (WHATSAPP=1: as WhatsApp): make demo-message TEXT="..."
+.PHONY: demo-message
+demo-message: install
+	@set -a; . var/dev-keys.env; set +a; DEBUG=1 VIGIL_DEMO=1 $(PY) manage.py demo_message "$(TEXT)" $(if $(WHATSAPP),--whatsapp)
+
 test: install
 	bash scripts/test.sh
 

@@ -55,6 +55,34 @@ def check_keys(app_configs, **kwargs):
     return problems
 
 
+@register(Tags.security, deploy=True)
+def check_public_base_url(app_configs, **kwargs):
+    """Links in messages and webhook signature checks need the site's public https address."""
+    from vigil.lib.urls import NAMES, public_base_url
+
+    base = public_base_url()
+    if not base:
+        return [
+            Error(
+                "PUBLIC_BASE_URL is not set: links in messages and webhook signature checks need it.",
+                hint="Set PUBLIC_BASE_URL to the site's public address, e.g. https://vigil.example.org",
+                id="vigil.E007",
+            )
+        ]
+    if not base.startswith("https://"):
+        return [Error("PUBLIC_BASE_URL must be an https:// address.", id="vigil.E007")]
+    older = {(getattr(settings, name, "") or "").rstrip("/") for name in NAMES[1:]} - {""}
+    if not settings.PUBLIC_BASE_URL and len(older) > 1:
+        return [
+            Error(
+                "TWILIO_WEBHOOK_BASE_URL and ALERTS_PUBLIC_BASE_URL differ; Vigil now uses one address.",
+                hint="Set PUBLIC_BASE_URL to the site's public address.",
+                id="vigil.E007",
+            )
+        ]
+    return []
+
+
 @register(Tags.database)
 def check_sqlite_wal(app_configs, databases=None, **kwargs):
     """SQLite without WAL and synchronous=FULL can lose an acknowledged report on power loss."""

@@ -138,6 +138,9 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     RQ_QUEUES = {"default": {"URL": REDIS_URL}}
+    # No RQ dashboard in the admin: it would show every organization's queue and change jobs without an
+    # action or an audit event. Work is seen and retried through vigil.work's Job admin and staff page.
+    RQ_SHOW_ADMIN_LINK = False
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     # In-process memory: the daily address salt never reaches disk. One web process per machine in
@@ -222,8 +225,27 @@ REPORT_RATE_LIMIT = (env_int("REPORT_RATE_LIMIT", 10), env_int("REPORT_RATE_WIND
 # --- Providers ----------------------------------------------------------------------------------
 TWILIO_ACCOUNT_SID = env_str("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = env_str("TWILIO_AUTH_TOKEN", "")
-# The public address Twilio calls (the signature covers the URL Twilio used, not the one Django sees).
+# The older names of PUBLIC_BASE_URL, still read when it is not set (vigil.lib.urls).
 TWILIO_WEBHOOK_BASE_URL = env_str("TWILIO_WEBHOOK_BASE_URL", "")
+ALERTS_PUBLIC_BASE_URL = env_str("ALERTS_PUBLIC_BASE_URL", "")
+
+# The site's public address (https://vigil.example.org): every absolute link in a message and every
+# webhook signature check (a provider signs the address it called, not the one Django sees behind a proxy).
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "")
+
+# The demo (`make run`) answers on SMS and WhatsApp too: fixed, public values (a test number, a token
+# that signs test messages: README), used only with DEBUG and VIGIL_DEMO and only where the environment
+# sets nothing. Messages go to the console transport; no provider is ever called.
+DEMO_SETTINGS = {
+    "TWILIO_AUTH_TOKEN": "vigil-demo-twilio-auth-token",
+    "ALERTS_SMS_NUMBER": "+12125550100",
+    "ALERTS_WHATSAPP_NUMBER": "+12125550101",
+    "PUBLIC_BASE_URL": f"http://127.0.0.1:{env_int('PORT', 8000)}",
+}
+if DEMO and DEBUG:
+    for _name, _value in DEMO_SETTINGS.items():
+        if not env_str(_name, ""):
+            globals()[_name] = _value
 
 # --- Retention (days) -------------------------------------------------------------------------
 RETENTION = {
@@ -318,10 +340,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {"forbidden_in_one_line": {"()": "vigil.lib.logs.ForbiddenInOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # A refusal (403) is one line with the view's name, never a traceback, a path or the request.
+        "django.request": {"filters": ["forbidden_in_one_line"]},
+        "django.security.csrf": {"filters": ["forbidden_in_one_line"]},
         # One line per task run is noise at surge rates; failures still surface through vigil.work.
         "django_tasks": {"level": "WARNING"},
         "django_tasks_db": {"level": "WARNING"},

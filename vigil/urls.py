@@ -10,6 +10,7 @@ admin.site.site_header = "Vigil administration"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("", include("vigil.intake.urls")),
     path("", include("vigil.alerts.urls")),
     path("accounts/", include("allauth.urls")),

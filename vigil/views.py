@@ -1,7 +1,10 @@
-"""Project-wide public pages: the landing page and the health check."""
+"""Project-wide public pages: the landing page, the health check and the site's icon."""
+
+from functools import cache
+from pathlib import Path
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from vigil.accounts.access import public
@@ -17,6 +20,17 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return (Path(__file__).resolve().parent / "static" / "vigil" / "favicon.ico").read_bytes()
+
+
+@public
+def favicon(request):
+    """Browsers ask for /favicon.ico on any page that names no icon (the Django admin's, for one)."""
+    return HttpResponse(_favicon_bytes(), content_type="image/x-icon")
 
 
 def bad_request(request, exception=None):

@@ -1,6 +1,7 @@
 """The admin shows accounts and the audit log; changes go through actions, never a bare save."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 
@@ -44,7 +45,8 @@ class OrganizationAdmin(ReadOnlyAdmin):
 @admin.register(User)
 class UserAdmin(ReadOnlyAdmin):
     list_display = ["username", "role", "organization", "is_active", "last_login"]
-    list_filter = ["role", "organization", "is_active"]
+    # No organization filter: its choices would name every organization, and admins see only their own.
+    list_filter = ["role", "is_active"]
     fields = ["username", "role", "organization", "is_active", "last_login", "date_joined"]
     actions = ["deactivate", "reset_second_factor", "sign_out_everywhere"]
 
@@ -84,3 +86,17 @@ class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["at", "actor", "actor_kind", "action", "object_type", "object_id"]
     list_filter = ["action", "actor_kind"]
     date_hierarchy = "at"
+
+
+# allauth's own admin lets an admin add or edit a second factor (its secret included), which would skip the
+# one-time set-up code. Second factors are shown here read-only and without their secret; an admin removes
+# one only through the "Reset the second factor" action on users, which is audited and issues a new code.
+admin.site.unregister(Authenticator)
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(ReadOnlyAdmin):
+    organization_field = "user__organization"
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    fields = ["user", "type", "created_at", "last_used_at"]  # never `data`: it holds the secret

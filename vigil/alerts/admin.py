@@ -16,6 +16,7 @@ class AlertAdmin(ReadOnlyAdmin):
 
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnlyAdmin):
+    organization_field = "alert__organization"  # a delivery belongs to its alert's organization
     list_display = ["id", "alert", "channel", "language", "state", "attempts", "was_uncertain", "resolution", "sent_at"]
     list_filter = ["channel", "state", "was_uncertain"]
     exclude = ["subscriber", "provider_id"]

@@ -36,7 +36,7 @@ _DEFAULTS = {
     "ALERTS_WHATSAPP_CONTENT_SIDS": env_str("ALERTS_WHATSAPP_CONTENT_SIDS", "{}"),
     # Another base address for Twilio's REST API (a regional edge, or a local test server).
     "ALERTS_TWILIO_API_URL": env_str("ALERTS_TWILIO_API_URL", ""),
-    # Ask Twilio to report delivery status to /hooks/twilio/alert-status (needs TWILIO_WEBHOOK_BASE_URL).
+    # Ask Twilio to report delivery status to /hooks/twilio/alert-status (needs PUBLIC_BASE_URL).
     "ALERTS_STATUS_CALLBACKS": env_bool("ALERTS_STATUS_CALLBACKS", True),
     "ALERTS_PROVIDER_TIMEOUT_SECONDS": env_float("ALERTS_PROVIDER_TIMEOUT_SECONDS", 10.0),
     # SMTP for alert e-mail (Django's SMTP backend); defaults to Django's EMAIL_HOST and EMAIL_PORT.
@@ -47,7 +47,7 @@ _DEFAULTS = {
     "ALERTS_SMTP_STARTTLS": env_bool("ALERTS_SMTP_STARTTLS", False),
     "ALERTS_SMTP_SSL": env_bool("ALERTS_SMTP_SSL", False),
     "ALERTS_EMAIL_FROM": env_str("ALERTS_EMAIL_FROM", ""),
-    # Public address of the site, for links in e-mail (unsubscribe, confirm).
+    # The older name of PUBLIC_BASE_URL (vigil.lib.urls), still read when that is not set.
     "ALERTS_PUBLIC_BASE_URL": env_str("ALERTS_PUBLIC_BASE_URL", ""),
     # Fan-out mechanics.
     "ALERTS_BATCH_SIZE": env_int("ALERTS_BATCH_SIZE", 500),
@@ -108,7 +108,9 @@ class _Conf:
         return self.EMAIL_FROM or settings.DEFAULT_FROM_EMAIL
 
     def public_base_url(self) -> str:
-        return (self.PUBLIC_BASE_URL or getattr(settings, "TWILIO_WEBHOOK_BASE_URL", "") or "").rstrip("/")
+        from vigil.lib.urls import public_base_url
+
+        return public_base_url()
 
 
 conf = _Conf()

@@ -33,6 +33,7 @@ from vigil.alerts import actions, faults, texts
 from vigil.alerts.channels import ACCEPTED, PERMANENT, TEMPORARY, LookupFailed, Message, get_transport
 from vigil.alerts.conf import conf
 from vigil.alerts.models import Alert, Channel, Delivery, Subscriber
+from vigil.lib.urls import public_base_url
 
 logger = logging.getLogger(__name__)
 
@@ -89,9 +90,7 @@ def message_id(alert: Alert, delivery_id: int) -> str:
 
 
 def status_callback_url() -> str:
-    from django.conf import settings
-
-    base = getattr(settings, "TWILIO_WEBHOOK_BASE_URL", "")
+    base = public_base_url()
     if not conf.STATUS_CALLBACKS or not base:
         return ""
     return base.rstrip("/") + reverse("alerts_twilio_status")

@@ -30,6 +30,7 @@ from vigil.alerts import actions, progress, segments, texts
 from vigil.alerts.conf import conf
 from vigil.alerts.models import Alert, Channel, Subscriber
 from vigil.lib.normalize import InvalidAddress
+from vigil.lib.urls import public_request_url
 
 SENDER_ROLES = (Role.DISPATCHER, Role.ADMIN)
 
@@ -166,8 +167,7 @@ def twilio_signature_is_valid(request) -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
-    base = getattr(settings, "TWILIO_WEBHOOK_BASE_URL", "")
-    url = base.rstrip("/") + request.get_full_path() if base else request.build_absolute_uri()
+    url = public_request_url(request)
     return RequestValidator(token).validate(url, request.POST.dict(), signature)
 
 

@@ -19,6 +19,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 
 from vigil.lib.bidi import isolate_ltr
 from vigil.lib.normalize import InvalidAddress, normalize_phone
+from vigil.lib.urls import public_request_url
 
 SENDER_KEY_TTL = 24 * 3600
 # Replies that agree to be contacted at this number, in the deployment's languages.
@@ -49,11 +50,7 @@ def signature_is_valid(request) -> bool:
     signature = request.headers.get("X-Twilio-Signature", "")
     if not token or not signature:
         return False
-    url = (
-        (settings.TWILIO_WEBHOOK_BASE_URL.rstrip("/") + request.get_full_path())
-        if settings.TWILIO_WEBHOOK_BASE_URL
-        else request.build_absolute_uri()
-    )
+    url = public_request_url(request)
     return RequestValidator(token).validate(url, request.POST.dict(), signature)
 
 

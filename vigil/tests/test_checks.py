@@ -78,3 +78,24 @@ def test_it_warns_when_redis_would_write_the_daily_salt_to_disk(settings, monkey
     assert {p.id for p in checks.check_redis_keeps_nothing(None)} == expected
     settings.REDIS_URL = ""
     assert checks.check_redis_keeps_nothing(None) == []
+
+
+@pytest.mark.parametrize(
+    ("public", "twilio", "alerts", "expected"),
+    [
+        ("", "", "", {"vigil.E007"}),
+        ("http://vigil.example.org", "", "", {"vigil.E007"}),
+        ("https://vigil.example.org", "", "", set()),
+        ("", "https://vigil.example.org/", "", set()),
+        ("", "", "https://vigil.example.org", set()),
+        ("", "https://hooks.example.org", "https://vigil.example.org", {"vigil.E007"}),
+        ("https://vigil.example.org", "https://hooks.example.org", "https://old.example.org", set()),
+    ],
+)
+def test_it_requires_one_public_https_address_for_deployment(settings, public, twilio, alerts, expected):
+    settings.PUBLIC_BASE_URL = public
+    settings.TWILIO_WEBHOOK_BASE_URL = twilio
+    settings.ALERTS_PUBLIC_BASE_URL = alerts
+    found = {m.id for m in run_checks(include_deployment_checks=True) if m.id == "vigil.E007"}
+    assert found == expected
+    assert "vigil.E007" not in ids()  # a deployment check only: development runs without it

@@ -45,7 +45,7 @@ def test_it_names_the_system_checks_the_readme_mentions():
     from vigil import checks
 
     source = Path(checks.__file__).read_text()
-    for check_id in ("vigil.E001", "vigil.E002", "vigil.E003", "vigil.E004", "vigil.E010"):
+    for check_id in ("vigil.E001", "vigil.E002", "vigil.E003", "vigil.E004", "vigil.E007", "vigil.E010"):
         assert check_id in source
 
 
@@ -68,3 +68,25 @@ def test_it_describes_every_api_path():
     for path, operations in DOCUMENT["paths"].items():
         for method in operations:
             assert f"`{method.upper()} {path}`" in page, (method, path)
+
+
+def markdown_pages():
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
+def test_it_resolves_every_relative_link_of_the_readme_and_docs_to_a_file_in_the_repository():
+    checked = 0
+    for page in markdown_pages():
+        for target in re.findall(r"\]\(([^)\s]+)\)", page.read_text()):
+            if re.match(r"[a-z]+:", target) or target.startswith("#"):
+                continue  # a web address or an anchor on the same page
+            path = (page.parent / target.split("#")[0]).resolve()
+            assert path.is_relative_to(ROOT) and path.exists(), f"{page.name}: {target}"
+            checked += 1
+    assert checked >= 3
+
+
+def test_it_points_at_nothing_outside_the_repository():
+    files = [*markdown_pages(), ROOT / "Makefile", *(p for p in (ROOT / ".ci").rglob("*") if p.is_file())]
+    for path in files:
+        assert "../shared" not in path.read_text(), path
