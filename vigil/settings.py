@@ -215,6 +215,8 @@ TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 0)
 # Public incidents (from the public channels) may be verified by the verifiers of any organization of
 # the network; with this off, the two verifiers of a public incident must belong to one organization.
 VERIFY_PUBLIC_ACROSS_ORGANIZATIONS = env_bool("VERIFY_PUBLIC_ACROSS_ORGANIZATIONS", True)
+# An offer to a responder expires unanswered after this many minutes; the dispatcher may offer again.
+DISPATCH_OFFER_MINUTES = env_int("DISPATCH_OFFER_MINUTES", 5)
 
 # --- Intake anti-abuse ------------------------------------------------------------------------
 ALTCHA_ENABLED = env_bool("ALTCHA_ENABLED", True)

@@ -199,6 +199,7 @@ class Dispatch(models.Model):
         ON_SCENE = "on_scene", _("On scene")
         SAFE = "safe", _("Safe, done")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Offer expired")
 
     MOVES = {
         "offered": {"accepted", "declined", "withdrawn"},
@@ -207,6 +208,8 @@ class Dispatch(models.Model):
         "on_scene": {"safe"},
     }
     ACTIVE = ("accepted", "en_route", "on_scene")
+    # A dispatcher may offer again after these: the same row reopens, its history on the timeline.
+    REOPENABLE = ("declined", "expired", "withdrawn")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="dispatches")
@@ -217,6 +220,13 @@ class Dispatch(models.Model):
     last_check_in_at = models.DateTimeField(null=True, blank=True)
     check_in_due_at = models.DateTimeField(null=True, blank=True)
     missed_check_in = models.BooleanField(default=False)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    # "I need help": asked by the responder, answered by a dispatcher (who, when).
+    help_requested_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    help_answered_at = models.DateTimeField(null=True, blank=True)
+    help_answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-offered_at"]

@@ -11,7 +11,8 @@ from vigil.accounts.access import staff_view
 from vigil.accounts.models import Role
 from vigil.incidents import verification
 from vigil.incidents.models import SceneConfirmation, VerificationProposal
-from vigil.incidents.views import CONSOLE_ROLES, _uuid_or_404, get_dispatch_for_user, get_incident_for_user
+from vigil.incidents.responder_views import get_dispatch_for_user
+from vigil.incidents.views import CONSOLE_ROLES, _uuid_or_404, get_incident_for_user
 
 
 def get_proposal_for_user(request, proposal_id) -> VerificationProposal:
@@ -130,17 +131,27 @@ def waiting_context(user) -> dict:
 
     from django.utils import timezone
 
-    from vigil.geo.areas import get_area
+    from vigil.geo.names import area_label
+    from vigil.incidents.models import Dispatch
     from vigil.incidents.views import incidents_for_user
 
     now = timezone.now()
     waiting = list(verification.open_proposals_for(user)[:50])
     for p in waiting:
         p.waiting_minutes = int((now - p.proposed_at).total_seconds() // 60)
-        area = get_area(p.incident.area) if p.incident.area else None
-        p.place = area.name if area else p.incident.area or "?"
+        p.place = area_label(p.incident.area) or "?"
     recent = incidents_for_user(user).filter(first_report_at__gte=now - timedelta(days=7))
-    return {"waiting": waiting, "speed": verification.time_to_verification(recent)}
+    help_calls = list(
+        Dispatch.objects.filter(
+            incident__in=incidents_for_user(user), help_requested_at__isnull=False, help_answered_at__isnull=True
+        )
+        .select_related("responder", "incident")
+        .order_by("help_requested_at")[:20]
+    )
+    for call in help_calls:
+        call.waiting_minutes = int((now - call.help_requested_at).total_seconds() // 60)
+        call.place = area_label(call.incident.area) or "?"
+    return {"waiting": waiting, "speed": verification.time_to_verification(recent), "help_calls": help_calls}
 
 
 @staff_view(*CONSOLE_ROLES)

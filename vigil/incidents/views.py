@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from vigil.accounts import audit
 from vigil.accounts.access import staff_view
 from vigil.accounts.models import Role
-from vigil.incidents import actions
+from vigil.incidents import actions, dispatching
 from vigil.incidents.answers import roll_up
 from vigil.incidents.models import Incident
 from vigil.incidents.roster import format_hours, parse_hours, rank_responders
@@ -151,46 +151,8 @@ def _responders(user):
 def incident_offer(request, incident_id):
     incident = get_incident_for_user(request, incident_id)
     responder = get_object_or_404(_responders(request.user), pk=_uuid_or_404(request.POST.get("responder", "")))
-    actions.offer(incident, responder, actor=request.user)
+    dispatching.offer(incident, responder, actor=request.user)
     return redirect("incident_detail", incident_id=incident.pk)
-
-
-@staff_view(Role.RESPONDER)
-def responder_home(request):
-    from vigil.incidents.models import Dispatch
-
-    dispatches = (
-        Dispatch.objects.filter(responder=request.user)
-        .exclude(state__in=["declined", "withdrawn", "safe"])
-        .select_related("incident")
-    )
-    return render(request, "incidents/responder_home.html", {"dispatches": dispatches, "moves": _move_labels()})
-
-
-def _move_labels():
-    from vigil.incidents.models import Dispatch
-
-    labels = dict(Dispatch.State.choices)
-    return {
-        state: [(m, labels[m]) for m in sorted(moves) if m != "withdrawn"] for state, moves in Dispatch.MOVES.items()
-    }
-
-
-def get_dispatch_for_user(request, dispatch_id):
-    from vigil.incidents.models import Dispatch
-
-    return get_object_or_404(Dispatch, pk=dispatch_id, responder=request.user)
-
-
-@staff_view(Role.RESPONDER)
-@require_POST
-def dispatch_move(request, dispatch_id):
-    dispatch = get_dispatch_for_user(request, dispatch_id)
-    try:
-        actions.dispatch_move(dispatch, request.POST.get("to_state", ""), actor=request.user)
-    except actions.DispatchRefused:
-        messages.error(request, _("That step is not possible now."))
-    return redirect("responder_home")
 
 
 @staff_view(*FIELD_ROLES)

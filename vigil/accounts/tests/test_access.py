@@ -26,7 +26,7 @@ OBJECT_FACTORIES = {
 
 
 def _dispatch(ctx):
-    from vigil.incidents import actions
+    from vigil.incidents import dispatching as actions
 
     if "dispatch" not in ctx:
         responder = make_staff("first-responder", Role.RESPONDER, ctx["owner"].organization)
@@ -45,7 +45,8 @@ def _proposal(ctx):
 
 def _confirmation(ctx):
     """A responder's on-scene "I see enforcement" on the first organization's incident (a fresh dispatch)."""
-    from vigil.incidents import actions, verification
+    from vigil.incidents import dispatching as actions
+    from vigil.incidents import verification
 
     responder = make_staff("scene-responder", Role.RESPONDER, ctx["owner"].organization)
     dispatch = actions.offer(_partner_report(ctx).incident, responder, actor=ctx["owner"])

@@ -9,7 +9,7 @@ from django.utils import timezone
 from PIL import Image
 
 from vigil.accounts.models import AuditEvent
-from vigil.incidents import actions
+from vigil.incidents import actions, dispatching
 from vigil.incidents import evidence as files
 from vigil.incidents.models import Dispatch, Evidence, Incident
 from vigil.intake import actions as intake_actions
@@ -59,31 +59,31 @@ def test_it_walks_a_dispatch_from_offer_to_safe(client, incident, colleague, res
 
 @pytest.mark.django_db
 def test_it_flags_a_missed_check_in_to_the_dispatcher(client, incident, colleague, responder):
-    dispatch = actions.offer(incident, responder, actor=colleague)
-    actions.dispatch_move(dispatch, "accepted", actor=responder)
-    assert not actions.flag_missed_check_in(dispatch.pk)  # not due yet
+    dispatch = dispatching.offer(incident, responder, actor=colleague)
+    dispatching.dispatch_move(dispatch, "accepted", actor=responder)
+    assert not dispatching.flag_missed_check_in(dispatch.pk)  # not due yet
     Dispatch.objects.filter(pk=dispatch.pk).update(check_in_due_at=timezone.now() - timedelta(minutes=1))
-    assert actions.flag_missed_check_in(dispatch.pk)
+    assert dispatching.flag_missed_check_in(dispatch.pk)
     client.force_login(colleague)
     assert "Check-in missed" in client.get(f"/staff/incidents/{incident.pk}/").content.decode()
 
 
 @pytest.mark.django_db
 def test_it_refuses_moves_of_someone_elses_dispatch(client, incident, colleague, responder, staff_factory, org):
-    dispatch = actions.offer(incident, responder, actor=colleague)
+    dispatch = dispatching.offer(incident, responder, actor=colleague)
     other = staff_factory("other-responder", "responder", org)
     client.force_login(other)
     assert (
         client.post(f"/staff/incidents/responder/dispatch/{dispatch.pk}/", {"to_state": "accepted"}).status_code == 404
     )
-    with pytest.raises(actions.DispatchRefused):
-        actions.dispatch_move(dispatch, "on_scene", actor=responder)  # must accept first
+    with pytest.raises(dispatching.DispatchRefused):
+        dispatching.dispatch_move(dispatch, "on_scene", actor=responder)  # must accept first
 
 
 @pytest.mark.django_db
 def test_it_lets_the_dispatched_responder_document_the_scene(client, incident, colleague, responder):
-    dispatch = actions.offer(incident, responder, actor=colleague)
-    actions.dispatch_move(dispatch, "accepted", actor=responder)
+    dispatch = dispatching.offer(incident, responder, actor=colleague)
+    dispatching.dispatch_move(dispatch, "accepted", actor=responder)
     client.force_login(responder)
     response = client.post(
         f"/staff/incidents/{incident.pk}/document/",

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from conftest import make_staff, verify_by_two_people
 from vigil.accounts import actions as account_actions
 from vigil.accounts.models import AuditEvent, Role
-from vigil.incidents import actions, verification
+from vigil.incidents import actions, dispatching, verification
 from vigil.incidents.models import Incident, TimelineEntry, Verification, VerificationProposal
 from vigil.intake import actions as intake_actions
 from vigil.intake.validation import build_input
@@ -24,9 +24,9 @@ def report(text="ICE agents at Roosevelt and 74th, two vans", partner=None, area
 def on_scene(incident, org, *, name="field-responder"):
     responder = make_staff(name, Role.RESPONDER, org)
     dispatcher = make_staff(f"{name}-sender", Role.DISPATCHER, org)
-    dispatch = actions.offer(incident, responder, actor=dispatcher)
+    dispatch = dispatching.offer(incident, responder, actor=dispatcher)
     for step in ("accepted", "en_route", "on_scene"):
-        dispatch = actions.dispatch_move(dispatch, step, actor=responder)
+        dispatch = dispatching.dispatch_move(dispatch, step, actor=responder)
     return responder, dispatch
 
 
@@ -115,8 +115,8 @@ def test_it_proposes_could_not_be_verified_when_the_responder_sees_none(client, 
 def test_it_refuses_an_answer_from_a_responder_not_on_scene_or_never_dispatched(client, org, colleague):
     incident = report(partner=org).incident
     responder = make_staff("far-responder", Role.RESPONDER, org)
-    dispatch = actions.offer(incident, responder, actor=colleague)
-    actions.dispatch_move(dispatch, "accepted", actor=responder)  # accepted, not on scene yet
+    dispatch = dispatching.offer(incident, responder, actor=colleague)
+    dispatching.dispatch_move(dispatch, "accepted", actor=responder)  # accepted, not on scene yet
     refused(
         "not_on_scene", verification.confirm_on_scene, dispatch, sees_enforcement=True, what_seen="x", actor=responder
     )

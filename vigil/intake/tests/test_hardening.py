@@ -100,14 +100,14 @@ def test_it_answers_ids_that_are_not_ids_with_404(client, colleague):
 
 @pytest.mark.django_db
 def test_it_closes_the_incident_to_a_responder_who_declined(client, colleague, staff_factory, org):
-    from vigil.incidents import actions as incident_actions
+    from vigil.incidents import dispatching
 
     responder = staff_factory("decliner", "responder", org)
     report = actions.submit_report(build_input({"text": "ICE at Roosevelt and 74th", "area": "QN0301"}), channel="web")[
         0
     ]
-    dispatch = incident_actions.offer(report.incident, responder, actor=colleague)
+    dispatch = dispatching.offer(report.incident, responder, actor=colleague)
     client.force_login(responder)
     assert client.get(f"/staff/incidents/{report.incident_id}/document/").status_code == 200
-    incident_actions.dispatch_move(dispatch, "declined", actor=responder)
+    dispatching.dispatch_move(dispatch, "declined", actor=responder)
     assert client.get(f"/staff/incidents/{report.incident_id}/document/").status_code == 404

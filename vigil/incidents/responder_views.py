@@ -1,0 +1,97 @@
+"""The responder's pages: offers and dispatches with what is needed to find the scene, moves and
+check-ins, and one tap for help; and the dispatcher's answer to a call for help. Thin views over
+dispatching.py and scene.py."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from vigil.accounts import audit
+from vigil.accounts.access import staff_view
+from vigil.accounts.models import Role
+from vigil.incidents import dispatching, scene
+from vigil.incidents.models import Dispatch
+from vigil.incidents.views import CONSOLE_ROLES, _uuid_or_404, incidents_for_user
+
+# Shown to the responder: open offers and active dispatches. Access ends with the dispatch.
+SHOWN = ("offered", *Dispatch.ACTIVE)
+
+
+def get_dispatch_for_user(request, dispatch_id) -> Dispatch:
+    """The signed-in responder's own dispatch."""
+    return get_object_or_404(Dispatch, pk=_uuid_or_404(dispatch_id), responder=request.user)
+
+
+def get_dispatch_for_console(request, dispatch_id) -> Dispatch:
+    """A dispatch on an incident the signed-in dispatcher or admin may see."""
+    return get_object_or_404(
+        Dispatch.objects.filter(incident__in=incidents_for_user(request.user)), pk=_uuid_or_404(dispatch_id)
+    )
+
+
+def _move_labels():
+    labels = dict(Dispatch.State.choices)
+    return {
+        state: [(m, labels[m]) for m in sorted(moves) if m != "withdrawn"] for state, moves in Dispatch.MOVES.items()
+    }
+
+
+def _languages(user) -> set[str]:
+    profile = getattr(user, "responder", None)
+    return set(profile.languages) if profile else set()
+
+
+@staff_view(Role.RESPONDER)
+def responder_home(request):
+    dispatches = (
+        Dispatch.objects.filter(responder=request.user, state__in=SHOWN)
+        .select_related("incident")
+        .order_by("-offered_at")
+    )
+    languages = _languages(request.user)
+    cards = [scene.card(d, languages=languages) for d in dispatches]
+    for c in cards:
+        audit.record(
+            "dispatch.scene_viewed",
+            actor=request.user,
+            obj=c.dispatch,
+            to_state=c.dispatch.state,
+            count=len(c.reports),
+        )
+    template = "incidents/responder_cards.html" if request.htmx else "incidents/responder_home.html"
+    return render(request, template, {"cards": cards, "moves": _move_labels()})
+
+
+@staff_view(Role.RESPONDER)
+@require_POST
+def dispatch_move(request, dispatch_id):
+    dispatch = get_dispatch_for_user(request, dispatch_id)
+    try:
+        dispatching.dispatch_move(dispatch, request.POST.get("to_state", ""), actor=request.user)
+    except dispatching.DispatchRefused:
+        messages.error(request, _("That step is not possible now (the offer may have expired)."))
+    return redirect("responder_home")
+
+
+@staff_view(Role.RESPONDER)
+@require_POST
+def ask_for_help(request, dispatch_id):
+    dispatch = get_dispatch_for_user(request, dispatch_id)
+    try:
+        dispatching.ask_for_help(dispatch, actor=request.user)
+    except dispatching.DispatchRefused:
+        messages.error(request, _("Help can be asked for from an active dispatch only. Call the hotline."))
+    else:
+        messages.success(request, _("The dispatchers were told you need help."))
+    return redirect("responder_home")
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def answer_help(request, dispatch_id):
+    dispatch = get_dispatch_for_console(request, dispatch_id)
+    dispatching.answer_help(dispatch, actor=request.user)
+    return redirect("incident_detail", incident_id=dispatch.incident_id)
