@@ -402,40 +402,6 @@ def merge(source: Incident, target: Incident, *, actor) -> None:
 
 # --- Field documentation and evidence ----------------------------------------------------------------
 
-DOCUMENTATION_FIELDS = (
-    "place_kind",
-    "area_entered",
-    "agencies",
-    "local_police_role",
-    "warrant_seen",
-    "home_entry",
-    "people_detained",
-    "detained_targets",
-    "detained_collateral",
-    "force_used",
-    "activity_started_at",
-    "activity_ended_at",
-)
-
-
-def document(incident: Incident, values: dict, *, actor, notes: str | None = None) -> Incident:
-    """Record what the responder found. Only the named fields change; the audit lists which, never values."""
-    with transaction.atomic():
-        current = Incident.objects.select_for_update().get(pk=incident.pk)
-        changed = []
-        for name in DOCUMENTATION_FIELDS:
-            if name in values and getattr(current, name) != values[name]:
-                setattr(current, name, values[name])
-                changed.append(name)
-        if notes is not None and notes != (current.field_notes or ""):
-            current.field_notes = notes or None
-            changed.append("field_notes")
-        if changed:
-            current.save()
-            TimelineEntry.objects.create(incident=current, actor=actor, kind="documented")
-            audit.record("incident.documented", actor=actor, obj=current, fields=changed)
-    return current
-
 
 def prepare_evidence(data: bytes, *, keep_original: bool):
     """Steps: check size and sniff the type from the bytes; strip metadata; for a responder (keep_original),

@@ -29,6 +29,8 @@ class DocumentationForm(forms.Form):
     )
     force_used = _choice(m.FORCE)
     force_used.label = _("Force used")
+    agents_count = forms.IntegerField(min_value=0, max_value=500, required=False, label=_("Agents seen"))
+    vehicles_count = forms.IntegerField(min_value=0, max_value=200, required=False, label=_("Vehicles seen"))
     activity_started_at = forms.DateTimeField(
         required=False, label=_("Started"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -36,6 +38,15 @@ class DocumentationForm(forms.Form):
         required=False, label=_("Ended"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     field_notes = forms.CharField(required=False, max_length=8000, widget=forms.Textarea, label=_("Notes"))
+    first_hand = forms.TypedChoiceField(
+        choices=[("1", _("I saw this myself")), ("0", _("Someone there told me"))],
+        coerce=lambda v: v != "0",
+        initial="1",
+        required=False,
+        empty_value=True,
+        widget=forms.RadioSelect,
+        label=_("How you know"),
+    )
 
     def clean(self):
         data = super().clean()

@@ -53,12 +53,14 @@ class Incident(PersonalRecord):
     area_entered = models.CharField(_("area entered"), max_length=16, blank=True)  # public, non_public
     agencies = models.JSONField(_("agencies present"), default=list, blank=True)
     local_police_role = models.CharField(_("local police role"), max_length=16, blank=True)
-    warrant_seen = models.CharField(_("warrant seen"), max_length=16, blank=True)
+    warrant_seen = models.CharField(_("warrant seen"), max_length=24, blank=True)
     home_entry = models.CharField(_("entry into a home"), max_length=16, blank=True)
     people_detained = models.PositiveSmallIntegerField(_("people detained"), null=True, blank=True)
     detained_targets = models.PositiveSmallIntegerField(_("of whom targets"), null=True, blank=True)
     detained_collateral = models.PositiveSmallIntegerField(_("of whom collateral"), null=True, blank=True)
     force_used = models.CharField(_("force used"), max_length=16, blank=True)  # none, physical, weapons_drawn, ...
+    agents_count = models.PositiveSmallIntegerField(_("agents seen"), null=True, blank=True)
+    vehicles_count = models.PositiveSmallIntegerField(_("vehicles seen"), null=True, blank=True)
     activity_started_at = models.DateTimeField(_("activity started"), null=True, blank=True)
     activity_ended_at = models.DateTimeField(_("activity ended"), null=True, blank=True)
     field_notes = EncryptedTextField()
@@ -156,9 +158,14 @@ POLICE_ROLES = [
     ("arresting", _("Arresting")),
     ("holding", _("Holding")),
 ]
+# The one list of warrant kinds (the sanctuary-law rules read these codes).
 WARRANTS = [
-    ("judicial", _("Judicial warrant")),
-    ("administrative", _("Administrative warrant (I-200 / I-205)")),
+    ("fed_judicial_arrest", _("Federal judicial arrest warrant")),
+    ("fed_judicial_search", _("Federal judicial search warrant")),
+    ("state_court", _("State or local court warrant or order")),
+    ("ij_order", _("Immigration judge's order")),
+    ("ice_administrative", _("ICE administrative warrant (I-200 / I-205)")),
+    ("detainer_only", _("Detainer form only")),
     ("none_shown", _("None shown")),
     ("unknown", _("Unknown")),
 ]
@@ -381,3 +388,29 @@ class VerificationProposal(models.Model):
 
     def __str__(self):
         return f"proposal ({self.state})"
+
+
+class Observation(models.Model):
+    """What one person documented at one time: each responder's submission is kept as its own row, never
+    overwritten, and a dispatcher's resolution of a disagreement is a row too. The incident's fields hold
+    the settled value of each fact (vigil/incidents/observations.py)."""
+
+    class Kind(models.TextChoices):
+        OBSERVATION = "observation", _("Observation")
+        RESOLUTION = "resolution", _("Resolved by a dispatcher")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="observations")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.OBSERVATION)
+    first_hand = models.BooleanField(default=True)  # seen by the author, or told by someone there
+    at = models.DateTimeField(default=timezone.now)
+    # Codes, counts and times only (the documentation fields); words go in the sealed notes.
+    values = models.JSONField(default=dict)
+    notes = EncryptedTextField()
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self):
+        return f"{self.kind} {self.at:%H:%M}"

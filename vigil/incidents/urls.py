@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.incidents import responder_views, verification_views, views
+from vigil.incidents import field_views, verification_views, views
 
 urlpatterns = [
     path("", views.queue, name="incident_queue"),
@@ -16,10 +16,11 @@ urlpatterns = [
     path("evidence/<uuid:evidence_id>/", views.evidence_view, name="evidence_view"),
     path("reports/<uuid:report_id>/move/", views.report_move, name="report_move"),
     path("roster/", views.roster, name="roster"),
-    path("responder/", responder_views.responder_home, name="responder_home"),
-    path("responder/dispatch/<uuid:dispatch_id>/", responder_views.dispatch_move, name="dispatch_move"),
-    path("responder/dispatch/<uuid:dispatch_id>/help/", responder_views.ask_for_help, name="dispatch_help"),
-    path("dispatches/<uuid:dispatch_id>/help-answered/", responder_views.answer_help, name="dispatch_help_answered"),
+    path("responder/", field_views.responder_home, name="responder_home"),
+    path("responder/dispatch/<uuid:dispatch_id>/", field_views.dispatch_move, name="dispatch_move"),
+    path("responder/dispatch/<uuid:dispatch_id>/help/", field_views.ask_for_help, name="dispatch_help"),
+    path("<uuid:incident_id>/facts/resolve/", field_views.resolve_fact, name="fact_resolve"),
+    path("dispatches/<uuid:dispatch_id>/help-answered/", field_views.answer_help, name="dispatch_help_answered"),
     path("responder/dispatch/<uuid:dispatch_id>/scene/", verification_views.scene_answer, name="scene_answer"),
     path("<uuid:incident_id>/verify/propose/", verification_views.propose, name="verification_propose"),
     path("proposals/", verification_views.waiting, name="verification_waiting"),

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 from vigil.accounts.access import staff_view
 from vigil.accounts.models import Role
 from vigil.incidents import verification
+from vigil.incidents.field_views import get_dispatch_for_user
 from vigil.incidents.models import SceneConfirmation, VerificationProposal
-from vigil.incidents.responder_views import get_dispatch_for_user
 from vigil.incidents.views import CONSOLE_ROLES, _uuid_or_404, get_incident_for_user
 
 

@@ -85,6 +85,7 @@ def incident_detail(request, incident_id):
     reports = list(incident.reports.order_by("received_at"))
     audit.record("incident.reports_viewed", actor=request.user, obj=incident, count=len(reports))
     area = get_area(incident.area) if incident.area else None
+    from vigil.incidents import observations
     from vigil.incidents.verification_views import panel_context
 
     return render(
@@ -92,6 +93,7 @@ def incident_detail(request, incident_id):
         "incidents/detail.html",
         {
             **panel_context(request, incident),
+            "facts": observations.facts(incident),
             "incident": incident,
             "reports": reports,
             "timeline": incident.timeline.select_related("actor"),
@@ -157,23 +159,24 @@ def incident_offer(request, incident_id):
 
 @staff_view(*FIELD_ROLES)
 def incident_document(request, incident_id):
+    """Each submission is the signed-in person's own observation; the page lists what everyone said."""
+    from vigil.incidents import observations
     from vigil.incidents.forms import DocumentationForm
 
     incident = get_incident_for_user(request, incident_id)
+    form = DocumentationForm()
     if request.method == "POST":
         form = DocumentationForm(request.POST)
         if form.is_valid():
-            notes = form.cleaned_data.pop("field_notes")
-            actions.document(incident, form.cleaned_data, actor=request.user, notes=notes)
+            data = dict(form.cleaned_data)
+            notes, first_hand = data.pop("field_notes"), data.pop("first_hand")
+            observations.record_observation(incident, data, actor=request.user, notes=notes, first_hand=first_hand)
             messages.success(request, _("Saved."))
             return redirect("incident_document", incident_id=incident.pk)
-        return render(request, "incidents/document.html", {"incident": incident, "form": form}, status=400)
-    audit.record("incident.documentation_viewed", actor=request.user, obj=incident)
-    initial = {name: getattr(incident, name) for name in actions.DOCUMENTATION_FIELDS}
-    initial["field_notes"] = incident.field_notes or ""
-    return render(
-        request, "incidents/document.html", {"incident": incident, "form": DocumentationForm(initial=initial)}
-    )
+    else:
+        audit.record("incident.documentation_viewed", actor=request.user, obj=incident)
+    context = {"incident": incident, "form": form, "facts": observations.facts(incident)}
+    return render(request, "incidents/document.html", context, status=400 if form.is_bound else 200)
 
 
 @staff_view(*FIELD_ROLES)

@@ -92,7 +92,9 @@ def test_it_lets_the_dispatched_responder_document_the_scene(client, incident, c
             "area_entered": "public",
             "agencies": ["ice_ero", "nypd"],
             "local_police_role": "perimeter",
-            "warrant_seen": "administrative",
+            "warrant_seen": "ice_administrative",
+            "agents_count": "6",
+            "vehicles_count": "2",
             "home_entry": "none",
             "people_detained": "2",
             "detained_targets": "1",
@@ -104,8 +106,10 @@ def test_it_lets_the_dispatched_responder_document_the_scene(client, incident, c
     assert response.status_code == 302
     incident.refresh_from_db()
     assert incident.agencies == ["ice_ero", "nypd"]
-    assert incident.warrant_seen == "administrative"
-    assert incident.field_notes == "Agents in vests marked POLICE ICE"
+    assert incident.warrant_seen == "ice_administrative"
+    assert (incident.agents_count, incident.vehicles_count) == (6, 2)
+    observation = incident.observations.get()
+    assert observation.notes == "Agents in vests marked POLICE ICE" and observation.author_id == responder.pk
     event = AuditEvent.objects.get(action="incident.documented")
     assert "warrant_seen" in event.detail["fields"] and "POLICE" not in json.dumps(event.detail)
 

@@ -1,6 +1,6 @@
-"""The responder's pages: offers and dispatches with what is needed to find the scene, moves and
-check-ins, and one tap for help; and the dispatcher's answer to a call for help. Thin views over
-dispatching.py and scene.py."""
+"""Field pages: the responder's offers and dispatches with what is needed to find the scene, moves and
+check-ins, one tap for help; the dispatcher's answer to a call for help and resolution of disagreeing
+observations. Thin views over dispatching.py, scene.py and observations.py."""
 
 from __future__ import annotations
 
@@ -95,3 +95,22 @@ def answer_help(request, dispatch_id):
     dispatch = get_dispatch_for_console(request, dispatch_id)
     dispatching.answer_help(dispatch, actor=request.user)
     return redirect("incident_detail", incident_id=dispatch.incident_id)
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def resolve_fact(request, incident_id):
+    from vigil.incidents import observations
+    from vigil.incidents.views import get_incident_for_user
+
+    incident = get_incident_for_user(request, incident_id)
+    try:
+        observations.resolve_fact(
+            incident,
+            request.POST.get("field", ""),
+            _uuid_or_404(request.POST.get("observation", "")),
+            actor=request.user,
+        )
+    except observations.ObservationRefused:
+        messages.error(request, _("Choose one of the values the observers gave."))
+    return redirect("incident_detail", incident_id=incident.pk)
