@@ -53,7 +53,7 @@ def alert_items(incident) -> list:
             out.append(item)
         if state in ("halted", "cancelled"):
             at = finished_at or sent_at or created_at
-            item = Item(at=at, text=_("Alert %(kind)s: %(state)s") % {"kind": kind_name, "state": states[state]})
+            item = Item(at=at, text=_("%(kind)s alert: %(state)s") % {"kind": kind_name, "state": states[state]})
             item.order = (at, 4, str(pk))
             out.append(item)
     return out
