@@ -45,7 +45,7 @@ class OrganizationAdmin(ReadOnlyAdmin):
 class UserAdmin(ReadOnlyAdmin):
     list_display = ["username", "role", "organization", "is_active", "last_login"]
     list_filter = ["role", "organization", "is_active"]
-    fields = ["username", "role", "organization", "is_active", "last_login", "date_joined"]
+    fields = ["username", "role", "organization", "languages", "is_active", "last_login", "date_joined"]
     actions = ["deactivate", "reset_second_factor", "sign_out_everywhere"]
 
     @admin.action(description="Deactivate (and sign out everywhere)")

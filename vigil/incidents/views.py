@@ -128,11 +128,18 @@ def incident_detail(request, incident_id):
             "map_svg": area_svg(incident.area) if incident.area else "",
             "next_states": [s for s in STATE_ORDER if s in Incident.TRANSITIONS.get(incident.state, ())],
             "state_labels": dict(Incident.State.choices),
-            "responders": rank_responders(incident, _responders(request.user).select_related("responder")),
+            "responders": _ranked_with_language_names(incident, request.user),
             "dispatches": incident.dispatches.select_related("responder"),
             "evidence": list(incident.evidence.all()) + [e for r in reports for e in r.evidence.all()],
         },
     )
+
+
+def _ranked_with_language_names(incident, user):
+    candidates = rank_responders(incident, _responders(user).select_related("responder"))
+    for candidate in candidates:
+        candidate.speaks = [labels.language_label(code) for code in candidate.speaks]
+    return candidates
 
 
 @staff_view(*CONSOLE_ROLES)
@@ -357,7 +364,7 @@ def _correction(request, *, source, template, context, confirm):
     choices = corrections.candidates(source, incidents_for_user(request.user))
     raw = (request.POST if request.method == "POST" else request.GET).get("target", "")
     context.update({"choices": choices, "source_place": labels.area_label(source.area or source.borough)})
-    if request.method != "POST" and not raw:
+    if request.method != "POST" and not raw and "step" not in request.GET:  # the first visit: the list only
         return render(request, template, context)
     try:
         if raw == "new" and "report" in context:
