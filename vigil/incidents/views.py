@@ -69,10 +69,10 @@ def _queue(request):
     qs = qs.order_by("-last_report_at")
     groups = [
         (
-            _("Reports through the spam check or a trusted channel"),
+            _("Incidents with a report that passed the spam check or came by a trusted channel"),
             list(qs.filter(has_solved_submission=True)[:QUEUE_LIMIT]),
         ),
-        (_("Other reports"), list(qs.filter(has_solved_submission=False)[:QUEUE_LIMIT])),
+        (_("Other incidents"), list(qs.filter(has_solved_submission=False)[:QUEUE_LIMIT])),
     ]
     for _title, incidents in groups:
         for incident in incidents:

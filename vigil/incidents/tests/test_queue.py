@@ -28,8 +28,8 @@ def test_it_lists_incidents_in_two_labelled_groups_trusted_first(client, colleag
     Incident.objects.filter(pk=other.pk).update(has_solved_submission=False, last_report_at=timezone.now())
     client.force_login(colleague)
     page = page_of(client)
-    first_group = page.index("Reports through the spam check or a trusted channel")
-    second_group = page.index("Other reports")
+    first_group = page.index("Incidents with a report that passed the spam check or came by a trusted channel")
+    second_group = page.index("Other incidents")
     assert first_group < page.index(f"/staff/incidents/{trusted.pk}/") < second_group
     assert second_group < page.index(f"/staff/incidents/{other.pk}/")
 
@@ -58,7 +58,8 @@ def test_it_shows_the_queue_in_the_staff_members_language(client, colleague):
     client.force_login(colleague)
     page = client.get("/staff/incidents/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Jackson Heights, Queens" in page
-    assert "1 reporte" in page or "1 informe" in page
+    assert "1 reporte" in page and "Otros incidentes" in page and "Todos los distritos" in page
+    assert ">Reportado</span>" in page
 
 
 @pytest.mark.django_db

@@ -107,3 +107,13 @@ def test_it_reads_sealed_reasons_only_for_the_page_shown(colleague, monkeypatch)
     page = timeline.timeline_page(incident, 3)
     assert [item.reason for item in page.object_list] == ["reason 3", "reason 4"]
     assert page.paginator.count == 6
+
+
+@pytest.mark.django_db
+def test_it_says_the_timeline_in_the_staff_members_language(client, colleague):
+    incident = report().incident
+    actions.transition(incident, "verifying", actor=colleague)
+    client.force_login(colleague)
+    page = client.get(f"/staff/incidents/{incident.pk}/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "وصل بلاغ عبر" in page  # a report received, in Arabic
+    assert "تغيّرت الحالة من تم الإبلاغ إلى قيد التحقق" in page  # state changed, both states in words
