@@ -350,6 +350,9 @@ def rebuild_grouping(incident_id) -> None:
         else:
             state.absorb(features)
     fields = {"report_count": incident.reports.count()}
+    # The queue's first group follows the reports: one moved in through a solved challenge or a trusted
+    # channel lifts the incident, and the last such report moved out lowers it again.
+    fields["has_solved_submission"] = incident.reports.filter(verified_submission=True).exists()
     if state is not None:
         fields.update(
             grouping_summary=_seal_summary(incident.pk, state),

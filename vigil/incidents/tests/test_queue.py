@@ -35,6 +35,23 @@ def test_it_lists_incidents_in_two_labelled_groups_trusted_first(client, colleag
 
 
 @pytest.mark.django_db
+def test_it_keeps_the_group_right_when_reports_are_moved_split_or_merged(colleague):
+    from vigil.intake.models import Report
+
+    trusted = report("ICE agents at Roosevelt and 74th, two vans", "QN0301")
+    unchecked = report("Agents at the corner of 149th and 3rd", "BX0101")
+    Report.objects.filter(pk=unchecked.pk).update(verified_submission=False)
+    Incident.objects.filter(pk=unchecked.incident_id).update(has_solved_submission=False)
+    alone = actions.split_report(Report.objects.get(pk=trusted.pk), actor=colleague)
+    assert Incident.objects.get(pk=alone.pk).has_solved_submission  # the split keeps the report's standing
+    assert not Incident.objects.get(pk=trusted.incident_id).has_solved_submission  # nothing trusted left
+    actions.move_report(
+        Report.objects.get(pk=trusted.pk), Incident.objects.get(pk=unchecked.incident_id), actor=colleague
+    )
+    assert Incident.objects.get(pk=unchecked.incident_id).has_solved_submission
+
+
+@pytest.mark.django_db
 def test_it_names_places_states_counts_time_and_holder_in_words(client, colleague):
     incident = report("ICE agents at Roosevelt and 74th, two vans", "QN0301").incident
     Incident.objects.filter(pk=incident.pk).update(last_report_at=timezone.now() - timedelta(minutes=7))
