@@ -154,6 +154,20 @@ def mfa_changed(user: User, *, actor, kind: str) -> None:
         audit.record("user.mfa_changed", actor=actor, obj=user, kind=kind)
 
 
+def set_languages(user: User, languages, *, actor) -> list[str]:
+    """The languages a staff member reads, set by the person or an admin of their organization. Unknown
+    codes are dropped; the order of settings.LANGUAGES is kept. The audit lists the codes (no content)."""
+    from django.conf import settings
+
+    wanted = set(languages)
+    chosen = [code for code, _name in settings.LANGUAGES if code in wanted]
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(languages=chosen)
+        user.languages = chosen
+        audit.record("user.languages_set", actor=actor, obj=user, language=chosen, count=len(chosen))
+    return chosen
+
+
 def deactivate_user(user: User, *, actor) -> None:
     with transaction.atomic():
         now = timezone.now()

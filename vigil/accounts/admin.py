@@ -47,7 +47,7 @@ class UserAdmin(ReadOnlyAdmin):
     list_display = ["username", "role", "organization", "is_active", "last_login"]
     # No organization filter: its choices would name every organization, and admins see only their own.
     list_filter = ["role", "is_active"]
-    fields = ["username", "role", "organization", "is_active", "last_login", "date_joined"]
+    fields = ["username", "role", "organization", "languages", "is_active", "last_login", "date_joined"]
     actions = ["deactivate", "reset_second_factor", "sign_out_everywhere"]
 
     @admin.action(description="Deactivate (and sign out everywhere)")

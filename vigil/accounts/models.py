@@ -67,6 +67,9 @@ class User(AbstractUser):
     # password alone cannot enroll the thief's authenticator: a keyed hash of the code, and its expiry.
     setup_code_index = models.CharField(max_length=48, blank=True, editable=False)
     setup_code_expires = models.DateTimeField(null=True, blank=True, editable=False)
+    # The languages the person reads (codes of settings.LANGUAGES): the console flags a report written in
+    # any other, with the colleagues on duty who can read it.
+    languages = models.JSONField(_("languages I read"), default=list, blank=True)
 
     objects = UserManager()
     REQUIRED_FIELDS = []

@@ -16,7 +16,31 @@ def get_user_for_admin(request, user_id) -> User:
 
 @staff_view()
 def staff_home(request):
-    return render(request, "accounts/staff_home.html", {"role": request.user.get_role_display()})
+    from vigil.lib.language_names import language_choices
+
+    return render(
+        request,
+        "accounts/staff_home.html",
+        {"role": request.user.get_role_display(), "language_choices": language_choices()},
+    )
+
+
+@staff_view()
+@require_POST
+def my_languages(request):
+    """The signed-in person sets the languages they read."""
+    actions.set_languages(request.user, request.POST.getlist("languages"), actor=request.user)
+    messages.success(request, _("Saved."))
+    return redirect("staff_home")
+
+
+@staff_view(Role.ADMIN)
+@require_POST
+def user_languages(request, user_id):
+    user = get_user_for_admin(request, user_id)
+    actions.set_languages(user, request.POST.getlist("languages"), actor=request.user)
+    messages.success(request, _("Saved."))
+    return redirect("user_list")
 
 
 @staff_view()
@@ -36,8 +60,10 @@ def audit_log(request):
 
 @staff_view(Role.ADMIN)
 def user_list(request):
+    from vigil.lib.language_names import language_choices
+
     users = User.objects.filter(organization=request.user.organization).order_by("username")
-    return render(request, "accounts/user_list.html", {"users": users})
+    return render(request, "accounts/user_list.html", {"users": users, "language_choices": language_choices()})
 
 
 @staff_view(Role.ADMIN)

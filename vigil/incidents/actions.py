@@ -359,6 +359,9 @@ def rebuild_grouping(incident_id) -> None:
         else:
             state.absorb(features)
     fields = {"report_count": incident.reports.count()}
+    # The queue's first group follows the reports: one moved in through a solved challenge or a trusted
+    # channel lifts the incident, and the last such report moved out lowers it again.
+    fields["has_solved_submission"] = incident.reports.filter(verified_submission=True).exists()
     if state is not None:
         fields.update(
             grouping_summary=_seal_summary(incident.pk, state),
@@ -371,16 +374,37 @@ def rebuild_grouping(incident_id) -> None:
     _STATE_CACHE.pop(_cache_key(incident.pk), None)
 
 
+class CorrectionRefused(Exception):
+    """A move or merge that would join what must stay apart: `code` says why (same, closed, owner)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def check_correction(source: Incident | None, target: Incident) -> None:
+    """A report or incident joins only an open incident of the same owner (one organization, or both the
+    network's public intake), so no correction shows an organization's reports to another."""
+    if source is not None and source.pk == target.pk:
+        raise CorrectionRefused("same")
+    if target.state == "closed":
+        raise CorrectionRefused("closed")
+    if source is not None and source.organization_id != target.organization_id:
+        raise CorrectionRefused("owner")
+
+
 def move_report(report, target: Incident, *, actor) -> None:
     """A dispatcher's correction: the report belongs to another incident. Kept on both timelines."""
     with transaction.atomic():
         source = report.incident
+        if source is not None and source.pk != target.pk:
+            check_correction(source, target)
         type(report).objects.filter(pk=report.pk).update(incident=target)
         for incident in {i for i in (source, target) if i is not None}:
             rebuild_grouping(incident.pk)
         if source is not None:
-            TimelineEntry.objects.create(incident=source, actor=actor, kind="report_moved_out")
-        TimelineEntry.objects.create(incident=target, actor=actor, kind="report_moved_in")
+            TimelineEntry.objects.create(incident=source, actor=actor, kind="report_moved_out", other_incident=target)
+        TimelineEntry.objects.create(incident=target, actor=actor, kind="report_moved_in", other_incident=source)
         audit.record("report.moved", actor=actor, obj=report)
 
 
@@ -388,6 +412,7 @@ def merge(source: Incident, target: Incident, *, actor) -> None:
     """Every report of `source` joins `target`; `source` closes and stops grouping."""
     if source.pk == target.pk:
         return
+    check_correction(source, target)
     with transaction.atomic():
         source.reports.update(incident=target)
         rebuild_grouping(target.pk)
@@ -395,8 +420,8 @@ def merge(source: Incident, target: Incident, *, actor) -> None:
             state="closed", grouping_open=False, report_count=0, grouping_summary=None
         )
         _STATE_CACHE.pop(_cache_key(source.pk), None)
-        TimelineEntry.objects.create(incident=source, actor=actor, kind="merged_into")
-        TimelineEntry.objects.create(incident=target, actor=actor, kind="merged_from")
+        TimelineEntry.objects.create(incident=source, actor=actor, kind="merged_into", other_incident=target)
+        TimelineEntry.objects.create(incident=target, actor=actor, kind="merged_from", other_incident=source)
         audit.record("incident.merged", actor=actor, obj=source)
 
 

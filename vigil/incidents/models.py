@@ -111,6 +111,10 @@ class TimelineEntry(models.Model):
     # to a UUID made before the insert (the row's own id comes from the database).
     uid = models.UUIDField(default=uuid.uuid4, editable=False)
     reason = EncryptedTextField(aad_field="uid")
+    # Moves and merges: the incident on the other side, so each timeline can link to the other.
+    other_incident = models.ForeignKey(
+        Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["at", "id"]

@@ -77,3 +77,33 @@ def rank_responders(incident, responders, now=None) -> list[Candidate]:
             )
         )
     return sorted(out, key=lambda c: c.rank)
+
+
+ON_DUTY_SIGN_IN_MINUTES = 30
+
+
+def readers_on_duty(organization_id, languages, now=None) -> dict[str, list]:
+    """For each language code, the people of the organization on duty now who read it: responders within
+    their on-call hours, and other staff signed in within the last ON_DUTY_SIGN_IN_MINUTES. One query."""
+    from datetime import timedelta
+
+    from vigil.accounts.models import Role, User
+
+    now = now or timezone.now()
+    wanted = {code for code in languages if code}
+    found: dict[str, list] = {code: [] for code in wanted}
+    if not wanted or organization_id is None:
+        return found
+    signed_in_since = now - timedelta(minutes=ON_DUTY_SIGN_IN_MINUTES)
+    people = User.objects.filter(organization_id=organization_id, is_active=True).select_related("responder")
+    for person in people.order_by("username"):
+        profile = getattr(person, "responder", None) if person.role == Role.RESPONDER else None
+        if person.role == Role.RESPONDER:
+            if profile is None or not profile.active or not on_call(profile.on_call, now):
+                continue
+        elif person.last_login is None or person.last_login < signed_in_since:
+            continue
+        reads = set(person.languages or []) | set(profile.languages if profile else [])
+        for code in wanted & reads:
+            found[code].append(person)
+    return found

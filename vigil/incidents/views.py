@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 from vigil.accounts import audit
 from vigil.accounts.access import staff_view
 from vigil.accounts.models import Role
-from vigil.incidents import actions, dispatching
+from vigil.incidents import actions, corrections, dispatching, labels
 from vigil.incidents.answers import roll_up
 from vigil.incidents.models import Incident
 from vigil.incidents.roster import format_hours, parse_hours, rank_responders
@@ -48,46 +48,82 @@ def get_incident_for_user(request, incident_id) -> Incident:
     return get_object_or_404(incidents_for_user(request.user), pk=_uuid_or_404(incident_id))
 
 
+QUEUE_LIMIT = 100
+
+
 def _queue(request):
-    qs = incidents_for_user(request.user).exclude(state="closed")
-    area = request.GET.get("area", "").strip()
+    """Open incidents, newest report first, in two groups: those with a report through a solved challenge
+    or a trusted channel (the spam defence's first look), then the rest. Filters: state and borough."""
+    from vigil.geo.areas import get_area
+
+    qs = incidents_for_user(request.user).exclude(state="closed").select_related("held_by")
     state = request.GET.get("state", "").strip()
-    if area:
-        qs = qs.filter(Q(area=area) | Q(borough=area))
+    borough = request.GET.get("borough", "").strip().upper()
     if state in Incident.State.values:
         qs = qs.filter(state=state)
-    return qs.order_by("-has_solved_submission", "-last_report_at")[:100]
+    else:
+        state = ""
+    area = get_area(borough) if borough else None
+    if area is not None and area.kind == "borough":
+        qs = qs.filter(borough=area.code)
+    else:
+        borough = ""
+    qs = qs.order_by("-last_report_at")
+    groups = [
+        (
+            _("Incidents with a report that passed the spam check or came by a trusted channel"),
+            list(qs.filter(has_solved_submission=True)[:QUEUE_LIMIT]),
+        ),
+        (_("Other incidents"), list(qs.filter(has_solved_submission=False)[:QUEUE_LIMIT])),
+    ]
+    for _title, incidents in groups:
+        for incident in incidents:
+            incident.place = labels.area_label(incident.area or incident.borough)
+            incident.state_name = labels.state_label(incident.state)
+    return groups, state, borough
 
 
 @staff_view(*CONSOLE_ROLES)
 def queue(request):
     from vigil.incidents.verification_views import waiting_context
 
+    groups, state, borough = _queue(request)
     template = "incidents/queue_rows.html" if request.htmx else "incidents/queue.html"
     return render(
         request,
         template,
         {
             **({} if request.htmx else waiting_context(request.user)),
-            "incidents": _queue(request),
+            "groups": groups,
             "states": Incident.State.choices,
-            "area": request.GET.get("area", ""),
-            "state": request.GET.get("state", ""),
+            "boroughs": labels.borough_choices(),
+            "state": state,
+            "borough": borough,
+            "refresh_seconds": 30,
         },
     )
 
 
 @staff_view(*CONSOLE_ROLES)
 def incident_detail(request, incident_id):
-    from vigil.geo.areas import area_svg, get_area
+    from vigil.geo.areas import area_svg
+    from vigil.incidents.roster import readers_on_duty
+    from vigil.incidents.timeline import timeline_page
 
     incident = get_incident_for_user(request, incident_id)
     reports = list(incident.reports.order_by("received_at"))
     audit.record("incident.reports_viewed", actor=request.user, obj=incident, count=len(reports))
-    area = get_area(incident.area) if incident.area else None
     from vigil.incidents import observations
     from vigil.incidents.verification_views import panel_context
 
+    reads = set(request.user.languages or [])
+    unread = {r.language for r in reports if r.language not in reads and r.language != "und"}
+    readers = readers_on_duty(request.user.organization_id, unread)
+    for report in reports:
+        report.language_name = labels.language_label(report.language)
+        report.channel_name = labels.channel_label(report.channel)
+        report.unread = report.language in unread
+        report.readers = readers.get(report.language, [])
     return render(
         request,
         "incidents/detail.html",
@@ -96,17 +132,25 @@ def incident_detail(request, incident_id):
             "facts": observations.facts(incident),
             "incident": incident,
             "reports": reports,
-            "timeline": incident.timeline.select_related("actor"),
-            "area": area,
+            "timeline": timeline_page(incident, request.GET.get("timeline_page")),
+            "place": labels.area_label(incident.area or incident.borough),
+            "state_name": labels.state_label(incident.state),
             "map_svg": area_svg(incident.area) if incident.area else "",
             "next_states": [s for s in STATE_ORDER if s in Incident.TRANSITIONS.get(incident.state, ())],
             "state_labels": dict(Incident.State.choices),
-            "responders": rank_responders(incident, _responders(request.user).select_related("responder")),
+            "responders": _ranked_with_language_names(incident, request.user),
             "dispatches": incident.dispatches.select_related("responder"),
             "evidence": list(incident.evidence.all()) + [e for r in reports for e in r.evidence.all()],
             "answers_summary": roll_up(reports),
         },
     )
+
+
+def _ranked_with_language_names(incident, user):
+    candidates = rank_responders(incident, _responders(user).select_related("responder"))
+    for candidate in candidates:
+        candidate.speaks = [labels.language_label(code) for code in candidate.speaks]
+    return candidates
 
 
 @staff_view(*CONSOLE_ROLES)
@@ -252,27 +296,65 @@ def get_report_for_user(request, report_id):
     return get_object_or_404(Report.objects.filter(incident__in=incidents_for_user(request.user)), pk=report_id)
 
 
+def _correction(request, *, source, template, context, confirm):
+    """The three steps of a move or merge on one page: choose from the open incidents nearby (GET), see
+    what will happen (GET with a choice), confirm (POST). A wrong or stale choice is said in words on the
+    same page, with the list to choose again."""
+    choices = corrections.candidates(source, incidents_for_user(request.user))
+    raw = (request.POST if request.method == "POST" else request.GET).get("target", "")
+    context.update({"choices": choices, "source_place": labels.area_label(source.area or source.borough)})
+    if request.method != "POST" and not raw and "step" not in request.GET:  # the first visit: the list only
+        return render(request, template, context)
+    try:
+        if raw == "new" and "report" in context:
+            choice = None
+        else:
+            choice = corrections.chosen(choices, raw)
+        if request.method == "POST":
+            return confirm(choice)
+    except actions.CorrectionRefused as refused:
+        context["error"] = corrections.refusal_text(refused.code)
+        return render(request, template, context, status=400)
+    context["preview"] = choice or "new"
+    return render(request, template, context)
+
+
 @staff_view(*CONSOLE_ROLES)
-@require_POST
 def report_move(request, report_id):
-    """Move a report to another incident, or split it off into a new one (target "new")."""
+    """Move a report to another open incident nearby, or split it off into a new one (target "new")."""
     report = get_report_for_user(request, report_id)
-    target_id = request.POST.get("target", "")
-    if target_id == "new":
-        target = actions.split_report(report, actor=request.user)
-    else:
-        target = get_incident_for_user(request, target_id)
-        actions.move_report(report, target, actor=request.user)
-    return redirect("incident_detail", incident_id=target.pk)
+    source = report.incident
+
+    def confirm(choice):
+        if choice is None:
+            target = actions.split_report(report, actor=request.user)
+        else:
+            target = choice.incident
+            actions.move_report(report, target, actor=request.user)
+        messages.success(request, _("The report was moved."))
+        return redirect("incident_detail", incident_id=target.pk)
+
+    context = {
+        "incident": source,
+        "report": report,
+        "report_language": labels.language_label(report.language),
+        "report_channel": labels.channel_label(report.channel),
+    }
+    return _correction(request, source=source, template="incidents/move.html", context=context, confirm=confirm)
 
 
 @staff_view(*CONSOLE_ROLES)
-@require_POST
 def incident_merge(request, incident_id):
+    """Merge this incident into another open incident nearby: its reports join the other, and it closes."""
     source = get_incident_for_user(request, incident_id)
-    target = get_incident_for_user(request, request.POST.get("target", ""))
-    actions.merge(source, target, actor=request.user)
-    return redirect("incident_detail", incident_id=target.pk)
+
+    def confirm(choice):
+        actions.merge(source, choice.incident, actor=request.user)
+        messages.success(request, _("The incidents were merged."))
+        return redirect("incident_detail", incident_id=choice.incident.pk)
+
+    context = {"incident": source}
+    return _correction(request, source=source, template="incidents/merge.html", context=context, confirm=confirm)
 
 
 @staff_view(*CONSOLE_ROLES)

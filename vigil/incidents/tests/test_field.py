@@ -224,7 +224,7 @@ def test_it_strips_video_metadata(incident, colleague, tmp_path):
 @pytest.mark.django_db
 def test_it_splits_moves_and_merges_reports(client, incident, colleague):
     second = intake_actions.submit_report(
-        build_input({"text": "ICE at 149th and 3rd in the Bronx", "area": "BX0101"}), channel="web"
+        build_input({"text": "Agents at the laundromat on 82nd street", "area": "QN0302"}), channel="web"
     )[0]
     client.force_login(colleague)
     report = incident.reports.get()

@@ -123,7 +123,7 @@ def test_it_lets_a_dispatcher_sign_in_see_the_incident_and_verify_it(browser, li
     page.click("button[type=submit]")
     page.goto(f"{live_server.url}/staff/incidents/")
     shot(page, "3-queue")
-    page.click("table a")
+    page.click("a.queue-row")
     assert "Roosevelt y la 74" in page.inner_text("main")
     shot(page, "4-incident")
     page.fill("#propose-reason", "Three reports from the same corner, one with a photo")

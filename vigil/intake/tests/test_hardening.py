@@ -94,7 +94,8 @@ def test_it_answers_ids_that_are_not_ids_with_404(client, colleague):
         0
     ]
     client.force_login(colleague)
-    assert client.post(f"/staff/incidents/{report.incident_id}/merge/", {"target": "not-an-id"}).status_code == 404
+    # A wrong merge choice is said in words on the merge page (vigil/incidents/tests/test_corrections.py).
+    assert client.post(f"/staff/incidents/{report.incident_id}/merge/", {"target": "not-an-id"}).status_code == 400
     assert client.post(f"/staff/incidents/{report.incident_id}/offer/", {"responder": "x"}).status_code == 404
 
 
