@@ -390,6 +390,7 @@ REFUSALS = {
     "not_draft": _("This alert was already sent or cancelled."),
     "not_verified": _("The incident is not verified: a verified-activity alert cannot be sent."),
     "already_alerted": _("A verified-activity alert was already sent for this verification of the incident."),
+    "place_reason": _("Say why the alert may name the place of a home or a shelter."),
     "verification_not_current": _(
         "The incident was verified again (or its verification was withdrawn) since this alert was written: "
         "compose a new one."
@@ -455,10 +456,46 @@ def render_texts(alert: Alert) -> dict:
     return {language: texts.render_alert(alert, language) for language in texts.deployment_languages()}
 
 
+# Where the documented place is one of these, an alert names the neighborhood only, unless the dispatcher
+# chooses otherwise and says why: naming the corner of a home or a shelter points at the people in it.
+PRIVATE_PLACE_KINDS = ("home", "shelter")
+
+
+def _place_for(incident, *, name_place: bool, place_reason: str, actor) -> tuple[str, bool]:
+    """The nearest known place an alert names, and whether one was withheld."""
+    from vigil.incidents.scene import best_known_place
+
+    place = best_known_place(incident.reports.order_by("received_at")[:50])
+    if place is None:
+        return "", False
+    if incident.place_kind in PRIVATE_PLACE_KINDS and not name_place:
+        return "", True
+    if incident.place_kind in PRIVATE_PLACE_KINDS:
+        if not place_reason.strip():
+            raise AlertRefused("place_reason")
+        from vigil.incidents.actions import add_note
+
+        add_note(incident, place_reason.strip()[:2000], actor=actor)
+    return place.name[:200], False
+
+
 def compose_alert(
-    *, actor, kind: str, incident=None, area: str = "", event_time=None, target_areas=(), needs_approval=False
+    *,
+    actor,
+    kind: str,
+    incident=None,
+    area: str = "",
+    event_time=None,
+    target_areas=(),
+    needs_approval=False,
+    name_place: bool = False,
+    place_reason: str = "",
 ) -> Alert:
-    """Draft an alert from the templates, rendered in every deployment language. Nothing is sent."""
+    """Draft an alert from the templates, rendered in every deployment language. Nothing is sent.
+
+    A verified-activity alert names the nearest known place the reports name, except where the documented
+    place is a home or a shelter (then the neighborhood only, unless ``name_place`` with a reason, kept
+    on the incident's timeline). Follow-ups name what their original named."""
     from vigil.geo.areas import get_area
 
     if kind not in Alert.Kind.values:
@@ -481,6 +518,9 @@ def compose_alert(
                 raise AlertRefused("not_verified")
             alert.verification_id = incident.current_verification_id
             alert.area, alert.borough = incident.area, incident.borough
+            alert.place_name, alert.place_withheld = _place_for(
+                incident, name_place=name_place, place_reason=place_reason, actor=actor
+            )
             event_time = event_time or incident.activity_started_at
         else:
             original = sent_originals(incident.pk).order_by("-sent_at").first()
@@ -492,6 +532,7 @@ def compose_alert(
                 alert.area, alert.borough = chosen.code, chosen.borough
             else:
                 alert.area, alert.borough = original.area, original.borough
+                alert.place_name, alert.place_withheld = original.place_name, original.place_withheld
         if not alert.area and not alert.borough:
             raise AlertRefused("no_area")
     alert.event_time = event_time or timezone.now()

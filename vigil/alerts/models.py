@@ -117,6 +117,10 @@ class Alert(models.Model):
     )
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT, db_index=True)
     area = models.CharField(max_length=16, blank=True)  # the NTA (or borough) the message names
+    # The nearest known place the message names (a corner, station, school…), frozen when composed; empty
+    # when none is known, or when it was withheld because the documented place is a home or a shelter.
+    place_name = models.CharField(max_length=200, blank=True)
+    place_withheld = models.BooleanField(default=False)
     borough = models.CharField(max_length=4, blank=True)
     target_areas = models.JSONField(default=list, blank=True)  # reminders: the areas chosen
     event_time = models.DateTimeField(null=True, blank=True)

@@ -34,7 +34,7 @@ KINDS = ("verified_activity", "all_clear", "correction", "retraction", "reminder
 # Alert texts by basis of verification: the kind's own key, plus these variants.
 VARIANTS = {"verified_activity": ("two_people",)}
 ALERT_KEYS = KINDS + tuple(f"{kind}_{variant}" for kind, variants in VARIANTS.items() for variant in variants)
-ALERT_FIELDS = frozenset({"ref", "area", "borough", "time", "original", "count"})
+ALERT_FIELDS = frozenset({"ref", "area", "borough", "time", "original", "count", "place", "hotline"})
 REPLY_FIELDS = frozenset({"code", "areas", "join", "minutes", "url"})
 REPLIES = (
     "ask_areas",
@@ -52,7 +52,7 @@ REPLIES = (
     "email_confirm_body",
 )
 # WhatsApp Content templates take numbered variables; ours are numbered in this fixed order.
-WHATSAPP_VARIABLES = ("ref", "area", "borough", "time", "original", "count")
+WHATSAPP_VARIABLES = ("ref", "area", "borough", "time", "original", "count", "place", "hotline")
 # Carrier-standard keywords (CTIA; Twilio's opt-out and help lists): they work in every language.
 STANDARD_STOP = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
 STANDARD_HELP = ("HELP", "INFO")
@@ -85,6 +85,7 @@ class LanguagePack:
     alerts: dict[str, str]
     subjects: dict[str, str]
     sms_footer: str
+    hotline_line: str
     email_footer: str
     keywords: dict[str, tuple[str, ...]]
     replies: dict[str, str]
@@ -127,7 +128,7 @@ class LanguagePack:
 
 
 # Placeholders whose values read left to right in every language: isolated in right-to-left messages.
-LTR_FIELDS = frozenset({"ref", "original", "code", "url"})
+LTR_FIELDS = frozenset({"ref", "original", "code", "url", "hotline"})
 
 
 def isolated(values: dict, language: str) -> dict:
@@ -192,6 +193,7 @@ def load_pack(path: Path) -> LanguagePack:
         alerts={k: alerts[k].strip() for k in ALERT_KEYS},
         subjects={k: subjects[k].strip() for k in KINDS},
         sms_footer=_check(footer.get("sms"), frozenset(), f"{name} footer.sms"),
+        hotline_line=_check(footer.get("hotline"), frozenset({"hotline"}), f"{name} footer.hotline"),
         email_footer=_check(footer.get("email"), frozenset({"url"}), f"{name} footer.email"),
         keywords=words,
         replies={k: replies[k].strip() for k in REPLIES},
@@ -269,7 +271,28 @@ def alert_values(alert, pack: LanguagePack) -> dict[str, str]:
         "time": pack.format_time(alert.event_time or timezone.now()),
         "original": alert.original_ref,
         "count": str(verification.report_count) if verification else "",
+        "place": place_label(alert, pack),
+        "hotline": settings.HOTLINE_NUMBER or "",
     }
+
+
+def place_label(alert, pack: LanguagePack) -> str:
+    """Where, as a person reads it: "Roosevelt Ave & 74 St, Jackson Heights, Queens", or the neighborhood
+    and borough alone when no place is known or it was withheld (a home, a shelter)."""
+    from vigil.geo.names import area_label as natural
+
+    if alert.kind == "reminder" and not alert.area:
+        where = ", ".join(area_label(c, pack) for c in alert.target_areas[:5])
+    else:
+        where = natural(alert.area, pack.language) or natural(alert.borough, pack.language)
+    return f"{alert.place_name}, {where}" if alert.place_name and where else (alert.place_name or where)
+
+
+def template_text(pack: LanguagePack, key: str) -> str:
+    """An alert's template as it goes out: its text, then the hotline line where the coalition has one."""
+    if settings.HOTLINE_NUMBER:
+        return f"{pack.alerts[key]} {pack.hotline_line}"
+    return pack.alerts[key]
 
 
 def whatsapp_numbering(used: set[str]) -> dict[str, str]:
@@ -299,8 +322,9 @@ def render_alert(alert, language: str) -> dict:
     pack = pack or all_packs["en"]
     values = isolated(alert_values(alert, pack), pack.language)
     key = alert_key(alert)
-    text = pack.alerts[key].format_map(values)
-    used = _placeholders(pack.alerts[key])
+    template = template_text(pack, key)
+    text = template.format_map(values)
+    used = _placeholders(template)
     return {
         "text": text,
         "sms": f"{text} {pack.sms_footer}",

@@ -246,6 +246,9 @@ def alert_compose(request):
     if incident is not None:
         context["has_original"] = actions.sent_originals(incident.pk).exists()
         context["blocked_verified"] = incident.state != "verified"
+        from vigil.geo.names import area_label
+
+        context["incident_place"] = area_label(incident.area) or area_label(incident.borough)
     if request.method == "GET":
         return render(request, "alerts/compose.html", context)
     try:
@@ -257,6 +260,8 @@ def alert_compose(request):
             event_time=_parse_event_time(request.POST.get("event_time", "")),
             target_areas=request.POST.getlist("areas"),
             needs_approval=request.POST.get("needs_approval") == "1",
+            name_place=request.POST.get("name_place") == "1",
+            place_reason=request.POST.get("place_reason", ""),
         )
     except actions.AlertRefused as exc:
         context["error"] = exc.message

@@ -4,6 +4,7 @@ writes it. Codes (QN0301) are for machines and never shown to a person."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 
@@ -34,6 +35,14 @@ def borough_name(code: str, language: str | None = None) -> str:
     return area.name if area else ""
 
 
+_QUALIFIER = re.compile(r"\s*\([^)]*\)")
+
+
+def plain_name(name: str) -> str:
+    """A neighborhood's name without the city's tabulation qualifiers: "Astoria (Central)" reads "Astoria"."""
+    return _QUALIFIER.sub("", name).strip() or name
+
+
 def area_label(code: str, language: str | None = None) -> str:
     """ "Neighborhood, Borough" for an NTA, the borough's name for a borough, the district's name for a
     district; an empty string for an unknown code (never the code itself)."""
@@ -43,4 +52,5 @@ def area_label(code: str, language: str | None = None) -> str:
     if area.kind == "borough":
         return borough_name(area.code, language)
     borough = borough_name(area.borough, language) if area.borough else ""
-    return f"{area.name}, {borough}" if borough else area.name
+    name = plain_name(area.name) if area.kind == "nta" else area.name
+    return f"{name}, {borough}" if borough else name

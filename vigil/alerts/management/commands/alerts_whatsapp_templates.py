@@ -34,7 +34,7 @@ class Command(BaseCommand):
                             "language": language,
                             "reviewed": pack.text_reviewed(f"alerts.{key}"),
                             "changed": changed,
-                            "body": texts.whatsapp_body(pack.alerts[key]),
+                            "body": texts.whatsapp_body(texts.template_text(pack, key)),
                         },
                         ensure_ascii=False,
                     )
