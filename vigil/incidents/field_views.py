@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from vigil.accounts import audit
@@ -32,11 +33,19 @@ def get_dispatch_for_console(request, dispatch_id) -> Dispatch:
     )
 
 
+# What the responder's buttons say: what they do, not the state they lead to.
+MOVE_LABELS = {
+    "accepted": _lazy("Accept"),
+    "declined": _lazy("Decline"),
+    "en_route": _lazy("I am on my way"),
+    "on_scene": _lazy("I am on the scene"),
+    "safe": _lazy("I am safe and done"),
+}
+MOVE_ORDER = ("accepted", "en_route", "on_scene", "safe", "declined")
+
+
 def _move_labels():
-    labels = dict(Dispatch.State.choices)
-    return {
-        state: [(m, labels[m]) for m in sorted(moves) if m != "withdrawn"] for state, moves in Dispatch.MOVES.items()
-    }
+    return {state: [(m, MOVE_LABELS[m]) for m in MOVE_ORDER if m in moves] for state, moves in Dispatch.MOVES.items()}
 
 
 def _languages(user) -> set[str]:
