@@ -175,15 +175,20 @@ def make_subscribers(total: int, elsewhere: int) -> None:
 
 
 def verified_incident(org, user):
-    from vigil.incidents import actions as incident_actions
+    """An incident verified as production verifies one: proposed by the user, approved by a second."""
+    from vigil.accounts import actions as account_actions
+    from vigil.accounts.models import Role
+    from vigil.incidents import verification
     from vigil.intake import actions as intake_actions
     from vigil.intake.validation import build_input
 
     data = build_input({"text": "ICE agents at Roosevelt Avenue and 74th Street", "area": INCIDENT_AREA})
     incident = intake_actions.submit_report(data, channel="api", partner=org)[0].incident
-    for step in ("verifying", "verified"):
-        incident = incident_actions.transition(incident, step, actor=user, reason="benchmark")
-    return incident
+    second = account_actions.create_user(
+        username="bench-approver", password=secrets.token_urlsafe(16), role=Role.DISPATCHER, organization=org
+    )
+    proposal = verification.propose_verification(incident, reason="benchmark", actor=user)
+    return verification.approve_verification(proposal, actor=second)
 
 
 def run_fanout(alert, timeout: float) -> float:
