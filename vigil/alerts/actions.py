@@ -461,22 +461,25 @@ def render_texts(alert: Alert) -> dict:
 PRIVATE_PLACE_KINDS = ("home", "shelter")
 
 
-def _place_for(incident, *, name_place: bool, place_reason: str, actor) -> tuple[str, bool]:
-    """The nearest known place an alert names, and whether one was withheld."""
+def _place_for(incident, *, name_place: bool, place_reason: str) -> tuple[str, bool, str]:
+    """The nearest known place an alert names, whether one was withheld, and the dispatcher's reason to
+    name a private place anyway (for the timeline). Any observer's word that the place is a home or a
+    shelter counts, even while others disagree."""
+    from vigil.incidents.observations import latest_said
     from vigil.incidents.scene import best_known_place
 
     place = best_known_place(incident.reports.order_by("received_at")[:50])
     if place is None:
-        return "", False
-    if incident.place_kind in PRIVATE_PLACE_KINDS and not name_place:
-        return "", True
-    if incident.place_kind in PRIVATE_PLACE_KINDS:
-        if not place_reason.strip():
-            raise AlertRefused("place_reason")
-        from vigil.incidents.actions import add_note
-
-        add_note(incident, place_reason.strip()[:2000], actor=actor)
-    return place.name[:200], False
+        return "", False, ""
+    said = latest_said(incident, "place_kind") | {repr(incident.place_kind)}
+    private = any(repr(kind) in said for kind in PRIVATE_PLACE_KINDS)
+    if not private:
+        return place.name[:200], False, ""
+    if not name_place:
+        return "", True, ""
+    if not place_reason.strip():
+        raise AlertRefused("place_reason")
+    return place.name[:200], False, place_reason.strip()[:2000]
 
 
 def compose_alert(
@@ -503,6 +506,7 @@ def compose_alert(
     if actor.role not in SENDER_ROLES:
         raise AlertRefused("not_allowed")
     alert = Alert(kind=kind, organization=actor.organization, created_by=actor, needs_approval=bool(needs_approval))
+    place_note = ""
     if kind == Alert.Kind.REMINDER:
         try:
             alert.target_areas = valid_areas(target_areas)
@@ -518,8 +522,8 @@ def compose_alert(
                 raise AlertRefused("not_verified")
             alert.verification_id = incident.current_verification_id
             alert.area, alert.borough = incident.area, incident.borough
-            alert.place_name, alert.place_withheld = _place_for(
-                incident, name_place=name_place, place_reason=place_reason, actor=actor
+            alert.place_name, alert.place_withheld, place_note = _place_for(
+                incident, name_place=name_place, place_reason=place_reason
             )
             event_time = event_time or incident.activity_started_at
         else:
@@ -537,6 +541,10 @@ def compose_alert(
             raise AlertRefused("no_area")
     alert.event_time = event_time or timezone.now()
     with transaction.atomic():
+        if kind == Alert.Kind.VERIFIED_ACTIVITY and place_note:
+            from vigil.incidents.actions import add_note
+
+            add_note(incident, place_note, actor=actor)
         alert.ref = _new_ref()
         alert.texts = render_texts(alert)
         alert.save()

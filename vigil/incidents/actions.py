@@ -413,12 +413,24 @@ def merge(source: Incident, target: Incident, *, actor) -> None:
     if source.pk == target.pk:
         return
     check_correction(source, target)
+    from vigil.incidents.models import Dispatch
+    from vigil.incidents.verification import close_open_proposals
+
     with transaction.atomic():
+        list(Incident.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
         source.reports.update(incident=target)
         rebuild_grouping(target.pk)
+        # The source ends: its verification and proposals with it, and its responders' access (they are
+        # offered the target by a dispatcher if needed).
         Incident.objects.filter(pk=source.pk).update(
-            state="closed", grouping_open=False, report_count=0, grouping_summary=None
+            state="closed", grouping_open=False, report_count=0, grouping_summary=None, current_verification=None
         )
+        close_open_proposals(source)
+        ended = Dispatch.objects.filter(incident=source, state__in=("offered", *Dispatch.ACTIVE)).update(
+            state=Dispatch.State.WITHDRAWN, check_in_due_at=None
+        )
+        if ended:
+            TimelineEntry.objects.create(incident=source, actor=actor, kind="dispatch_withdrawn")
         _STATE_CACHE.pop(_cache_key(source.pk), None)
         TimelineEntry.objects.create(incident=source, actor=actor, kind="merged_into", other_incident=target)
         TimelineEntry.objects.create(incident=target, actor=actor, kind="merged_from", other_incident=source)

@@ -62,7 +62,8 @@ def responder_home(request):
     )
     languages = _languages(request.user)
     cards = [scene.card(d, languages=languages) for d in dispatches]
-    for c in cards:
+    # Audited when the page is opened, not at each of its self-refreshes.
+    for c in [] if request.htmx else cards:
         audit.record(
             "dispatch.scene_viewed",
             actor=request.user,
@@ -94,7 +95,7 @@ def ask_for_help(request, dispatch_id):
     except dispatching.DispatchRefused:
         messages.error(request, _("Help can be asked for from an active dispatch only. Call the hotline."))
     else:
-        messages.success(request, _("The dispatchers were told you need help."))
+        messages.success(request, _("Your call for help is now at the top of every dispatcher's screen."))
     return redirect("responder_home")
 
 

@@ -321,6 +321,10 @@ class Verification(models.Model):
     approver = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Responder basis: who answered on the scene (never the verifier who cites it), their dispatch and answer.
+    responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     dispatch = models.ForeignKey(Dispatch, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     confirmation = models.ForeignKey(
         SceneConfirmation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -347,8 +351,16 @@ class Verification(models.Model):
                 name="verification_two_different_people",
             ),
             models.CheckConstraint(
-                condition=~models.Q(basis="responder") | models.Q(dispatch__isnull=False, confirmation__isnull=False),
+                condition=~models.Q(basis="responder")
+                | (
+                    models.Q(dispatch__isnull=False, confirmation__isnull=False, responder__isnull=False)
+                    & ~models.Q(responder=models.F("proposer"))
+                ),
                 name="verification_responder_on_scene",
+            ),
+            # One answer on the scene verifies once: a later verification needs a new answer.
+            models.UniqueConstraint(
+                fields=["confirmation"], condition=models.Q(confirmation__isnull=False), name="verification_answer_once"
             ),
         ]
 

@@ -124,6 +124,14 @@ def _latest_words(observations, name):
     return by_author, None
 
 
+def latest_said(incident: Incident, name: str) -> set:
+    """Every value of a fact that someone's latest word (or a resolution newer than all) still gives."""
+    words, resolution = _latest_words(list(incident.observations.order_by("at", "id")), name)
+    if resolution is not None:
+        return {repr(resolution.values[name])}
+    return {repr(row.values[name]) for row in words.values()}
+
+
 def _settle(incident: Incident) -> list[str]:
     """Write each fact's settled value (agreement or resolution, else none) to the incident."""
     observations = list(incident.observations.order_by("at", "id"))

@@ -63,7 +63,14 @@ REFUSALS = {
     "open_proposal": _("A verification is already proposed for this incident: approve or withdraw it."),
     "not_proposer": _("Only the person who proposed it can withdraw a proposal."),
     "other_organization": _("For this incident both verifiers must belong to one organization."),
-    "already_answered": _("You already answered for this dispatch."),
+    "own_answer": _(
+        "You gave this answer on the scene. Another dispatcher or admin must cite it: one person alone is never enough."
+    ),
+    "stale_answer": _(
+        "This answer is no longer current: the responder answered again, left the scene, or it was already "
+        "used. Ask the responder on the scene."
+    ),
+    "proposer_gone": _("The person who proposed this can no longer verify: propose it again."),
 }
 
 
@@ -174,13 +181,23 @@ def verify_from_scene(confirmation: SceneConfirmation, *, reason: str, actor) ->
     reason = _clean_reason(reason)
     with transaction.atomic():
         current = _lock(confirmation.incident)
-        confirmation = SceneConfirmation.objects.select_related("dispatch").get(pk=confirmation.pk)
+        confirmation = SceneConfirmation.objects.select_related("dispatch", "responder").get(pk=confirmation.pk)
         if not is_verifier(actor, current):
             raise VerificationRefused("not_verifier")
         if confirmation.incident_id != current.pk or not confirmation.sees_enforcement:
             raise VerificationRefused("not_confirmation")
         if confirmation.dispatch.incident_id != current.pk:
             raise VerificationRefused("not_on_scene")
+        if confirmation.responder_id == actor.pk:
+            raise VerificationRefused("own_answer")
+        if not _is_current_answer(confirmation):
+            raise VerificationRefused("stale_answer")
+        if (
+            current.organization_id is None
+            and not settings.VERIFY_PUBLIC_ACROSS_ORGANIZATIONS
+            and confirmation.responder.organization_id != actor.organization_id
+        ):
+            raise VerificationRefused("other_organization")
         if Verification.Basis.RESPONDER not in accepted_bases(current, actor):
             raise VerificationRefused("basis_not_accepted")
         if current.state not in VERIFIABLE_STATES:
@@ -188,6 +205,7 @@ def verify_from_scene(confirmation: SceneConfirmation, *, reason: str, actor) ->
         verification = Verification(
             basis=Verification.Basis.RESPONDER,
             proposer=actor,
+            responder_id=confirmation.responder_id,
             dispatch=confirmation.dispatch,
             confirmation=confirmation,
             reason=reason,
@@ -236,6 +254,8 @@ def approve_verification(proposal: VerificationProposal, *, actor, note: str = "
             raise VerificationRefused("not_verifier")
         if actor.pk == proposal.proposer_id:
             raise VerificationRefused("same_person")
+        if not is_verifier(proposal.proposer, current):
+            raise VerificationRefused("proposer_gone")
         if (
             current.organization_id is None
             and not settings.VERIFY_PUBLIC_ACROSS_ORGANIZATIONS
@@ -306,9 +326,32 @@ def open_proposals_for(user):
     return qs.filter(Q(incident__organization__isnull=True) | Q(incident__organization=user.organization_id))
 
 
-def waiting_answers(incident: Incident):
-    """Responders' on-scene answers a verifier can act on now: the newest per dispatch."""
-    return SceneConfirmation.objects.filter(incident=incident).select_related("responder", "dispatch")
+def _is_current_answer(confirmation: SceneConfirmation) -> bool:
+    """An answer counts while its responder is still on the scene, it is their latest, and no verification
+    cited it yet."""
+    if confirmation.dispatch.state != Dispatch.State.ON_SCENE:
+        return False
+    latest = SceneConfirmation.objects.filter(dispatch_id=confirmation.dispatch_id).order_by("-at", "-id").first()
+    if latest is None or latest.pk != confirmation.pk:
+        return False
+    return not Verification.objects.filter(confirmation=confirmation).exists()
+
+
+def waiting_answers(incident: Incident) -> list[SceneConfirmation]:
+    """Responders' on-scene answers a verifier can act on now: the newest of each responder still on the
+    scene, not yet cited."""
+    answers = (
+        SceneConfirmation.objects.filter(incident=incident, dispatch__state=Dispatch.State.ON_SCENE)
+        .exclude(
+            pk__in=Verification.objects.filter(incident=incident, confirmation__isnull=False).values("confirmation")
+        )
+        .select_related("responder", "dispatch")
+        .order_by("-at", "-id")
+    )
+    newest = {}
+    for answer in answers:
+        newest.setdefault(answer.dispatch_id, answer)
+    return list(newest.values())
 
 
 def time_to_verification(incidents) -> dict:

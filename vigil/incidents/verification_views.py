@@ -118,7 +118,7 @@ def panel_context(request, incident) -> dict:
     return {
         "verification": current,
         "proposal": proposal,
-        "scene_answers": list(verification.waiting_answers(incident)[:20]),
+        "scene_answers": verification.waiting_answers(incident)[:20],
         "can_verify": may and verifiable,
         "can_propose": may
         and verifiable

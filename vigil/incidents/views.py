@@ -24,9 +24,8 @@ def incidents_for_user(user):
     if user.role == Role.RESPONDER:
         from vigil.incidents.models import Dispatch
 
-        return Incident.objects.filter(
-            dispatches__responder=user, dispatches__state__in=("offered", *Dispatch.ACTIVE)
-        ).distinct()
+        # An open offer shows on the responder's own page only; the incident's pages open once accepted.
+        return Incident.objects.filter(dispatches__responder=user, dispatches__state__in=Dispatch.ACTIVE).distinct()
     if user.role not in CONSOLE_ROLES:
         return Incident.objects.none()
     return Incident.objects.filter(Q(organization__isnull=True) | Q(organization=user.organization))

@@ -14,7 +14,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from conftest import PASSWORD
 from vigil.accounts import actions as account_actions
-from vigil.incidents import actions
+from vigil.incidents import actions, dispatching
 from vigil.intake import actions as intake_actions
 from vigil.intake.models import Report
 from vigil.intake.validation import build_input
@@ -67,8 +67,8 @@ def morning(colleague, staff_factory, org):
     account_actions.set_languages(observer, ["es", "en"], actor=observer)
     actions.set_responder_profile(observer, areas=["QN"], languages=["es"], on_call=[], active=True, actor=colleague)
     incident = Report.objects.get(pk=first.pk).incident
-    dispatch = actions.offer(incident, observer, actor=colleague)
-    actions.dispatch_move(dispatch, "accepted", actor=observer)
+    dispatch = dispatching.offer(incident, observer, actor=colleague)
+    dispatching.dispatch_move(dispatch, "accepted", actor=observer)
     actions.transition(incident, "verifying", actor=colleague, reason="Luz is on her way")
     actions.take_hold(incident, actor=colleague)
     return incident

@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from vigil.incidents import actions, timeline
+from vigil.incidents import actions, dispatching, timeline
 from vigil.incidents.models import Incident, TimelineEntry
 from vigil.intake import actions as intake_actions
 from vigil.intake.models import Report
@@ -42,8 +42,8 @@ def test_it_shows_every_report_photo_dispatch_and_state_change_in_words(client, 
     follow_up = intake_actions.add_follow_up(first, "They took a man into the van")
     actions.add_evidence(data=png(), incident=incident, actor=colleague)
     responder = staff_factory("responder-ana", "responder", org)
-    dispatch = actions.offer(incident, responder, actor=colleague)
-    actions.dispatch_move(dispatch, "accepted", actor=responder)
+    dispatch = dispatching.offer(incident, responder, actor=colleague)
+    dispatching.dispatch_move(dispatch, "accepted", actor=responder)
     actions.transition(incident, "verifying", actor=colleague, reason="Canary sent Ana to look")
     client.force_login(colleague)
     html = timeline_html(client, incident)

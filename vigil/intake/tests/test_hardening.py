@@ -109,6 +109,8 @@ def test_it_closes_the_incident_to_a_responder_who_declined(client, colleague, s
     ]
     dispatch = dispatching.offer(report.incident, responder, actor=colleague)
     client.force_login(responder)
+    assert client.get(f"/staff/incidents/{report.incident_id}/document/").status_code == 404  # offered only
+    dispatching.dispatch_move(dispatch, "accepted", actor=responder)
     assert client.get(f"/staff/incidents/{report.incident_id}/document/").status_code == 200
-    dispatching.dispatch_move(dispatch, "declined", actor=responder)
+    dispatching.dispatch_move(dispatch, "safe", actor=responder)
     assert client.get(f"/staff/incidents/{report.incident_id}/document/").status_code == 404
