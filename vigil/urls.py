@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("", include("vigil.intake.urls")),
+    path("", include("vigil.messaging.urls")),
     path("", include("vigil.alerts.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/admin/", admin.site.urls),

@@ -29,10 +29,14 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.urls import reverse
 from django.utils import timezone
 
-from vigil.alerts import actions, faults, texts
-from vigil.alerts.channels import ACCEPTED, PERMANENT, TEMPORARY, LookupFailed, Message, get_transport
+from vigil.alerts import actions, texts
 from vigil.alerts.conf import conf
 from vigil.alerts.models import Alert, Channel, Delivery, Subscriber
+from vigil.messaging import actions as messaging_actions
+from vigil.messaging import faults
+from vigil.messaging.channels import ACCEPTED, PERMANENT, TEMPORARY, LookupFailed, get_transport
+from vigil.messaging.channels import Envelope as Message
+from vigil.messaging.outbox import status_callback_url
 
 logger = logging.getLogger(__name__)
 
@@ -86,15 +90,6 @@ def _email_domain() -> str:
 def message_id(alert: Alert, delivery_id: int) -> str:
     """Stable per delivery: a resend after an uncertain outcome carries the very same Message-ID."""
     return f"<vigil.{alert.ref}.{delivery_id}@{_email_domain()}>"
-
-
-def status_callback_url() -> str:
-    from django.conf import settings
-
-    base = getattr(settings, "TWILIO_WEBHOOK_BASE_URL", "")
-    if not conf.STATUS_CALLBACKS or not base:
-        return ""
-    return base.rstrip("/") + reverse("alerts_twilio_status")
 
 
 def public_url(path: str) -> str:
@@ -197,6 +192,10 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
     alert = batch.alert
     last_record = time.monotonic()
     accepted_once = False
+    # Every app sees an opt-out (STOP, a carrier's "unsubscribed"): one lookup for the whole batch.
+    opted_out = messaging_actions.opted_out_addresses(
+        [delivery.subscriber.address for delivery in batch.rows], batch.rows[0].channel if batch.rows else ""
+    )
     for delivery in batch.rows:
         needs_resolution = delivery.was_uncertain and delivery.resolution == ""
         if time.monotonic() - started > half_lease:
@@ -234,6 +233,8 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
             reason = "expired"
         if reason is None and subscriber.state != Subscriber.State.ACTIVE:
             reason = "unsubscribed"
+        if reason is None and subscriber.address in opted_out:
+            reason = "opted_out"
         if reason is not None:
             outcomes.append(_stopped(delivery, reason, "unknown" if resolution == "resent" else resolution))
             continue
@@ -334,6 +335,8 @@ def send_confirmation(subscriber_id, nonce: int, attempt: int) -> str:
     if not actions.code_sent(subscriber_id, nonce):
         return "superseded"
     subscriber = Subscriber.objects.get(pk=subscriber_id)
+    if messaging_actions.is_opted_out(subscriber.address, subscriber.channel):
+        return "opted_out"
     transport = get_transport(subscriber.channel)
     try:
         result = transport.send(confirmation_message(subscriber))

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from vigil.alerts.conf import conf
+from vigil.messaging.inbound import STANDARD_STOP
 
 KINDS = ("verified_activity", "all_clear", "correction", "retraction", "reminder")
 ALERT_FIELDS = frozenset({"ref", "area", "borough", "time", "original"})
@@ -43,8 +44,8 @@ REPLIES = (
 )
 # WhatsApp Content templates take numbered variables; ours are numbered in this fixed order.
 WHATSAPP_VARIABLES = ("ref", "area", "borough", "time", "original")
-# Carrier-standard keywords (CTIA; Twilio's opt-out and help lists): they work in every language.
-STANDARD_STOP = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
+# Carrier-standard keywords (CTIA; Twilio's opt-out and help lists): they work in every language. The
+# opt-out list is messaging's (STOP ends every programme, not only alerts).
 STANDARD_HELP = ("HELP", "INFO")
 
 

@@ -15,12 +15,12 @@ from twilio.request_validator import RequestValidator
 
 from vigil.accounts.models import AuditEvent
 from vigil.alerts import actions, fanout, targeting
-from vigil.alerts.channels import Message
-from vigil.alerts.channels.console import mask
-from vigil.alerts.channels.whatsapp import TwilioWhatsApp
 from vigil.alerts.models import Delivery, Subscriber
 from vigil.alerts.tests.conftest import CONTENT_SIDS, WHATSAPP_NUMBER, expire_claims, make_incident, make_subscriber
 from vigil.geo.areas import get_area, nearby_neighborhoods
+from vigil.messaging.channels import Envelope as Message
+from vigil.messaging.channels.console.transport import mask
+from vigil.messaging.channels.whatsapp.transport import TwilioWhatsApp
 
 
 def sent_alert(actor, **kw):
@@ -108,7 +108,7 @@ def test_it_sends_each_channel_through_its_provider_in_the_readers_language(coll
     sms = twilio.created_to("+17185554041")[0]
     assert sms["body"] == alert.texts["es"]["sms"] and alert.ref in sms["body"]
     assert sms["params"]["From"] == "+12125550100"
-    assert sms["params"]["StatusCallback"] == "https://vigil.example.org/hooks/twilio/alert-status"
+    assert sms["params"]["StatusCallback"] == "https://vigil.example.org/hooks/twilio/status"
     whatsapp = twilio.created_to("whatsapp:+17185554042")[0]
     assert whatsapp["params"]["From"] == "whatsapp:" + WHATSAPP_NUMBER
     assert whatsapp["params"]["ContentSid"] == CONTENT_SIDS["verified_activity"]["en"]
@@ -337,9 +337,9 @@ def test_it_shows_progress_and_the_time_left_at_the_channels_rate(client, collea
 
 
 def callback(client, settings, params, *, signature=None):
-    url = "https://vigil.example.org/hooks/twilio/alert-status"
+    url = "https://vigil.example.org/hooks/twilio/status"
     signature = signature or RequestValidator(settings.TWILIO_AUTH_TOKEN).compute_signature(url, params)
-    return client.post("/hooks/twilio/alert-status", params, HTTP_X_TWILIO_SIGNATURE=signature)
+    return client.post("/hooks/twilio/status", params, HTTP_X_TWILIO_SIGNATURE=signature)
 
 
 @pytest.mark.django_db
