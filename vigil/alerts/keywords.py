@@ -12,7 +12,8 @@ longer than a few words from someone who is not in the middle of subscribing is 
 What counts as a subscription message:
 - JOIN, ALTA, ... (each language's words), optionally followed by areas: start or change a subscription;
 - STOP and its translations, and the carrier-standard STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT
-  (REVOKE, OPTOUT): unsubscribe at once, confirmed (STOPALL ends SMS and WhatsApp alike);
+  (REVOKE, OPTOUT): handled by messaging's router before any handler (an opt-out from every app);
+  it calls `stop_programmes`, which unsubscribes at once and says so (STOPALL: SMS and WhatsApp);
 - HELP, INFO and translations: help;
 - from someone subscribing: a six-digit code, or area names/codes;
 - from someone subscribing, any other short message: help for the step they are at;
@@ -114,17 +115,6 @@ def _prompt(subscriber: Subscriber, pack, codes: list[str]) -> str:
     return pack.reply("confirm_prompt", code=actions.confirmation_code(subscriber), areas=_areas_label(codes, pack))
 
 
-def _stop(sender: str, channel: str, language: str, *, everything: bool) -> str:
-    mine = actions.phone_subscribers(sender)
-    for sub_channel, subscriber in mine.items():
-        if everything or sub_channel == channel:
-            actions.unsubscribe(subscriber, via="keyword")
-    if not language:
-        current = mine.get(channel)
-        language = current.language if current else "en"
-    return texts.pack_for(language).reply("stopped")
-
-
 def _join(sender: str, channel: str, language: str, rest: str, current: Subscriber | None) -> str:
     from vigil.messaging import actions as messaging_actions
 
@@ -187,8 +177,6 @@ def handle_inbound(sender: str, body: str, channel: str) -> str | None:
     current = mine.get(channel)
     if hit is not None:
         action, language = hit
-        if action == "stop" and len(words) == 1:
-            return _stop(sender, channel, language or "", everything=words[0] == "stopall")
         if action == "help" and len(words) == 1:
             language = language or (current.language if current else _detected(body))
             return texts.pack_for(language).reply("help")

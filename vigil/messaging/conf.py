@@ -42,6 +42,9 @@ _DEFAULTS = {
     "ALERTS_RETRY_BASE_SECONDS": env_float("ALERTS_RETRY_BASE_SECONDS", 10.0),
     # Demo mode only: where the console transport also keeps what it "sent", for the demo outbox page.
     "MESSAGING_DEMO_OUTBOX_FILE": env_str("MESSAGING_DEMO_OUTBOX_FILE", "var/demo-outbox.jsonl"),
+    # Demo mode only: the organization (slug) whose admins and dispatchers may read that page; the demo
+    # data's hotline, which sends the demo's alerts.
+    "MESSAGING_DEMO_ORGANIZATION": env_str("MESSAGING_DEMO_ORGANIZATION", "demo-hotline"),
 }
 
 

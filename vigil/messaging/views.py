@@ -9,6 +9,7 @@ import json
 from collections import deque
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
@@ -20,6 +21,7 @@ from vigil.accounts.access import public, staff_view
 from vigil.accounts.models import Role
 from vigil.messaging import actions
 from vigil.messaging.conf import conf, webhook_base_url
+from vigil.messaging.models import Channel
 
 DEMO_OUTBOX_ROLES = (Role.ADMIN, Role.DISPATCHER)
 DEMO_OUTBOX_SHOWN = 200
@@ -69,9 +71,21 @@ def demo_outbox_entries(limit: int = DEMO_OUTBOX_SHOWN) -> list[dict]:
     return entries
 
 
+def may_read_demo_outbox(user) -> bool:
+    """Admins and dispatchers of the demo's organization (MESSAGING_DEMO_ORGANIZATION) only."""
+    org = getattr(user, "organization", None)
+    return bool(user.role in DEMO_OUTBOX_ROLES and org is not None and org.slug == conf.DEMO_ORGANIZATION)
+
+
 @staff_view(*DEMO_OUTBOX_ROLES)
 def demo_outbox(request):
     """Demo mode only: what the demo channels "sent", so someone trying the demo can read their codes."""
     if not settings.DEMO:
         raise Http404
-    return render(request, "messaging/demo_outbox.html", {"entries": demo_outbox_entries()})
+    if not may_read_demo_outbox(request.user):
+        raise PermissionDenied
+    labels = dict(Channel.choices)
+    entries = demo_outbox_entries()
+    for entry in entries:
+        entry["channel_label"] = labels.get(entry.get("channel"), "")
+    return render(request, "messaging/demo_outbox.html", {"entries": entries})

@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.alerts.tests.servers import FakeTwilio, SMTPSink, new_account_sid
 from vigil.messaging.faults import VARIABLE
+from vigil.messaging.tests.servers import FakeTwilio, SMTPSink, new_account_sid
 
 ROOT = Path(__file__).resolve().parents[3]
 SMS, EMAIL = 4, 4
