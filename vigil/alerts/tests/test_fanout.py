@@ -18,9 +18,8 @@ from vigil.alerts import actions, fanout, targeting
 from vigil.alerts.models import Delivery, Subscriber
 from vigil.alerts.tests.conftest import CONTENT_SIDS, WHATSAPP_NUMBER, expire_claims, make_incident, make_subscriber
 from vigil.geo.areas import get_area, nearby_neighborhoods
-from vigil.messaging.channels import Envelope as Message
+from vigil.messaging import actions as messaging_actions
 from vigil.messaging.channels.console.transport import mask
-from vigil.messaging.channels.whatsapp.transport import TwilioWhatsApp
 
 
 def sent_alert(actor, **kw):
@@ -135,17 +134,6 @@ def test_it_never_sends_free_form_whatsapp_and_fails_a_language_without_an_appro
 
 
 @pytest.mark.django_db
-def test_it_fails_a_free_form_whatsapp_body_at_the_local_twilio_as_twilio_does(twilio):
-    transport = TwilioWhatsApp()
-    transport.params = lambda m: {"to": "whatsapp:" + m.to, "from_": "whatsapp:" + WHATSAPP_NUMBER, "body": m.text}
-    result = transport.send(Message(delivery_id=1, channel="whatsapp", to="+17185554052", text="free form"))
-    transport.close()
-    assert result.outcome == "accepted"  # Twilio takes the request...
-    assert twilio.messages[0]["status"] == "failed" and twilio.messages[0]["error_code"] == 63016  # ...and fails it
-    assert twilio.violations == ["free-form WhatsApp body"]
-
-
-@pytest.mark.django_db
 def test_it_refuses_wrong_credentials_at_the_local_twilio_and_retries_later(colleague, twilio, drain, settings):
     settings.TWILIO_AUTH_TOKEN = "wrong"
     make_subscriber("+17185554061")
@@ -185,6 +173,8 @@ def test_it_records_a_permanent_failure_and_unsubscribes_someone_who_opted_out_a
     person.refresh_from_db()
     assert person.state == "unsubscribed"
     assert AuditEvent.objects.filter(action="alerts.delivery_outcomes", object_id=str(alert.pk)).exists()
+    # Opted out everywhere: every app's messages to this number are refused from now on.
+    assert messaging_actions.is_opted_out("+17185554081", "sms")
 
 
 @pytest.mark.django_db
@@ -374,6 +364,7 @@ def test_it_records_an_undelivered_report_and_an_opt_out(client, colleague, twil
     delivery.refresh_from_db()
     person.refresh_from_db()
     assert (delivery.state, delivery.error_code, person.state) == ("failed", "twilio_21610", "unsubscribed")
+    assert messaging_actions.is_opted_out("+17185554151", "sms")
     assert callback(client, settings, {"MessageSid": "SM" + "0" * 32, "MessageStatus": "delivered"}).status_code == 204
 
 
