@@ -34,9 +34,9 @@ from vigil.alerts.conf import conf
 from vigil.alerts.models import Alert, Channel, Delivery, Subscriber
 from vigil.messaging import actions as messaging_actions
 from vigil.messaging import faults
-from vigil.messaging.channels import ACCEPTED, PERMANENT, TEMPORARY, LookupFailed, get_transport
+from vigil.messaging.channels import ACCEPTED, PERMANENT, TEMPORARY, get_transport
 from vigil.messaging.channels import Envelope as Message
-from vigil.messaging.outbox import status_callback_url
+from vigil.messaging.outbox import retry_delay, settle_uncertain, status_callback_url
 
 logger = logging.getLogger(__name__)
 
@@ -124,11 +124,6 @@ def build_message(alert: Alert, delivery: Delivery, subscriber: Subscriber, *, c
     return message
 
 
-def _retry_delay(attempts: int) -> timedelta:
-    seconds = conf.RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
-    return timedelta(seconds=min(seconds, 900))
-
-
 def _after_send(delivery: Delivery, result, resolution: str | None) -> actions.Outcome:
     now = timezone.now()
     if result.outcome == ACCEPTED:
@@ -154,7 +149,7 @@ def _after_send(delivery: Delivery, result, resolution: str | None) -> actions.O
             Delivery.State.QUEUED,
             error_code=result.code,
             resolution=resolution,
-            not_before=now + _retry_delay(delivery.attempts + 1),
+            not_before=now + retry_delay(delivery.attempts + 1),
             attempted=True,
         )
     return actions.Outcome(
@@ -207,9 +202,8 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
         message = build_message(alert, delivery, subscriber, callback=callback)
         resolution = None
         if needs_resolution:
-            try:
-                found = transport.resolve(message, delivery.claimed_at - timedelta(seconds=conf.CLAIM_LEASE_SECONDS))
-            except LookupFailed:
+            settled = settle_uncertain(transport, message, delivery.claimed_at)
+            if settled.decision == "later":
                 outcomes.append(
                     actions.Outcome(
                         delivery.pk,
@@ -220,14 +214,14 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
                     )
                 )
                 continue
-            if found.found:
+            if settled.decision == "found":
                 outcomes.append(
                     actions.Outcome(
-                        delivery.pk, Delivery.State.SENT, found.provider_id, timezone.now(), resolution="found"
+                        delivery.pk, Delivery.State.SENT, settled.provider_id, timezone.now(), resolution="found"
                     )
                 )
                 continue
-            resolution = "not_found" if found.known else "resent"
+            resolution = settled.resolution
         reason = batch.reason
         if reason is None and alert.expires_at is not None and timezone.now() >= alert.expires_at:
             reason = "expired"

@@ -4,6 +4,7 @@ the network call (see actions.py for the order of claim, send and record)."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.urls import reverse
@@ -116,24 +117,47 @@ def transmit(message_id, token: str) -> None:
     actions.record(message, token, outcome, address=address)
 
 
+@dataclass(frozen=True)
+class Settlement:
+    """What the provider's log says of an uncertain send: "found" (it went: `provider_id`), "send" (it
+    did not, or the provider keeps no log: send now, counted as `resolution`), or "later" (the log
+    could not be searched: stay uncertain)."""
+
+    decision: str
+    provider_id: str = ""
+    resolution: str = ""
+    code: str = ""
+
+
+def settle_uncertain(transport, built: Envelope, claimed_at) -> Settlement:
+    """The rule for every uncertain send, single message or alert delivery: look it up before any
+    resend, in the provider's messages since the claim's lease began."""
+    since = claimed_at - timedelta(seconds=conf.CLAIM_LEASE_SECONDS)
+    try:
+        found = transport.resolve(built, since)
+    except LookupFailed as exc:
+        return Settlement("later", code=exc.code or "lookup_failed")
+    if found.found:
+        return Settlement("found", provider_id=found.provider_id, resolution="found")
+    return Settlement("send", resolution="not_found" if found.known else "resent")
+
+
 def _send_or_resolve(message: Message, transport, built: Envelope) -> actions.Outcome:
     resolution = None
     if message.was_uncertain and message.resolution == "":
-        since = message.claimed_at - timedelta(seconds=conf.CLAIM_LEASE_SECONDS)
-        try:
-            found = transport.resolve(built, since)
-        except LookupFailed as exc:
+        settled = settle_uncertain(transport, built, message.claimed_at)
+        if settled.decision == "later":
             return actions.Outcome(
                 Message.State.UNCERTAIN,
                 "lookup_failed",
-                error_code=exc.code or "lookup_failed",
+                error_code=settled.code,
                 resolution="",
                 uncertain=True,
                 not_before=timezone.now() + timedelta(seconds=actions.UNCERTAIN_WAIT_SECONDS),
             )
-        if found.found:
-            return actions.Outcome(Message.State.SENT, "found", found.provider_id, resolution="found")
-        resolution = "not_found" if found.known else "resent"
+        if settled.decision == "found":
+            return actions.Outcome(Message.State.SENT, "found", settled.provider_id, resolution="found")
+        resolution = settled.resolution
     result = transport.send(built)
     if result.outcome == ACCEPTED:
         faults.hook("after_accept", message.channel)
