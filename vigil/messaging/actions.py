@@ -96,14 +96,14 @@ def opt_out(
     with transaction.atomic():
         for each in channels:
             number = _sending_number(each, sending_number if each == channel else None)
-            for index in crypto.blind_index_candidates(address, purpose=ADDRESS_PURPOSE)[:1]:
-                try:
-                    with transaction.atomic():
-                        OptOut.objects.get_or_create(
-                            address_index=index, channel=each, sending_number=number, defaults={"via": via}
-                        )
-                except IntegrityError:
-                    pass  # recorded by a concurrent STOP: the same result
+            index = crypto.blind_index(address, purpose=ADDRESS_PURPOSE)
+            try:
+                with transaction.atomic():
+                    OptOut.objects.get_or_create(
+                        address_index=index, channel=each, sending_number=number, defaults={"via": via}
+                    )
+            except IntegrityError:
+                pass  # recorded by a concurrent STOP: the same result
             for handler in registry.handlers():
                 if handler.stop is not None:
                     reply = handler.stop(address, each, language, via)

@@ -33,3 +33,16 @@ def test_it_keeps_each_channel_in_its_own_package_under_one_failure_type(setting
 def test_it_masks_addresses_in_the_console_transport():
     assert mask("+17185554171") == "…71"
     assert mask("someone@example.org") == "…@example.org"
+
+
+def test_it_imports_nothing_from_the_apps_above_it():
+    """DESIGN's floors: messaging is under incidents, intake and alerts; they register with it by name."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[1]
+    above = ("vigil.incidents", "vigil.intake", "vigil.alerts", "vigil.rules", "vigil.cases", "vigil.committees")
+    for path in folder.rglob("*.py"):
+        if "tests" in path.parts:
+            continue
+        source = path.read_text()
+        assert not any(name in source for name in above), path.name
