@@ -21,6 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -311,7 +312,11 @@ def record_provider_status(provider_id: str, status: str, error_code: str = "") 
 
 def resolve_address(message: Message) -> str | None:
     """The recipient's address now, through the resolver their app registered; None if they are gone."""
-    raw = registry.resolver_for(message.recipient_kind)(message.recipient_id)
+    try:
+        raw = registry.resolver_for(message.recipient_kind)(message.recipient_id)
+    except (ValueError, ValidationError):
+        # An id the owning app cannot read: treated as gone, so the message does not cycle forever.
+        raw = None
     if not raw:
         return None
     try:

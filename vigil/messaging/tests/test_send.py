@@ -13,7 +13,7 @@ from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from vigil.accounts.models import AuditEvent
-from vigil.messaging import actions, outbox
+from vigil.messaging import actions, outbox, registry
 from vigil.messaging.channels import get_transport
 from vigil.messaging.models import Attempt, Message, OptOut
 from vigil.messaging.tests.conftest import TEST_KIND
@@ -77,11 +77,18 @@ def test_it_refuses_an_unregistered_kind_an_empty_text_and_a_tag_not_in_the_text
 
 
 @pytest.mark.django_db
-def test_it_withdraws_a_message_whose_recipient_is_gone(people, twilio, drain):
-    message = actions.send(TEST_KIND, "nobody", "sms", "en", "hello")
-    drain()
-    message.refresh_from_db()
-    assert (message.state, message.error_code) == ("withdrawn", "no_recipient")
+def test_it_withdraws_a_message_whose_recipient_is_gone_or_unreadable(people, twilio, drain):
+    def unreadable(person_id):
+        raise ValueError("not an id of ours")
+
+    registry.register_resolver("tests.unreadable", unreadable)
+    gone = actions.send(TEST_KIND, "nobody", "sms", "en", "hello")
+    bad = actions.send("tests.unreadable", "x", "sms", "en", "hello")
+    drain(forward=True)
+    for message in (gone, bad):
+        message.refresh_from_db()
+        assert (message.state, message.error_code) == ("withdrawn", "no_recipient")
+        assert attempts(message) == [("withdrawn", "no_recipient")]
     assert twilio.requests == []
 
 
