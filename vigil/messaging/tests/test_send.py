@@ -237,3 +237,17 @@ def test_it_records_an_opt_out_from_an_undelivered_report(client, people, twilio
     message.refresh_from_db()
     assert (message.state, message.error_code) == ("failed", "twilio_21610")
     assert actions.is_opted_out(NUMBER, "sms")
+
+
+@pytest.mark.django_db
+def test_it_still_takes_reports_at_the_address_alerts_gave_twilio_before(client, people, twilio, drain, settings):
+    people["p13"] = NUMBER
+    message = actions.send(TEST_KIND, "p13", "sms", "en", "status")
+    drain()
+    message.refresh_from_db()
+    params = {"MessageSid": message.provider_id, "MessageStatus": "delivered"}
+    url = "https://vigil.example.org/hooks/twilio/alert-status"
+    signature = RequestValidator(settings.TWILIO_AUTH_TOKEN).compute_signature(url, params)
+    response = client.post("/hooks/twilio/alert-status", params, HTTP_X_TWILIO_SIGNATURE=signature)
+    message.refresh_from_db()
+    assert response.status_code == 204 and message.state == "delivered"
