@@ -99,7 +99,7 @@ def start_sinks(http_port: int, smtp_port: int, sid: str, token: str) -> subproc
         [
             sys.executable,
             "-m",
-            "vigil.alerts.tests.servers",
+            "vigil.messaging.tests.servers",
             "--http-port",
             str(http_port),
             "--smtp-port",

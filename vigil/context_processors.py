@@ -8,4 +8,5 @@ def site(request):
         "languages": settings.LANGUAGES,
         "current_language": get_language(),
         "is_rtl": get_language_bidi(),
+        "demo_mode": settings.DEMO,
     }

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "vigil.work",
     "vigil.privacy",
     "vigil.geo",
+    "vigil.messaging",
     "vigil.incidents",
     "vigil.intake",
     "vigil.alerts",
@@ -260,6 +261,7 @@ RETENTION = {
     "provider_message": env_int("RETENTION_PROVIDER_MESSAGE_DAYS", 2),
     "alerts_inactive_subscriber": env_int("RETENTION_ALERTS_INACTIVE_SUBSCRIBER_DAYS", 2),
     "alerts_delivery": env_int("RETENTION_ALERTS_DELIVERY_DAYS", 30),
+    "messaging_message": env_int("RETENTION_MESSAGING_MESSAGE_DAYS", 30),
 }
 
 # --- Security headers -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
     path("", include("vigil.intake.urls")),
+    path("", include("vigil.messaging.urls")),
     path("", include("vigil.alerts.urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/admin/", admin.site.urls),

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts import audit
 from vigil.accounts.models import Role
-from vigil.alerts import faults, targeting, texts
+from vigil.alerts import targeting, texts
 from vigil.alerts.conf import conf
 from vigil.alerts.models import (
     ADDRESS_PURPOSE,
@@ -46,6 +46,8 @@ from vigil.alerts.models import (
 )
 from vigil.lib import crypto
 from vigil.lib.normalize import InvalidAddress, normalize_email, normalize_phone
+from vigil.messaging import actions as messaging_actions
+from vigil.messaging import faults
 from vigil.work.actions import enqueue
 
 logger = logging.getLogger(__name__)
@@ -744,6 +746,8 @@ def pump(alert_id) -> list[str]:
                 )
         if alert.topping_up and reason is None:
             added = targeting.create_follow_up_deliveries(alert)
+            if added:
+                _whatsapp_to_sms(alert)
             still = targeting.originals_still_open(alert)
             Alert.objects.filter(pk=alert.pk).update(recipients=alert.recipients + added, topping_up=still)
             alert.topping_up = still
@@ -898,7 +902,9 @@ def record_outcomes(batch: Batch, outcomes: list[Outcome]) -> int:
             )
         for outcome in outcomes:
             if outcome.opted_out_subscriber is not None:
-                unsubscribe(outcome.opted_out_subscriber, via="carrier")
+                # Opted out everywhere (messaging tells every app, alerts included, which unsubscribes).
+                subscriber = outcome.opted_out_subscriber
+                messaging_actions.opt_out(subscriber.address, subscriber.channel, via="carrier")
         faults.hook("before_record", batch.rows[0].channel if batch.rows else "")
     if written < len(rows):
         logger.warning(
@@ -910,7 +916,7 @@ def record_outcomes(batch: Batch, outcomes: list[Outcome]) -> int:
 def record_provider_status(provider_id: str, status: str, error_code: str = "") -> bool:
     """A provider's delivery report (Twilio status callback): moves a sent delivery forward only
     (sent -> delivered or failed), whatever order the reports arrive in."""
-    from vigil.alerts.channels.twilio_client import OPTED_OUT_CODES
+    from vigil.messaging.channels.twilio_client import OPTED_OUT_CODES
 
     status = (status or "").strip().lower()[:16]
     with transaction.atomic():
@@ -943,7 +949,8 @@ def record_provider_status(provider_id: str, status: str, error_code: str = "") 
                 reason_code=fields.get("error_code", ""),
             )
         if code and int(code) in OPTED_OUT_CODES:
-            unsubscribe(delivery.subscriber, via="carrier")
+            subscriber = delivery.subscriber
+            messaging_actions.opt_out(subscriber.address, subscriber.channel, via="carrier")
     return True
 
 

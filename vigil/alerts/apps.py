@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+# Alerts' place in messaging's inbound router: after apps with open conversations (committee replies,
+# case opt-ins), since alerts claims a message only by keyword or a subscription in progress.
+INBOUND_ORDER = 100
+
 
 class AlertsConfig(AppConfig):
     name = "vigil.alerts"
@@ -7,6 +11,21 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self):
+        """Register with messaging: the subscriber resolver, the keyword handler and STOP, and the
+        provider status reports of alert deliveries."""
+        from vigil import messaging
+        from vigil.alerts import actions, keywords
+
+        messaging.register_resolver("alerts.subscriber", keywords.resolve_subscriber)
+        messaging.register_handler(
+            "alerts.keywords",
+            keywords.inbound_handler,
+            order=INBOUND_ORDER,
+            stop=keywords.stop_programmes,
+            stop_words=keywords.stop_words,
+        )
+        messaging.register_status_listener("alerts.delivery", actions.record_provider_status)
+
         # Every alert shows on its incident's timeline (incidents cannot import alerts: it sits below).
         from vigil.alerts.timeline import alert_items
         from vigil.incidents.timeline import register

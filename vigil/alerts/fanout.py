@@ -29,11 +29,14 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.urls import reverse
 from django.utils import timezone
 
-from vigil.alerts import actions, faults, texts
-from vigil.alerts.channels import ACCEPTED, PERMANENT, TEMPORARY, LookupFailed, Message, get_transport
+from vigil.alerts import actions, texts
 from vigil.alerts.conf import conf
 from vigil.alerts.models import Alert, Channel, Delivery, Subscriber
-from vigil.lib.urls import public_base_url
+from vigil.messaging import actions as messaging_actions
+from vigil.messaging import faults
+from vigil.messaging.channels import ACCEPTED, PERMANENT, TEMPORARY, get_transport
+from vigil.messaging.channels import Envelope as Message
+from vigil.messaging.outbox import retry_delay, settle_uncertain, status_callback_url
 
 logger = logging.getLogger(__name__)
 
@@ -89,13 +92,6 @@ def message_id(alert: Alert, delivery_id: int) -> str:
     return f"<vigil.{alert.ref}.{delivery_id}@{_email_domain()}>"
 
 
-def status_callback_url() -> str:
-    base = public_base_url()
-    if not conf.STATUS_CALLBACKS or not base:
-        return ""
-    return base.rstrip("/") + reverse("alerts_twilio_status")
-
-
 def public_url(path: str) -> str:
     return conf.public_base_url() + path
 
@@ -128,11 +124,6 @@ def build_message(alert: Alert, delivery: Delivery, subscriber: Subscriber, *, c
     return message
 
 
-def _retry_delay(attempts: int) -> timedelta:
-    seconds = conf.RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
-    return timedelta(seconds=min(seconds, 900))
-
-
 def _after_send(delivery: Delivery, result, resolution: str | None) -> actions.Outcome:
     now = timezone.now()
     if result.outcome == ACCEPTED:
@@ -158,7 +149,7 @@ def _after_send(delivery: Delivery, result, resolution: str | None) -> actions.O
             Delivery.State.QUEUED,
             error_code=result.code,
             resolution=resolution,
-            not_before=now + _retry_delay(delivery.attempts + 1),
+            not_before=now + retry_delay(delivery.attempts + 1),
             attempted=True,
         )
     return actions.Outcome(
@@ -196,6 +187,10 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
     alert = batch.alert
     last_record = time.monotonic()
     accepted_once = False
+    # Every app sees an opt-out (STOP, a carrier's "unsubscribed"): one lookup for the whole batch.
+    opted_out = messaging_actions.opted_out_addresses(
+        [delivery.subscriber.address for delivery in batch.rows], batch.rows[0].channel if batch.rows else ""
+    )
     for delivery in batch.rows:
         needs_resolution = delivery.was_uncertain and delivery.resolution == ""
         if time.monotonic() - started > half_lease:
@@ -207,9 +202,8 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
         message = build_message(alert, delivery, subscriber, callback=callback)
         resolution = None
         if needs_resolution:
-            try:
-                found = transport.resolve(message, delivery.claimed_at - timedelta(seconds=conf.CLAIM_LEASE_SECONDS))
-            except LookupFailed:
+            settled = settle_uncertain(transport, message, delivery.claimed_at)
+            if settled.decision == "later":
                 outcomes.append(
                     actions.Outcome(
                         delivery.pk,
@@ -220,19 +214,21 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
                     )
                 )
                 continue
-            if found.found:
+            if settled.decision == "found":
                 outcomes.append(
                     actions.Outcome(
-                        delivery.pk, Delivery.State.SENT, found.provider_id, timezone.now(), resolution="found"
+                        delivery.pk, Delivery.State.SENT, settled.provider_id, timezone.now(), resolution="found"
                     )
                 )
                 continue
-            resolution = "not_found" if found.known else "resent"
+            resolution = settled.resolution
         reason = batch.reason
         if reason is None and alert.expires_at is not None and timezone.now() >= alert.expires_at:
             reason = "expired"
         if reason is None and subscriber.state != Subscriber.State.ACTIVE:
             reason = "unsubscribed"
+        if reason is None and subscriber.address in opted_out:
+            reason = "opted_out"
         if reason is not None:
             outcomes.append(_stopped(delivery, reason, "unknown" if resolution == "resent" else resolution))
             continue
@@ -333,6 +329,8 @@ def send_confirmation(subscriber_id, nonce: int, attempt: int) -> str:
     if not actions.code_sent(subscriber_id, nonce):
         return "superseded"
     subscriber = Subscriber.objects.get(pk=subscriber_id)
+    if messaging_actions.is_opted_out(subscriber.address, subscriber.channel):
+        return "opted_out"
     transport = get_transport(subscriber.channel)
     try:
         result = transport.send(confirmation_message(subscriber))

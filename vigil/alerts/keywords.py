@@ -1,4 +1,8 @@
-"""Subscription keywords in SMS and WhatsApp messages (called by the intake webhook).
+"""Subscription keywords in SMS and WhatsApp messages: alerts' handler in messaging's inbound router.
+
+Registered in apps.py: `inbound_handler` is tried by the router (after STOP, which the router handles
+for every app), `stop_programmes` ends a subscription when messaging records an opt-out (STOP, STOPALL,
+a carrier's "unsubscribed recipient"), and `stop_words` gives the router each language's STOP.
 
 `handle_inbound(sender, body, channel)` returns the reply for a message about subscriptions, in the
 language of the keyword (ALTA is Spanish), else the subscriber's, else the detected one; or None when
@@ -8,7 +12,8 @@ longer than a few words from someone who is not in the middle of subscribing is 
 What counts as a subscription message:
 - JOIN, ALTA, ... (each language's words), optionally followed by areas: start or change a subscription;
 - STOP and its translations, and the carrier-standard STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT
-  (REVOKE, OPTOUT): unsubscribe at once, confirmed (STOPALL ends SMS and WhatsApp alike);
+  (REVOKE, OPTOUT): handled by messaging's router before any handler (an opt-out from every app);
+  it calls `stop_programmes`, which unsubscribes at once and says so (STOPALL: SMS and WhatsApp);
 - HELP, INFO and translations: help;
 - from someone subscribing: a six-digit code, or area names/codes;
 - from someone subscribing, any other short message: help for the step they are at;
@@ -110,18 +115,11 @@ def _prompt(subscriber: Subscriber, pack, codes: list[str]) -> str:
     return pack.reply("confirm_prompt", code=actions.confirmation_code(subscriber), areas=_areas_label(codes, pack))
 
 
-def _stop(sender: str, channel: str, language: str, *, everything: bool) -> str:
-    mine = actions.phone_subscribers(sender)
-    for sub_channel, subscriber in mine.items():
-        if everything or sub_channel == channel:
-            actions.unsubscribe(subscriber, via="keyword")
-    if not language:
-        current = mine.get(channel)
-        language = current.language if current else "en"
-    return texts.pack_for(language).reply("stopped")
-
-
 def _join(sender: str, channel: str, language: str, rest: str, current: Subscriber | None) -> str:
+    from vigil.messaging import actions as messaging_actions
+
+    # Asking to join again on this number undoes an earlier STOP (it was the person's own opt-out).
+    messaging_actions.opt_in(sender, channel)
     pack = texts.pack_for(language)
     codes = parse_areas(rest) if rest else []
     if rest and codes is None:
@@ -179,8 +177,6 @@ def handle_inbound(sender: str, body: str, channel: str) -> str | None:
     current = mine.get(channel)
     if hit is not None:
         action, language = hit
-        if action == "stop" and len(words) == 1:
-            return _stop(sender, channel, language or "", everything=words[0] == "stopall")
         if action == "help" and len(words) == 1:
             language = language or (current.language if current else _detected(body))
             return texts.pack_for(language).reply("help")
@@ -205,3 +201,38 @@ def handle_inbound(sender: str, body: str, channel: str) -> str | None:
             language = language or (current.language if current else _detected(body))
             return texts.pack_for(language).reply("help")
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Registered with messaging (apps.py)
+# --------------------------------------------------------------------------------------------
+
+
+def inbound_handler(inbound) -> str | None:
+    """The router's call: a subscription message of ours gets its reply; anything else passes (None)."""
+    return handle_inbound(inbound.sender, inbound.body, inbound.channel)
+
+
+def stop_programmes(address: str, channel: str, language: str, via: str) -> str | None:
+    """Messaging recorded an opt-out for this address on this channel: end its subscription, and say
+    so in the stop word's language (else the subscriber's). None when it had no subscription running."""
+    if channel == "email":
+        subscriber = actions.find_subscriber(channel, address)
+    else:
+        subscriber = actions.phone_subscribers(address).get(channel)
+    if subscriber is None or not actions.unsubscribe(subscriber, via=via):
+        return None
+    return texts.pack_for(language or subscriber.language).reply("stopped")
+
+
+def stop_words() -> dict[str, str]:
+    """Each deployment language's own STOP words, for the router: {word: language}."""
+    return {
+        word: language for word, (action, language) in texts.keyword_table().items() if action == "stop" and language
+    }
+
+
+def resolve_subscriber(subscriber_id: str) -> str | None:
+    """Messaging's resolver for "alerts.subscriber": the address, while the subscription exists."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    return subscriber.address if subscriber is not None else None

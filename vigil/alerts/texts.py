@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from vigil.alerts.conf import conf
 from vigil.lib.bidi import isolate_ltr, strip_bidi_controls
+from vigil.messaging.inbound import STANDARD_STOP
 
 KINDS = ("verified_activity", "all_clear", "correction", "retraction", "reminder")
 # Alert texts by basis of verification: the kind's own key, plus these variants.
@@ -53,8 +54,8 @@ REPLIES = (
 )
 # WhatsApp Content templates take numbered variables; ours are numbered in this fixed order.
 WHATSAPP_VARIABLES = ("ref", "area", "borough", "time", "original", "count", "place", "hotline")
-# Carrier-standard keywords (CTIA; Twilio's opt-out and help lists): they work in every language.
-STANDARD_STOP = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
+# Carrier-standard keywords (CTIA; Twilio's opt-out and help lists): they work in every language. The
+# opt-out list is messaging's (STOP ends every programme, not only alerts).
 STANDARD_HELP = ("HELP", "INFO")
 
 

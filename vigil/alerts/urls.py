@@ -6,7 +6,6 @@ urlpatterns = [
     path("alerts/", views.subscribe, name="alerts_subscribe"),
     path("alerts/confirm/", views.confirm, name="alerts_confirm"),
     path("alerts/unsubscribe/", views.unsubscribe, name="alerts_unsubscribe"),
-    path("hooks/twilio/alert-status", views.twilio_status, name="alerts_twilio_status"),
     path("staff/alerts/", views.alert_list, name="alert_list"),
     path("staff/alerts/new/", views.alert_compose, name="alert_compose"),
     path("staff/alerts/subscribers/", views.subscriber_counts, name="alert_subscribers"),

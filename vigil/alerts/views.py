@@ -1,4 +1,5 @@
-"""Alerts pages: public subscription (no JavaScript needed), provider callbacks, and the staff console.
+"""Alerts pages: public subscription (no JavaScript needed) and the staff console (provider status
+callbacks are messaging's).
 
 Views parse, authorize, call an action and render. Alerts are looked up only through
 `get_alert_for_user`, which keeps each organization to its own alerts.
@@ -13,7 +14,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,6 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
-from twilio.request_validator import RequestValidator
 
 from vigil.accounts.access import public, staff_view
 from vigil.accounts.models import Role
@@ -30,7 +30,6 @@ from vigil.alerts import actions, progress, segments, texts
 from vigil.alerts.conf import conf
 from vigil.alerts.models import Alert, Channel, Subscriber
 from vigil.lib.normalize import InvalidAddress
-from vigil.lib.urls import public_request_url
 
 SENDER_ROLES = (Role.DISPATCHER, Role.ADMIN)
 
@@ -159,31 +158,6 @@ def unsubscribe(request):
         actions.unsubscribe(subscriber, via="link")
     # The same answer whether or not the token named someone still subscribed.
     return render(request, "alerts/unsubscribed.html", {})
-
-
-def twilio_signature_is_valid(request) -> bool:
-    """Twilio signs the URL it called plus the POSTed fields with our auth token (twilio's validator)."""
-    token = settings.TWILIO_AUTH_TOKEN
-    signature = request.headers.get("X-Twilio-Signature", "")
-    if not token or not signature:
-        return False
-    url = public_request_url(request)
-    return RequestValidator(token).validate(url, request.POST.dict(), signature)
-
-
-@public
-@csrf_exempt  # Twilio cannot send a CSRF token; its request signature authenticates it instead
-@require_POST
-def twilio_status(request):
-    """Twilio's message status callback: moves a sent delivery to delivered or failed."""
-    if not twilio_signature_is_valid(request):
-        return HttpResponseForbidden("invalid signature", content_type="text/plain")
-    sid = request.POST.get("MessageSid", "")
-    status = request.POST.get("MessageStatus", "")
-    if not sid or len(sid) > 64 or not status:
-        return HttpResponse("missing fields", status=400, content_type="text/plain")
-    actions.record_provider_status(sid, status, request.POST.get("ErrorCode", ""))
-    return HttpResponse(status=204)
 
 
 # --------------------------------------------------------------------------------------------

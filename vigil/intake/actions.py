@@ -217,7 +217,8 @@ def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> s
 
     Steps:
     1. A message seen before (the provider retried) is not handled twice.
-    2. Subscription keywords (JOIN, STOP, their translations) go to the alerts app.
+    2. Messaging's router: STOP and its translations end every programme; then each app's handler
+       (alerts' keywords: JOIN and the rest) may claim the message. Only an unclaimed one goes on.
     3. A consent word links the sender's number, encrypted, to their reports of the last 24 hours.
     4. Anything else is a report: validated, stored, grouped; the reply carries receipt code and secret.
        A retried delivery finds the same report through its idempotency key and gets the same receipt.
@@ -236,7 +237,7 @@ def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> s
         return sms.receipt_message(existing, existing.receipt_secret)
     if ProviderMessage.objects.filter(sid=message_ref).exists():
         return sms.error_message(language)
-    reply = _alerts_keyword(sender, body, channel)
+    reply = _routed(sender, body, channel)
     if reply is not None:
         ProviderMessage.objects.get_or_create(sid=message_ref)
         return reply
@@ -262,12 +263,11 @@ def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> s
     return sms.receipt_message(report, secret)
 
 
-def _alerts_keyword(sender: str, body: str, channel: str) -> str | None:
-    try:
-        from vigil.alerts.keywords import handle_inbound
-    except ImportError:  # a deployment without the alerts app
-        return None
-    return handle_inbound(sender, body, channel)
+def _routed(sender: str, body: str, channel: str) -> str | None:
+    """The reply of whichever app claims the message in messaging's router, or None (a report)."""
+    from vigil.messaging.inbound import Inbound, route
+
+    return route(Inbound(sender=sender, channel=channel, body=body))
 
 
 def add_follow_up(report: Report, text: str) -> Report:

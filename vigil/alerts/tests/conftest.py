@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from vigil.alerts import actions
 from vigil.alerts.models import Delivery, Subscriber
-from vigil.alerts.tests.servers import FakeTwilio, SMTPSink, new_account_sid
+from vigil.messaging.tests.servers import FakeTwilio, SMTPSink, new_account_sid
 from vigil.work.actions import run_pending_now
 from vigil.work.models import Job
 

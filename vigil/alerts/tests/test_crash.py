@@ -1,7 +1,7 @@
 """Nothing skipped, nothing doubled: the worker is killed at each fault point of a delivery.
 
 Steps of each case: a file SQLite database in WAL mode (what production runs); an alert to 4 SMS and 4
-e-mail subscribers; `manage.py worker` started with VIGIL_ALERTS_TEST_KILL_AT set, so it SIGKILLs
+e-mail subscribers; `manage.py worker` started with VIGIL_MESSAGING_TEST_KILL_AT set, so it SIGKILLs
 itself at that point (after claiming a batch, right after the provider accepts a message, or inside
 the transaction that records outcomes, before it commits); then background work runs again without
 the fault, as a restarted worker would, until the alert is finished.
@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.alerts.faults import VARIABLE
-from vigil.alerts.tests.servers import FakeTwilio, SMTPSink, new_account_sid
+from vigil.messaging.faults import VARIABLE
+from vigil.messaging.tests.servers import FakeTwilio, SMTPSink, new_account_sid
 
 ROOT = Path(__file__).resolve().parents[3]
 SMS, EMAIL = 4, 4

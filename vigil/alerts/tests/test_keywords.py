@@ -5,10 +5,12 @@ from __future__ import annotations
 import pytest
 from twilio.request_validator import RequestValidator
 
-from vigil.alerts import actions, texts
+from vigil.alerts import actions, fanout, texts
 from vigil.alerts.keywords import handle_inbound, parse_areas
 from vigil.alerts.models import Delivery, Subscriber
 from vigil.alerts.tests.conftest import make_incident, make_subscriber
+from vigil.messaging import actions as messaging_actions
+from vigil.messaging.inbound import Inbound, route, stopped_reply
 
 PHONE = "+17185550142"
 
@@ -134,8 +136,9 @@ def test_it_unsubscribes_at_once_on_stop_and_confirms(word, language, owner):
     incident = make_incident(owner.organization, owner)
     alert = actions.compose_alert(actor=owner, kind="verified_activity", incident=incident)
     actions.send_alert(alert, actor=owner, confirm_unreviewed=True)
-    reply = handle_inbound(PHONE, word, "sms")
+    reply = route(Inbound(PHONE, "sms", word))
     assert reply == texts.pack_for(language).reply("stopped")
+    assert messaging_actions.is_opted_out(PHONE, "sms")
     current.refresh_from_db()
     assert current.state == "unsubscribed"
     assert not current.areas.exists()
@@ -146,18 +149,35 @@ def test_it_unsubscribes_at_once_on_stop_and_confirms(word, language, owner):
 def test_it_stops_both_phone_channels_on_stopall_and_only_one_on_stop():
     make_subscriber(PHONE, channel="sms")
     make_subscriber(PHONE, channel="whatsapp")
-    handle_inbound(PHONE, "STOP", "whatsapp")
+    route(Inbound(PHONE, "whatsapp", "STOP"))
     assert subscriber("whatsapp").state == "unsubscribed"
     assert subscriber("sms").state == "active"
     make_subscriber(PHONE, channel="whatsapp")
-    handle_inbound(PHONE, "STOPALL", "sms")
+    route(Inbound(PHONE, "sms", "STOPALL"))
     assert {s.state for s in actions.phone_subscribers(PHONE).values()} == {"unsubscribed"}
 
 
 @pytest.mark.django_db
 def test_it_confirms_stop_even_for_a_number_it_does_not_know():
-    assert handle_inbound("+17185550199", "STOP", "sms") == texts.pack_for("en").reply("stopped")
+    assert route(Inbound("+17185550199", "sms", "STOP")) == stopped_reply("")
     assert not Subscriber.objects.exists()
+    assert messaging_actions.is_opted_out("+17185550199", "sms")
+
+
+@pytest.mark.django_db
+def test_it_sends_no_code_and_no_alert_to_an_opted_out_number_until_it_joins_again(owner, drain):
+    route(Inbound(PHONE, "sms", "STOP"))
+    pending = actions.subscribe(channel="sms", address=PHONE, language="en", areas=["QN0301"], via="web")
+    assert fanout.send_confirmation(pending.pk, pending.confirm_nonce, 1) == "opted_out"
+    assert actions.confirm(pending, actions.confirmation_code(pending)) == "ok"
+    alert = actions.compose_alert(
+        actor=owner, kind="verified_activity", incident=make_incident(owner.organization, owner)
+    )
+    actions.send_alert(alert, actor=owner, confirm_unreviewed=True)
+    drain()
+    assert Delivery.objects.get().state == "withdrawn" and Delivery.objects.get().error_code == "opted_out"
+    route(Inbound(PHONE, "sms", "JOIN"))
+    assert not messaging_actions.is_opted_out(PHONE, "sms")
 
 
 @pytest.mark.django_db

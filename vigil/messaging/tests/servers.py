@@ -16,7 +16,7 @@ behaviours: "451" (temporary refusal), "550" (permanent refusal), "slow" (accept
 up waiting).
 
 Both run in a thread of the test process, or as a separate process for the benchmark
-(``python -m vigil.alerts.tests.servers``). No Django imports.
+(``python -m vigil.messaging.tests.servers``). No Django imports.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Channel transports: how one message reaches one address.
+"""Channel transports: how one message reaches one address. Each channel is a package,
+`vigil/messaging/channels/<kind>/transport.py`, with one class under `Transport`.
 
 Each transport answers ``send(message)`` with one of four outcomes and never raises for a provider
 problem; ``resolve(message, since)`` says whether a message whose fate is unknown reached the provider.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import import_module
 
-from vigil.alerts.conf import conf
+from vigil.messaging.conf import conf
 
 ACCEPTED = "accepted"
 TEMPORARY = "temporary"
@@ -28,11 +29,12 @@ UNCERTAIN = "uncertain"
 
 
 @dataclass
-class Message:
-    """One message for one address. `tag` (the alert's reference) is printed in the text, so the
-    provider's log can be searched for (recipient, tag): one delivery has exactly that pair."""
+class Envelope:
+    """One message for one address, as a transport sees it. `tag` (an alert's reference, a message's
+    short id) is printed in the text, so the provider's log can be searched for (recipient, tag): one
+    message has exactly that pair. `delivery_id` names the row in logs (never the address)."""
 
-    delivery_id: int | None
+    delivery_id: int | str | None
     channel: str
     to: str
     text: str
@@ -63,7 +65,16 @@ class Resolution:
     known: bool = True
 
 
-class LookupFailed(Exception):
+class TransportError(Exception):
+    """The one failure type of a transport: a provider problem that is not a send outcome (a send
+    answers with a SendResult instead). `code` is a short code, never a provider's message."""
+
+    def __init__(self, code: str = ""):
+        super().__init__(code)
+        self.code = code
+
+
+class LookupFailed(TransportError):
     """The provider's log could not be searched just now; try again later."""
 
 
@@ -76,20 +87,20 @@ class Transport:
     def close(self) -> None:
         """Close it; safe to call twice."""
 
-    def send(self, message: Message) -> SendResult:
+    def send(self, message: Envelope) -> SendResult:
         raise NotImplementedError
 
-    def resolve(self, message: Message, since: datetime) -> Resolution:
+    def resolve(self, message: Envelope, since: datetime) -> Resolution:
         return Resolution(found=False, known=False)
 
 
 TRANSPORTS = {
-    ("sms", "twilio"): "vigil.alerts.channels.sms.TwilioSMS",
-    ("sms", "console"): "vigil.alerts.channels.console.ConsoleTransport",
-    ("whatsapp", "twilio"): "vigil.alerts.channels.whatsapp.TwilioWhatsApp",
-    ("whatsapp", "console"): "vigil.alerts.channels.console.ConsoleTransport",
-    ("email", "smtp"): "vigil.alerts.channels.email.SMTPEmail",
-    ("email", "console"): "vigil.alerts.channels.console.ConsoleTransport",
+    ("sms", "twilio"): "vigil.messaging.channels.sms.transport.TwilioSMS",
+    ("sms", "console"): "vigil.messaging.channels.console.transport.ConsoleTransport",
+    ("whatsapp", "twilio"): "vigil.messaging.channels.whatsapp.transport.TwilioWhatsApp",
+    ("whatsapp", "console"): "vigil.messaging.channels.console.transport.ConsoleTransport",
+    ("email", "smtp"): "vigil.messaging.channels.email.transport.SMTPEmail",
+    ("email", "console"): "vigil.messaging.channels.console.transport.ConsoleTransport",
 }
 
 

@@ -12,8 +12,8 @@ import smtplib
 from django.core.mail import EmailMessage
 from django.core.mail.backends.smtp import EmailBackend
 
-from vigil.alerts.channels import ACCEPTED, PERMANENT, TEMPORARY, UNCERTAIN, Message, SendResult, Transport
-from vigil.alerts.conf import conf
+from vigil.messaging.channels import ACCEPTED, PERMANENT, TEMPORARY, UNCERTAIN, Envelope, SendResult, Transport
+from vigil.messaging.conf import conf
 
 
 def _smtp_code(exc) -> int:
@@ -41,7 +41,7 @@ class SMTPEmail(Transport):
                 pass  # the session is gone either way
         self.backend = None
 
-    def _build(self, message: Message) -> EmailMessage:
+    def _build(self, message: Envelope) -> EmailMessage:
         headers = {"Message-ID": message.message_id, "Auto-Submitted": "auto-generated"}
         if message.language:
             headers["Content-Language"] = message.language
@@ -52,7 +52,7 @@ class SMTPEmail(Transport):
             subject=message.subject, body=message.text, from_email=conf.email_from(), to=[message.to], headers=headers
         )
 
-    def send(self, message: Message) -> SendResult:
+    def send(self, message: Envelope) -> SendResult:
         email = self._build(message)
         try:
             self.open()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 
-from vigil.alerts.channels import PERMANENT, Message, SendResult
-from vigil.alerts.channels.twilio_client import TwilioTransport
-from vigil.alerts.conf import conf
+from vigil.messaging.channels import PERMANENT, Envelope, SendResult
+from vigil.messaging.channels.twilio_client import TwilioTransport
+from vigil.messaging.conf import conf
 
 PREFIX = "whatsapp:"
 
@@ -23,7 +23,7 @@ class TwilioWhatsApp(TwilioTransport):
     def sender(self) -> str:
         return PREFIX + conf.WHATSAPP_NUMBER
 
-    def params(self, message: Message) -> dict | SendResult:
+    def params(self, message: Envelope) -> dict | SendResult:
         if not message.content_sid:
             return SendResult(PERMANENT, code="no_whatsapp_template")
         params = {

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from vigil.alerts.channels import Message, SendResult
-from vigil.alerts.channels.twilio_client import TwilioTransport
-from vigil.alerts.conf import conf
+from vigil.messaging.channels import Envelope, SendResult
+from vigil.messaging.channels.twilio_client import TwilioTransport
+from vigil.messaging.conf import conf
 
 # Twilio keeps a message queued at most this long (its ValidityPeriod ceiling, in seconds).
 MAX_VALIDITY = 36000
@@ -14,7 +14,7 @@ class TwilioSMS(TwilioTransport):
     def sender(self) -> str:
         return "" if conf.SMS_MESSAGING_SERVICE_SID else conf.SMS_NUMBER
 
-    def params(self, message: Message) -> dict | SendResult:
+    def params(self, message: Envelope) -> dict | SendResult:
         params = {"to": message.to, "body": message.text}
         if conf.SMS_MESSAGING_SERVICE_SID:
             params["messaging_service_sid"] = conf.SMS_MESSAGING_SERVICE_SID

@@ -16,21 +16,21 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from vigil.alerts.channels import (
+from vigil.messaging.channels import (
     ACCEPTED,
     PERMANENT,
     TEMPORARY,
     UNCERTAIN,
+    Envelope,
     LookupFailed,
-    Message,
     Resolution,
     SendResult,
     Transport,
 )
-from vigil.alerts.conf import conf
+from vigil.messaging.conf import conf
 
 # The library logs every request's query parameters at INFO; a lookup's parameters hold a number.
-_http_logger = logging.getLogger("vigil.alerts.twilio_http")
+_http_logger = logging.getLogger("vigil.messaging.twilio_http")
 _http_logger.setLevel(logging.WARNING)
 _http_logger.propagate = False
 
@@ -101,10 +101,10 @@ class TwilioTransport(Transport):
     def sender(self) -> str:
         raise NotImplementedError
 
-    def params(self, message: Message) -> dict | SendResult:
+    def params(self, message: Envelope) -> dict | SendResult:
         raise NotImplementedError
 
-    def send(self, message: Message) -> SendResult:
+    def send(self, message: Envelope) -> SendResult:
         self.open()
         params = self.params(message)
         if isinstance(params, SendResult):
@@ -119,7 +119,7 @@ class TwilioTransport(Transport):
             return SendResult(UNCERTAIN, code="twilio_client")
         return SendResult(ACCEPTED, provider_id=str(created.sid))
 
-    def resolve(self, message: Message, since) -> Resolution:
+    def resolve(self, message: Envelope, since) -> Resolution:
         """Search Twilio's message log for this recipient and the alert's reference in the text.
 
         Steps: list the newest messages to the recipient (from our number when we send from one);

@@ -1,0 +1,325 @@
+"""Every change to messages and opt-outs: one function each, in a transaction, with its audit event,
+queuing background work on commit (ids only).
+
+A single message (`send`) is created in the caller's transaction and sent once by the worker
+(jobs.deliver), with the same exactly-once rules as alerts' fan-out:
+
+1. claim: the message becomes `sending` with a claim token and time (committed), and a check is queued
+   for when the claim's lease runs out;
+2. send: one provider call, after the commit (outbox.transmit);
+3. record: the outcome is written only where the claim still holds, with one Attempt row.
+
+A worker that dies between 1 and 3 leaves the message `sending`; the check finds the lease run out and
+marks it `uncertain`, and the next claim resolves it before anything else: found in the provider's log
+(by recipient and tag) means sent, not found means send now, no log (SMTP) means the same message
+again with the same Message-ID.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from vigil.accounts import audit
+from vigil.lib import crypto
+from vigil.lib.normalize import InvalidAddress, normalize_email, normalize_phone
+from vigil.messaging import faults, registry
+from vigil.messaging.conf import conf
+from vigil.messaging.models import ADDRESS_PURPOSE, Attempt, Channel, Message, OptOut
+from vigil.work.actions import enqueue
+
+# An uncertain message waits this long before its lookup: a provider's log can lag its answer.
+UNCERTAIN_WAIT_SECONDS = 20
+PHONE_CHANNELS = (Channel.SMS, Channel.WHATSAPP)
+
+
+class MessageRefused(ValueError):
+    """A message that cannot be queued; `code` says why (no personal data in it)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+# --------------------------------------------------------------------------------------------
+# Addresses and opt-outs
+# --------------------------------------------------------------------------------------------
+
+
+def normalize_address(channel: str, raw: str) -> str:
+    """E.164 for phones (phonenumbers), folded for e-mail; InvalidAddress otherwise."""
+    if channel == Channel.EMAIL:
+        return normalize_email(raw or "")
+    if channel in PHONE_CHANNELS:
+        return normalize_phone(raw or "")
+    raise InvalidAddress("unknown channel")
+
+
+def _sending_number(channel: str, given: str | None) -> str:
+    return (given if given is not None else conf.sending_number(channel)) or ""
+
+
+def opted_out_addresses(addresses, channel: str, sending_number: str | None = None) -> set[str]:
+    """The addresses (normalized) among `addresses` that opted out of `channel` on our sending number:
+    one query for a whole batch."""
+    by_index: dict[str, str] = {}
+    for address in addresses:
+        for index in crypto.blind_index_candidates(address, purpose=ADDRESS_PURPOSE):
+            by_index[index] = address
+    if not by_index:
+        return set()
+    found = OptOut.objects.filter(
+        address_index__in=list(by_index), channel=channel, sending_number=_sending_number(channel, sending_number)
+    ).values_list("address_index", flat=True)
+    return {by_index[index] for index in found}
+
+
+def is_opted_out(address: str, channel: str, sending_number: str | None = None) -> bool:
+    return bool(opted_out_addresses([address], channel, sending_number))
+
+
+def opt_out(
+    address: str, channel: str, *, via: str, language: str = "", sending_number: str | None = None, everything=False
+) -> list[str]:
+    """End every programme for an address on our sending number; returns what each app says it ended.
+
+    Steps: record the opt-out (for SMS and WhatsApp both when `everything`, as STOPALL asks); tell every
+    registered handler, which ends its own programmes (alerts unsubscribes) and says so in `language`;
+    write one audit event with the number of programmes ended. Messages still queued to the address
+    are refused when their turn comes (the opt-out is checked before every send)."""
+    channels = list(PHONE_CHANNELS) if everything and channel in PHONE_CHANNELS else [channel]
+    replies: list[str] = []
+    with transaction.atomic():
+        for each in channels:
+            number = _sending_number(each, sending_number if each == channel else None)
+            index = crypto.blind_index(address, purpose=ADDRESS_PURPOSE)
+            try:
+                with transaction.atomic():
+                    OptOut.objects.get_or_create(
+                        address_index=index, channel=each, sending_number=number, defaults={"via": via}
+                    )
+            except IntegrityError:
+                pass  # recorded by a concurrent STOP: the same result
+            for handler in registry.handlers():
+                if handler.stop is not None:
+                    reply = handler.stop(address, each, language, via)
+                    if reply and reply not in replies:
+                        replies.append(reply)
+        audit.record(
+            "messaging.opted_out",
+            actor_kind="system" if via == "carrier" else "public",
+            object_type="messaging.optout",
+            channel=channel,
+            kind=via,
+            count=len(replies),
+        )
+    return replies
+
+
+def opt_in(address: str, channel: str, *, sending_number: str | None = None) -> bool:
+    """The person asked for messages again (JOIN on that number): their opt-out is removed."""
+    with transaction.atomic():
+        deleted, _ = OptOut.objects.filter(
+            address_index__in=crypto.blind_index_candidates(address, purpose=ADDRESS_PURPOSE),
+            channel=channel,
+            sending_number=_sending_number(channel, sending_number),
+        ).delete()
+        if deleted:
+            audit.record("messaging.opted_in", actor_kind="public", object_type="messaging.optout", channel=channel)
+    return bool(deleted)
+
+
+# --------------------------------------------------------------------------------------------
+# Single messages
+# --------------------------------------------------------------------------------------------
+
+
+def send(
+    recipient_kind: str,
+    recipient_id,
+    channel: str,
+    language: str,
+    text: str,
+    *,
+    subject: str = "",
+    tag: str = "",
+    delay_seconds: float = 0,
+) -> Message:
+    """Queue one message to one recipient, in the caller's transaction; the worker sends it once.
+
+    `recipient_kind` must have a registered resolver (it gives the address at send time). `tag`, when
+    given, must appear in the text (uncertain sends are looked up by it); without one the whole text
+    is looked for."""
+    registry.resolver_for(recipient_kind)  # LookupError for a kind nobody registered
+    if channel not in Channel.values:
+        raise MessageRefused("channel")
+    if not (text or "").strip():
+        raise MessageRefused("empty")
+    if tag and tag not in text:
+        raise MessageRefused("tag")
+    now = timezone.now()
+    with transaction.atomic():
+        message = Message(
+            id=uuid.uuid4(),
+            recipient_kind=recipient_kind,
+            recipient_id=str(recipient_id),
+            channel=channel,
+            language=language[:8],
+            tag=tag[:16],
+            not_before=now + timedelta(seconds=delay_seconds),
+            created_at=now,
+        )
+        message.text = text
+        message.subject = subject
+        message.save(force_insert=True)
+        audit.record("messaging.queued", obj=message, channel=channel, kind=recipient_kind, language=message.language)
+        from vigil.messaging import jobs
+
+        enqueue(jobs.deliver, message.pk, delay_seconds=delay_seconds)
+    return message
+
+
+def claim(message_id) -> str | None:
+    """Claim a message for sending, inside the background job's transaction; returns the claim token,
+    or None when there is nothing to send now.
+
+    Steps: lock the message; a claim whose lease ran out (the worker died holding it) becomes
+    uncertain, due now; a queued or uncertain message that is due is claimed, and a check is queued for
+    just after the new lease runs out."""
+    lease = timedelta(seconds=conf.CLAIM_LEASE_SECONDS)
+    with transaction.atomic():
+        now = timezone.now()
+        message = Message.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            return None
+        if message.state == Message.State.SENDING and message.claimed_at and message.claimed_at < now - lease:
+            Message.objects.filter(pk=message.pk).update(
+                state=Message.State.UNCERTAIN, was_uncertain=True, resolution="", claim="", not_before=now
+            )
+            audit.record("messaging.uncertain", obj=message, channel=message.channel, count=1)
+            message.state, message.not_before = Message.State.UNCERTAIN, now
+        if message.state not in (Message.State.QUEUED, Message.State.UNCERTAIN) or message.not_before > now:
+            return None
+        token = uuid.uuid4().hex
+        Message.objects.filter(pk=message.pk).update(state=Message.State.SENDING, claim=token, claimed_at=now)
+        from vigil.messaging import jobs
+
+        enqueue(jobs.deliver, message.pk, delay_seconds=lease.total_seconds() + 1)
+    return token
+
+
+@dataclass
+class Outcome:
+    """What became of one claimed message. `state` is the new state; None values leave a column as is."""
+
+    state: str
+    attempt: str = ""  # the Attempt row's outcome; empty: no row (the claim was only given back)
+    provider_id: str | None = None
+    error_code: str = ""
+    resolution: str | None = None
+    uncertain: bool = False
+    not_before: object = None
+    attempted: bool = False
+    opted_out: bool = False
+
+
+def record(message: Message, token: str, outcome: Outcome, *, address: str = "") -> bool:
+    """Write what happened to a claimed message, in one transaction, only if the claim still holds.
+
+    Steps: update the row where the claim holds; write the Attempt row; a message to try again gets its
+    job at `not_before`; a provider's "recipient unsubscribed" answer records an opt-out everywhere;
+    one audit event with the new state and error code."""
+    now = timezone.now()
+    fields = {"state": outcome.state, "claim": "", "error_code": outcome.error_code[:32]}
+    if outcome.provider_id is not None:
+        fields["provider_id"] = outcome.provider_id
+    if outcome.state in Message.RECEIVED:
+        fields["sent_at"] = now
+    if outcome.resolution is not None:
+        fields["resolution"] = outcome.resolution
+    if outcome.uncertain:
+        fields["was_uncertain"] = True
+    if outcome.not_before is not None:
+        fields["not_before"] = outcome.not_before
+    with transaction.atomic():
+        written = Message.objects.filter(pk=message.pk, claim=token, state=Message.State.SENDING).update(
+            **fields, attempts=message.attempts + (1 if outcome.attempted else 0)
+        )
+        if not written:
+            return False
+        if outcome.attempt:
+            Attempt.objects.create(
+                message_id=message.pk, at=now, outcome=outcome.attempt, error_code=fields["error_code"]
+            )
+        if outcome.state in (Message.State.QUEUED, Message.State.UNCERTAIN):
+            from vigil.messaging import jobs
+
+            wait = max(0.0, ((outcome.not_before or now) - now).total_seconds())
+            enqueue(jobs.deliver, message.pk, delay_seconds=wait)
+        if outcome.opted_out and address:
+            opt_out(address, message.channel, via="carrier")
+        audit.record(
+            "messaging.outcome",
+            obj=message,
+            channel=message.channel,
+            outcome=outcome.state,
+            reason_code=fields["error_code"],
+        )
+        faults.hook("before_record", message.channel)
+    return True
+
+
+def record_provider_status(provider_id: str, status: str, error_code: str = "") -> bool:
+    """A provider's delivery report (Twilio status callback): moves a sent message forward only (sent
+    -> delivered or failed), whatever order the reports arrive in. An id that is not a message of ours
+    goes to the registered listeners (alerts' deliveries). "Unsubscribed recipient" records an opt-out."""
+    from vigil.messaging.channels.twilio_client import OPTED_OUT_CODES
+
+    status = (status or "").strip().lower()[:16]
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(provider_id=provider_id).first()
+        if message is None:
+            return any(listener(provider_id, status, error_code) for listener in registry.STATUS_LISTENERS.values())
+        fields = {"provider_status": status}
+        target = {"delivered": "delivered", "read": "delivered", "undelivered": "failed", "failed": "failed"}.get(
+            status
+        )
+        if target and message.state == Message.State.SENT:
+            fields["state"] = target
+        code = error_code if error_code.isdigit() else ""
+        if code and target == "failed":
+            fields["error_code"] = f"twilio_{code}"
+        Message.objects.filter(pk=message.pk).update(**fields)
+        if fields.get("state") == "failed":
+            audit.record(
+                "messaging.outcome",
+                obj=message,
+                channel=message.channel,
+                outcome="failed",
+                reason_code=fields.get("error_code", ""),
+            )
+        if code and int(code) in OPTED_OUT_CODES:
+            address = resolve_address(message)
+            if address:
+                opt_out(address, message.channel, via="carrier")
+    return True
+
+
+def resolve_address(message: Message) -> str | None:
+    """The recipient's address now, through the resolver their app registered; None if they are gone."""
+    try:
+        raw = registry.resolver_for(message.recipient_kind)(message.recipient_id)
+    except (ValueError, ValidationError):
+        # An id the owning app cannot read: treated as gone, so the message does not cycle forever.
+        raw = None
+    if not raw:
+        return None
+    try:
+        return normalize_address(message.channel, raw)
+    except InvalidAddress:
+        return None

@@ -1,0 +1,109 @@
+"""Outbound messages, their attempts, and opt-outs.
+
+A message is one text to one recipient on one channel in one language. It names its recipient by a
+reference (kind, id), never by address: the app that owns the recipient registers a resolver that
+turns the reference into an address at send time (registry.py), so no address is copied here. Each
+message carries its own claim and lease, like alerts' deliveries, so a crash between the provider
+accepting it and Vigil recording it leaves it visibly uncertain, never lost and never sent twice.
+
+An opt-out is an address's blind index with the channel and our sending number: STOP (or a carrier's
+"unsubscribed recipient" answer) ends every programme for that address on that number.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigil.privacy.fields import EncryptedTextField
+from vigil.privacy.models import PersonalRecord
+
+ADDRESS_PURPOSE = "messaging.address"
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", _("SMS")
+    WHATSAPP = "whatsapp", _("WhatsApp")
+    EMAIL = "email", _("E-mail")
+
+
+class Message(PersonalRecord):
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        UNCERTAIN = "uncertain", _("Uncertain")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN = ("queued", "sending", "uncertain")
+    RECEIVED = ("sent", "delivered")
+
+    recipient_kind = models.CharField(max_length=40)
+    recipient_id = models.CharField(max_length=64)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    language = models.CharField(max_length=8)
+    text = EncryptedTextField()
+    subject = EncryptedTextField()
+    # Printed in the text, so the provider's log can be searched for (recipient, tag).
+    tag = models.CharField(max_length=16, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    not_before = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True, db_index=True)
+    provider_status = models.CharField(max_length=16, blank=True)
+    error_code = models.CharField(max_length=32, blank=True)  # a code, never a provider's message
+    was_uncertain = models.BooleanField(default=False)
+    resolution = models.CharField(max_length=16, blank=True)  # found, not_found, resent
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    retention_key = "messaging_message"
+    retention_date_field = "created_at"
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient_kind", "recipient_id"], name="messaging_msg_recipient")]
+
+    def __str__(self):
+        return f"message {str(self.pk)[:8]} ({self.channel}, {self.state})"
+
+
+class Attempt(models.Model):
+    """One try at sending (or at settling an uncertain send): its outcome and error code, never content."""
+
+    id = models.BigAutoField(primary_key=True)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempt_rows")
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=16)  # accepted, temporary, permanent, uncertain, found, not_found
+    error_code = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"attempt {self.pk} ({self.outcome})"
+
+
+class OptOut(models.Model):
+    """No message of any app goes to this address on this channel from this sending number."""
+
+    id = models.BigAutoField(primary_key=True)
+    address_index = models.CharField(max_length=48)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    sending_number = models.CharField(max_length=254, blank=True)
+    via = models.CharField(max_length=16)  # keyword, carrier
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["address_index", "channel", "sending_number"], name="messaging_one_opt_out_per_address"
+            )
+        ]
+
+    def __str__(self):
+        return f"opt-out {self.pk} ({self.channel}, {self.via})"

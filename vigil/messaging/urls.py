@@ -1,0 +1,10 @@
+from django.urls import path
+
+from vigil.messaging import views
+
+urlpatterns = [
+    path("hooks/twilio/status", views.twilio_status, name="messaging_twilio_status"),
+    # The address alerts gave Twilio before messaging existed: messages still in flight report here.
+    path("hooks/twilio/alert-status", views.twilio_status, name="messaging_twilio_status_alerts"),
+    path("staff/demo/outbox/", views.demo_outbox, name="messaging_demo_outbox"),
+]
