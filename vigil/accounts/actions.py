@@ -9,12 +9,18 @@ import time
 from datetime import timedelta
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from vigil.accounts import audit
 from vigil.accounts.models import ApiToken, Organization, Role, User, new_security_stamp
 
 TOKEN_PREFIX = "vgl_"
+
+
+# Sent inside the transaction of a role change or a deactivation: apps above accounts (which it cannot
+# import) end what the person held there (their dispatches, open proposals, notification address).
+access_changed = Signal()
 
 
 def create_organization(*, name: str, slug: str, kind: str, actor=None) -> Organization:
@@ -52,6 +58,8 @@ def change_role(user: User, role: str, *, actor) -> None:
         user.role = role
         _end_all_sessions(user)
         audit.record("user.role_changed", actor=actor, obj=user, from_state=old, to_state=role)
+        # Apps above end what the old role held (dispatches, proposals), in this transaction.
+        access_changed.send(sender=User, user=user, actor=actor, reason="role_changed")
 
 
 def _end_all_sessions(user: User) -> None:
@@ -175,6 +183,7 @@ def deactivate_user(user: User, *, actor) -> None:
         user.is_active = False
         _end_all_sessions(user)
         audit.record("user.deactivated", actor=actor, obj=user)
+        access_changed.send(sender=User, user=user, actor=actor, reason="deactivated")
 
 
 def _new_token() -> tuple[str, str, str]:

@@ -7,4 +7,9 @@ class IncidentsConfig(AppConfig):
     verbose_name = "Incidents"
 
     def ready(self):
-        from vigil.incidents import signals  # noqa: F401
+        """Signals, and the recipient kinds incidents sends to through messaging (staff notices)."""
+        from vigil import messaging
+        from vigil.incidents import notify, signals  # noqa: F401
+
+        messaging.register_resolver(notify.CONFIRMED, notify.resolve_confirmed)
+        messaging.register_resolver(notify.PENDING, notify.resolve_pending)

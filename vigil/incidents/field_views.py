@@ -124,3 +124,38 @@ def resolve_fact(request, incident_id):
     except observations.ObservationRefused:
         messages.error(request, _("Choose one of the values the observers gave."))
     return redirect("incident_detail", incident_id=incident.pk)
+
+
+NOTICE_ROLES = (Role.RESPONDER, Role.DISPATCHER, Role.ADMIN)
+ADDRESS_MESSAGES = {
+    "number": _lazy("That is not a phone number we can text. Write it with the area code, like 718 555 0142."),
+    "wrong_code": _lazy("That code is not right. Check the text message and try again."),
+    "expired": _lazy("That code has expired or was tried too often. Send a new code."),
+    "nothing_to_confirm": _lazy("There is no number waiting for a code."),
+}
+
+
+@staff_view(*NOTICE_ROLES)
+def notification_address(request):
+    """The signed-in person's own number for notices: set it, confirm it with the code, or remove it."""
+    from vigil.incidents import notify
+
+    if request.method == "POST":
+        step = request.POST.get("step", "")
+        try:
+            if step == "set":
+                notify.set_address(request.user, request.POST.get("number", ""))
+                messages.success(request, _("We sent a code to that number. Type it below."))
+            elif step == "confirm":
+                notify.confirm_address(request.user, request.POST.get("code", ""))
+                messages.success(request, _("Your number is confirmed: notices will come to it."))
+            elif step == "remove":
+                notify.remove_address(request.user)
+                messages.success(request, _("Your number is removed."))
+        except notify.AddressRefused as exc:
+            messages.error(request, str(ADDRESS_MESSAGES.get(exc.code, ADDRESS_MESSAGES["number"])))
+        return redirect("notification_address")
+    row = getattr(request.user, "notification_address", None)
+    # The person's own number, shown only by its last two digits (a screen may be seen by others).
+    ending = row.address[-2:] if row is not None and row.address else ""
+    return render(request, "incidents/notification_address.html", {"row": row, "ending": ending})

@@ -430,3 +430,23 @@ class Observation(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.at:%H:%M}"
+
+
+class NotificationAddress(models.Model):
+    """Where a staff member wants Vigil's notices (an offer waits, a responder needs help, a proposal waits):
+    a phone number they set on their own page and confirm with a code, sealed, never shown to anyone else,
+    deleted when their account is deactivated. The code is derived from (user, nonce): nothing to store."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notification_address"
+    )
+    channel = models.CharField(max_length=10, default="sms")
+    address = EncryptedTextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    code_nonce = models.PositiveIntegerField(default=0)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    code_failures = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"notification address ({'confirmed' if self.confirmed_at else 'pending'})"

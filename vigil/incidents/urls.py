@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/<uuid:report_id>/move/", views.report_move, name="report_move"),
     path("roster/", views.roster, name="roster"),
     path("responder/", field_views.responder_home, name="responder_home"),
+    path("notices/", field_views.notification_address, name="notification_address"),
     path("responder/dispatch/<uuid:dispatch_id>/", field_views.dispatch_move, name="dispatch_move"),
     path("responder/dispatch/<uuid:dispatch_id>/help/", field_views.ask_for_help, name="dispatch_help"),
     path("<uuid:incident_id>/facts/resolve/", field_views.resolve_fact, name="fact_resolve"),

@@ -218,7 +218,7 @@ def propose_verification(incident: Incident, *, reason: str, actor) -> Verificat
 
     Steps: lock the incident; refuse a non-verifier, a basis the organization does not take, a state that
     cannot become verified, or a second open proposal; a "reported" incident moves to "being verified";
-    store the proposal; timeline and audit; tell the on-duty verifiers (on commit).
+    store the proposal; timeline and audit; notices to the on-duty verifiers (sent once it commits).
     """
     reason = _clean_reason(reason)
     with transaction.atomic():
@@ -239,7 +239,9 @@ def propose_verification(incident: Incident, *, reason: str, actor) -> Verificat
         proposal = VerificationProposal.objects.create(incident=current, proposer=actor, reason=reason)
         TimelineEntry.objects.create(incident=current, actor=actor, kind="verification_proposed", reason=reason)
         audit.record("incident.verification_proposed", actor=actor, obj=current)
-        transaction.on_commit(lambda: _notify_verifiers(proposal.pk))
+        from vigil.incidents import notify
+
+        notify.proposal_waiting(proposal)
     return proposal
 
 
@@ -306,11 +308,6 @@ def close_open_proposals(incident: Incident) -> None:
     VerificationProposal.objects.filter(incident=incident, state=VerificationProposal.State.OPEN).update(
         state=VerificationProposal.State.SUPERSEDED, closed_at=timezone.now()
     )
-
-
-def _notify_verifiers(proposal_id) -> None:
-    """Tell the on-duty verifiers that a proposal waits. Every console shows open proposals with their
-    waiting time (refreshed); staff notification addresses come with the messaging layer."""
 
 
 # --- Reading --------------------------------------------------------------------------------------
