@@ -41,5 +41,5 @@ def test_it_builds_alert_links_and_status_callbacks_from_the_one_address(bases):
 
     bases.PUBLIC_BASE_URL = "https://vigil.example.org"
     bases.ALERTS_STATUS_CALLBACKS = True
-    assert fanout.status_callback_url() == "https://vigil.example.org/hooks/twilio/alert-status"
+    assert fanout.status_callback_url() == "https://vigil.example.org/hooks/twilio/status"
     assert fanout.public_url("/alerts/") == "https://vigil.example.org/alerts/"
