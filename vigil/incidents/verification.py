@@ -111,6 +111,22 @@ def _lock(incident: Incident) -> Incident:
     return Incident.objects.select_for_update().get(pk=incident.pk)
 
 
+def _check_completion(current: Incident, first_person, actor, basis: str) -> None:
+    """The rules both bases share when the second person completes a verification: for a public incident
+    the two belong to one organization unless the deployment lets the network verify; the deciding
+    organization accepts the basis; the incident can still become verified."""
+    if (
+        current.organization_id is None
+        and not settings.VERIFY_PUBLIC_ACROSS_ORGANIZATIONS
+        and first_person.organization_id != actor.organization_id
+    ):
+        raise VerificationRefused("other_organization")
+    if basis not in accepted_bases(current, actor):
+        raise VerificationRefused("basis_not_accepted")
+    if current.state not in VERIFIABLE_STATES:
+        raise VerificationRefused("state")
+
+
 def _verify(current: Incident, verification: Verification, *, actor) -> Incident:
     """Steps: store the verification; make it current with the state in one update; close any open
     proposal; write the timeline entry (its reason is the verification's) and the audit event."""
@@ -192,16 +208,7 @@ def verify_from_scene(confirmation: SceneConfirmation, *, reason: str, actor) ->
             raise VerificationRefused("own_answer")
         if not _is_current_answer(confirmation):
             raise VerificationRefused("stale_answer")
-        if (
-            current.organization_id is None
-            and not settings.VERIFY_PUBLIC_ACROSS_ORGANIZATIONS
-            and confirmation.responder.organization_id != actor.organization_id
-        ):
-            raise VerificationRefused("other_organization")
-        if Verification.Basis.RESPONDER not in accepted_bases(current, actor):
-            raise VerificationRefused("basis_not_accepted")
-        if current.state not in VERIFIABLE_STATES:
-            raise VerificationRefused("state")
+        _check_completion(current, confirmation.responder, actor, Verification.Basis.RESPONDER)
         verification = Verification(
             basis=Verification.Basis.RESPONDER,
             proposer=actor,
@@ -258,16 +265,7 @@ def approve_verification(proposal: VerificationProposal, *, actor, note: str = "
             raise VerificationRefused("same_person")
         if not is_verifier(proposal.proposer, current):
             raise VerificationRefused("proposer_gone")
-        if (
-            current.organization_id is None
-            and not settings.VERIFY_PUBLIC_ACROSS_ORGANIZATIONS
-            and proposal.proposer.organization_id != actor.organization_id
-        ):
-            raise VerificationRefused("other_organization")
-        if Verification.Basis.TWO_PEOPLE not in accepted_bases(current, actor):
-            raise VerificationRefused("basis_not_accepted")
-        if current.state not in VERIFIABLE_STATES:
-            raise VerificationRefused("state")
+        _check_completion(current, proposal.proposer, actor, Verification.Basis.TWO_PEOPLE)
         reason = proposal.reason or ""
         note = (note or "").strip()
         if note:

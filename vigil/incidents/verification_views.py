@@ -25,8 +25,12 @@ def get_confirmation_for_user(request, confirmation_id) -> SceneConfirmation:
     return confirmation
 
 
-def _refused(request, exc: verification.VerificationRefused, incident_id):
-    messages.error(request, exc.message)
+def _act(request, incident_id, action, *args, **kwargs):
+    """Call a verification action, then back to the incident page; a refusal is said there in words."""
+    try:
+        action(*args, actor=request.user, **kwargs)
+    except verification.VerificationRefused as exc:
+        messages.error(request, exc.message)
     return redirect("incident_detail", incident_id=incident_id)
 
 
@@ -34,44 +38,32 @@ def _refused(request, exc: verification.VerificationRefused, incident_id):
 @require_POST
 def propose(request, incident_id):
     incident = get_incident_for_user(request, incident_id)
-    try:
-        verification.propose_verification(incident, reason=request.POST.get("reason", ""), actor=request.user)
-    except verification.VerificationRefused as exc:
-        return _refused(request, exc, incident.pk)
-    return redirect("incident_detail", incident_id=incident.pk)
+    return _act(
+        request, incident.pk, verification.propose_verification, incident, reason=request.POST.get("reason", "")
+    )
 
 
 @staff_view(*CONSOLE_ROLES)
 @require_POST
 def approve(request, proposal_id):
     proposal = get_proposal_for_user(request, proposal_id)
-    try:
-        verification.approve_verification(proposal, actor=request.user, note=request.POST.get("note", ""))
-    except verification.VerificationRefused as exc:
-        return _refused(request, exc, proposal.incident_id)
-    return redirect("incident_detail", incident_id=proposal.incident_id)
+    note = request.POST.get("note", "")
+    return _act(request, proposal.incident_id, verification.approve_verification, proposal, note=note)
 
 
 @staff_view(*CONSOLE_ROLES)
 @require_POST
 def withdraw(request, proposal_id):
     proposal = get_proposal_for_user(request, proposal_id)
-    try:
-        verification.withdraw_proposal(proposal, actor=request.user)
-    except verification.VerificationRefused as exc:
-        return _refused(request, exc, proposal.incident_id)
-    return redirect("incident_detail", incident_id=proposal.incident_id)
+    return _act(request, proposal.incident_id, verification.withdraw_proposal, proposal)
 
 
 @staff_view(*CONSOLE_ROLES)
 @require_POST
 def verify_from_scene(request, confirmation_id):
     confirmation = get_confirmation_for_user(request, confirmation_id)
-    try:
-        verification.verify_from_scene(confirmation, reason=request.POST.get("reason", ""), actor=request.user)
-    except verification.VerificationRefused as exc:
-        return _refused(request, exc, confirmation.incident_id)
-    return redirect("incident_detail", incident_id=confirmation.incident_id)
+    reason = request.POST.get("reason", "")
+    return _act(request, confirmation.incident_id, verification.verify_from_scene, confirmation, reason=reason)
 
 
 @staff_view(Role.RESPONDER)
