@@ -159,3 +159,20 @@ def notification_address(request):
     # The person's own number, shown only by its last two digits (a screen may be seen by others).
     ending = row.address[-2:] if row is not None and row.address else ""
     return render(request, "incidents/notification_address.html", {"row": row, "ending": ending})
+
+
+@staff_view(*CONSOLE_ROLES)
+@require_POST
+def report_contact(request, report_id):
+    """The call-back is a dispatcher's: the reporter's contact, shown on request (a POST, audited), never in
+    the incident page itself, and never to responders."""
+    from vigil.incidents.views import get_report_for_user
+
+    report = get_report_for_user(request, report_id)
+    if not report.contact:
+        return redirect("incident_detail", incident_id=report.incident_id)
+    from vigil.incidents import labels
+
+    audit.record("report.contact_viewed", actor=request.user, obj=report)
+    language = labels.language_label(report.language) if report.language != "und" else ""
+    return render(request, "incidents/report_contact.html", {"report": report, "language": language})

@@ -21,6 +21,7 @@ urlpatterns = [
     path("responder/dispatch/<uuid:dispatch_id>/", field_views.dispatch_move, name="dispatch_move"),
     path("responder/dispatch/<uuid:dispatch_id>/help/", field_views.ask_for_help, name="dispatch_help"),
     path("<uuid:incident_id>/facts/resolve/", field_views.resolve_fact, name="fact_resolve"),
+    path("reports/<uuid:report_id>/contact/", field_views.report_contact, name="report_contact"),
     path("dispatches/<uuid:dispatch_id>/help-answered/", field_views.answer_help, name="dispatch_help_answered"),
     path("responder/dispatch/<uuid:dispatch_id>/scene/", verification_views.scene_answer, name="scene_answer"),
     path("<uuid:incident_id>/verify/propose/", verification_views.propose, name="verification_propose"),

@@ -139,3 +139,19 @@ def test_it_refuses_help_from_someone_elses_dispatch(client, colleague, responde
     with pytest.raises(dispatching.DispatchRefused):
         dispatching.ask_for_help(dispatch, actor=other)
     assert Dispatch.objects.get().help_requested_at is None
+
+
+@pytest.mark.django_db
+def test_it_shows_a_reporters_number_only_to_a_dispatcher_who_asks_and_audits_it(
+    client, colleague, responder, org, outsider
+):
+    r = report(org=org, contact="+17185550123")
+    client.force_login(colleague)
+    page = client.get(f"/staff/incidents/{r.incident_id}/").content.decode()
+    assert "agreed to a call-back" in page and "7185550123" not in page
+    shown = client.post(f"/staff/incidents/reports/{r.pk}/contact/").content.decode()
+    assert "+17185550123" in shown
+    assert AuditEvent.objects.filter(action="report.contact_viewed", actor=colleague).exists()
+    for intruder in (outsider, responder):
+        client.force_login(intruder)
+        assert client.post(f"/staff/incidents/reports/{r.pk}/contact/").status_code in (403, 404)
