@@ -18,6 +18,9 @@ from vigil.incidents.models import Dispatch, Incident, TimelineEntry
 from vigil.work.actions import enqueue
 
 CHECK_IN_MINUTES = 20
+# Jobs are named, not imported: vigil/incidents/jobs.py calls back into this module.
+EXPIRE_OFFER_JOB = "vigil.incidents.jobs.expire_dispatch_offer"
+CHECK_IN_JOB = "vigil.incidents.jobs.check_dispatch_check_in"
 
 
 class DispatchRefused(Exception):
@@ -35,8 +38,6 @@ def offer(incident: Incident, responder, *, actor) -> Dispatch:
     is left as it is (idempotent); a new one, or one declined or expired, becomes an offer again with a
     fresh expiry; timeline and audit; on commit, the expiry job is queued and the responder notified.
     """
-    from vigil.incidents import jobs
-
     with transaction.atomic():
         dispatch, created = Dispatch.objects.select_for_update().get_or_create(
             incident=incident, responder=responder, defaults={"offered_by": actor}
@@ -56,7 +57,7 @@ def offer(incident: Incident, responder, *, actor) -> Dispatch:
         kind = "dispatch_offered" if created else "dispatch_reoffered"
         TimelineEntry.objects.create(incident=incident, actor=actor, kind=kind)
         audit.record("dispatch.offered", actor=actor, obj=dispatch, outcome="new" if created else "reopened")
-        enqueue(jobs.expire_dispatch_offer, dispatch.pk, delay_seconds=offer_minutes() * 60 + 5)
+        enqueue(EXPIRE_OFFER_JOB, dispatch.pk, delay_seconds=offer_minutes() * 60 + 5)
         _notify_offer(dispatch)
         dispatch.refresh_from_db()
     return dispatch
@@ -73,8 +74,6 @@ def _notify_offer(dispatch: Dispatch) -> None:
 def dispatch_move(dispatch: Dispatch, to_state: str, *, actor) -> Dispatch:
     """The responder answers or checks in. Every move resets the check-in clock while the dispatch is active,
     and schedules the job that flags a missed check-in to the dispatcher."""
-    from vigil.incidents import jobs
-
     with transaction.atomic():
         current = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
         if to_state not in Dispatch.MOVES.get(current.state, set()):
@@ -87,7 +86,7 @@ def dispatch_move(dispatch: Dispatch, to_state: str, *, actor) -> Dispatch:
         fields = {"state": to_state, "last_check_in_at": now, "missed_check_in": False}
         if to_state in Dispatch.ACTIVE:
             fields["check_in_due_at"] = now + timedelta(minutes=CHECK_IN_MINUTES)
-            enqueue(jobs.check_dispatch_check_in, current.pk, delay_seconds=CHECK_IN_MINUTES * 60 + 5)
+            enqueue(CHECK_IN_JOB, current.pk, delay_seconds=CHECK_IN_MINUTES * 60 + 5)
         else:
             fields["check_in_due_at"] = None
         Dispatch.objects.filter(pk=current.pk).update(**fields)

@@ -84,7 +84,7 @@ def _queue(request):
 
 @staff_view(*CONSOLE_ROLES)
 def queue(request):
-    from vigil.incidents.verification_views import waiting_context
+    from vigil.incidents.panels import waiting_context
 
     groups, state, borough = _queue(request)
     template = "incidents/queue_rows.html" if request.htmx else "incidents/queue.html"
@@ -92,7 +92,7 @@ def queue(request):
         request,
         template,
         {
-            **({} if request.htmx else waiting_context(request.user)),
+            **({} if request.htmx else waiting_context(request.user, incidents_for_user(request.user))),
             "groups": groups,
             "states": Incident.State.choices,
             "boroughs": labels.borough_choices(),
@@ -113,7 +113,7 @@ def incident_detail(request, incident_id):
     reports = list(incident.reports.order_by("received_at"))
     audit.record("incident.reports_viewed", actor=request.user, obj=incident, count=len(reports))
     from vigil.incidents import observations
-    from vigil.incidents.verification_views import panel_context
+    from vigil.incidents.panels import panel_context
 
     reads = set(request.user.languages or [])
     unread = {r.language for r in reports if r.language not in reads and r.language != "und"}
