@@ -45,9 +45,9 @@ from vigil.alerts.models import (
     SubscriberArea,
 )
 from vigil.lib import crypto
-from vigil.lib.normalize import InvalidAddress, normalize_email, normalize_phone
 from vigil.messaging import actions as messaging_actions
 from vigil.messaging import faults
+from vigil.messaging.actions import normalize_address
 from vigil.work.actions import enqueue
 
 logger = logging.getLogger(__name__)
@@ -69,21 +69,17 @@ POLL_SECONDS = 2.0
 # --------------------------------------------------------------------------------------------
 
 
+# Jobs are named, not imported: vigil/alerts/jobs.py calls back into this module.
+PUMP_JOB = "vigil.alerts.jobs.pump"
+SEND_CONFIRMATION_JOB = "vigil.alerts.jobs.send_confirmation"
+
+
 class SubscriptionError(ValueError):
     """A subscription request that cannot be taken; `code` says why (no personal data in it)."""
 
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
-
-
-def normalize_address(channel: str, raw: str) -> str:
-    """E.164 for phones (phonenumbers), folded for e-mail; InvalidAddress otherwise."""
-    if channel == Channel.EMAIL:
-        return normalize_email(raw or "")
-    if channel in PHONE_CHANNELS:
-        return normalize_phone(raw or "")
-    raise InvalidAddress("unknown channel")
 
 
 def _index_candidates(normalized: str) -> list[str]:
@@ -246,9 +242,7 @@ def _subscribe(channel, normalized, language, chosen, via, sends_code) -> Subscr
             from_state=from_state,
         )
         if sends_code and (chosen or subscriber.state == Subscriber.State.PENDING):
-            from vigil.alerts import jobs
-
-            enqueue(jobs.send_confirmation, subscriber.pk, subscriber.confirm_nonce, 1)
+            enqueue(SEND_CONFIRMATION_JOB, subscriber.pk, subscriber.confirm_nonce, 1)
     return subscriber
 
 
@@ -655,9 +649,7 @@ def send_alert(alert: Alert, *, actor, confirm_unreviewed: bool = False) -> int:
             language=unreviewed,
             outcome="unreviewed_confirmed" if unreviewed else "reviewed",
         )
-        from vigil.alerts import jobs
-
-        enqueue(jobs.pump, current.pk, priority=5)
+        enqueue(PUMP_JOB, current.pk, priority=5)
     alert.refresh_from_db()
     return count
 
@@ -783,10 +775,8 @@ def pump(alert_id) -> list[str]:
                     channels.append(channel)
             else:
                 waits.append((row["due"] - now).total_seconds())
-        from vigil.alerts import jobs
-
         delay = 0.0 if channels else max(0.1, min(waits or [POLL_SECONDS]))
-        enqueue(jobs.pump, alert.pk, delay_seconds=min(delay, 60.0), priority=5)
+        enqueue(PUMP_JOB, alert.pk, delay_seconds=min(delay, 60.0), priority=5)
         return channels
 
 

@@ -323,7 +323,6 @@ def confirmation_message(subscriber: Subscriber) -> Message:
 def send_confirmation(subscriber_id, nonce: int, attempt: int) -> str:
     """Send a confirmation code (after the job that asked for it committed). A temporary failure queues
     another try; at worst a person gets the same code twice."""
-    from vigil.alerts import jobs
     from vigil.work.actions import enqueue
 
     if not actions.code_sent(subscriber_id, nonce):
@@ -340,5 +339,5 @@ def send_confirmation(subscriber_id, nonce: int, attempt: int) -> str:
         return result.outcome
     if attempt < 3:
         with transaction.atomic():
-            enqueue(jobs.send_confirmation, subscriber.pk, nonce, attempt + 1, delay_seconds=30 * attempt)
+            enqueue(actions.SEND_CONFIRMATION_JOB, subscriber.pk, nonce, attempt + 1, delay_seconds=30 * attempt)
     return result.outcome

@@ -10,7 +10,6 @@ from django.utils import timezone
 from vigil.alerts import actions
 from vigil.alerts.models import Delivery, Subscriber
 from vigil.messaging.tests.servers import FakeTwilio, SMTPSink, new_account_sid
-from vigil.work.actions import run_pending_now
 from vigil.work.models import Job
 
 SMS_NUMBER = "+12125550100"
@@ -81,22 +80,9 @@ def expire_claims() -> None:
 
 @pytest.fixture
 def drain(django_capture_on_commit_callbacks):
-    """Run background work (and what it starts after commit) until nothing is due; with `forward`,
-    also skip every wait."""
+    from vigil.messaging.tests.conftest import make_drain
 
-    def run(rounds: int = 60, forward: bool = False) -> int:
-        total = 0
-        for _ in range(rounds):
-            if forward:
-                fast_forward()
-            with django_capture_on_commit_callbacks(execute=True):
-                ran = run_pending_now()
-            total += ran
-            if not ran:
-                break
-        return total
-
-    return run
+    return make_drain(django_capture_on_commit_callbacks, fast_forward, 60)
 
 
 @pytest.fixture

@@ -47,17 +47,16 @@ def fast_forward() -> None:
     Message.objects.filter(state__in=["queued", "uncertain"]).update(not_before=now)
 
 
-@pytest.fixture
-def drain(django_capture_on_commit_callbacks):
-    """Run background work (and what it starts after commit) until nothing is due; with `forward`,
-    also skip every wait."""
+def make_drain(capture_on_commit, skip_waits, default_rounds: int):
+    """A runner of background work (and what it starts after commit) until nothing is due; with
+    `forward`, `skip_waits` makes every wait due first. Shared by the apps that test sending."""
 
-    def run(rounds: int = 30, forward: bool = False) -> int:
+    def run(rounds: int = default_rounds, forward: bool = False) -> int:
         total = 0
         for _ in range(rounds):
             if forward:
-                fast_forward()
-            with django_capture_on_commit_callbacks(execute=True):
+                skip_waits()
+            with capture_on_commit(execute=True):
                 ran = run_pending_now()
             total += ran
             if not ran:
@@ -65,6 +64,11 @@ def drain(django_capture_on_commit_callbacks):
         return total
 
     return run
+
+
+@pytest.fixture
+def drain(django_capture_on_commit_callbacks):
+    return make_drain(django_capture_on_commit_callbacks, fast_forward, 30)
 
 
 @pytest.fixture
