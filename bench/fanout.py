@@ -210,13 +210,14 @@ def run_fanout(alert, timeout: float) -> float:
 
 def bare_messages(alert) -> dict[str, list]:
     """The very messages the alert carried, read back after the run (so neither side pays for the other)."""
-    from vigil.alerts import fanout
-    from vigil.alerts.models import Delivery
+    from vigil.alerts.models import Subscriber
+    from vigil.alerts.programme import AlertProgramme
 
     by_channel: dict[str, list] = {"email": [], "sms": []}
-    rows = Delivery.objects.filter(alert=alert).select_related("subscriber").order_by("priority", "id")
-    for delivery in rows.iterator(chunk_size=2000):
-        by_channel[delivery.channel].append(fanout.build_message(alert, delivery, delivery.subscriber))
+    programme = AlertProgramme(alert.broadcast)
+    addresses = {s.pk: s.address for s in Subscriber.objects.iterator(chunk_size=2000)}
+    for delivery in alert.deliveries.order_by("priority", "id").iterator(chunk_size=2000):
+        by_channel[delivery.channel].append(programme.envelope(delivery, addresses[delivery.recipient_id], ""))
     return by_channel
 
 
@@ -282,7 +283,6 @@ def main() -> int:
         from vigil.accounts import actions as account_actions
         from vigil.accounts.models import Role
         from vigil.alerts import actions
-        from vigil.alerts.models import Delivery
 
         call_command("migrate", verbosity=0)
         t0 = time.perf_counter()
@@ -305,7 +305,7 @@ def main() -> int:
         finished = run_fanout(alert, timeout=3600)
         ours: dict[str, dict] = {}
         for channel in ("email", "sms"):
-            rows = Delivery.objects.filter(alert=alert, channel=channel)
+            rows = alert.deliveries.filter(channel=channel)
             count = rows.filter(state="sent").count()
             last = max(rows.values_list("sent_at", flat=True))
             seconds = (last - alert.sent_at).total_seconds() if last else float("nan")

@@ -260,7 +260,8 @@ RETENTION = {
     "inactive_user": env_int("RETENTION_INACTIVE_USER_DAYS", 365),
     "provider_message": env_int("RETENTION_PROVIDER_MESSAGE_DAYS", 2),
     "alerts_inactive_subscriber": env_int("RETENTION_ALERTS_INACTIVE_SUBSCRIBER_DAYS", 2),
-    "alerts_delivery": env_int("RETENTION_ALERTS_DELIVERY_DAYS", 30),
+    # Deliveries of broadcasts (alerts): the older variable name is still read.
+    "messaging_delivery": env_int("RETENTION_MESSAGING_DELIVERY_DAYS", env_int("RETENTION_ALERTS_DELIVERY_DAYS", 30)),
     "messaging_message": env_int("RETENTION_MESSAGING_MESSAGE_DAYS", 30),
 }
 

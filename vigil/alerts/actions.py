@@ -1,5 +1,6 @@
-"""Every change to subscribers, alerts and deliveries: one function each, in a transaction, with its
-audit event, queuing background work on commit (ids only).
+"""Every change to subscribers and alerts: one function each, in a transaction, with its audit event,
+queuing background work on commit (ids only). An alert's messages are a messaging broadcast: alerts
+creates its deliveries and runs its pump; messaging claims, sends and records them.
 
 What may be sent when is decided here, in `send_alert`, under row locks on the alert and its incident,
 so every path (staff page, API, admin, background task) meets the same rules:
@@ -19,14 +20,12 @@ import logging
 import secrets
 import unicodedata
 import uuid
-from collections import Counter
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Min
+from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -40,14 +39,14 @@ from vigil.alerts.models import (
     PHONE_CHANNELS,
     Alert,
     Channel,
-    Delivery,
     Subscriber,
     SubscriberArea,
 )
 from vigil.lib import crypto
 from vigil.messaging import actions as messaging_actions
-from vigil.messaging import faults
+from vigil.messaging import fanout as messaging_fanout
 from vigil.messaging.actions import normalize_address
+from vigil.messaging.models import Delivery
 from vigil.work.actions import enqueue
 
 logger = logging.getLogger(__name__)
@@ -57,8 +56,6 @@ CONFIRM_SALT = "vigil.alerts.confirm"
 UNSUBSCRIBE_SALT = "vigil.alerts.unsubscribe"
 REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud over a phone
 SENDER_ROLES = (Role.DISPATCHER, Role.ADMIN)
-# An uncertain delivery waits this long before its lookup: a provider's log can lag its answer.
-UNCERTAIN_WAIT_SECONDS = 20
 # How often the pump looks again while another worker holds a claim, or while a follow-up waits for
 # its original to finish going out.
 POLL_SECONDS = 2.0
@@ -71,7 +68,10 @@ POLL_SECONDS = 2.0
 
 # Jobs are named, not imported: vigil/alerts/jobs.py calls back into this module.
 PUMP_JOB = "vigil.alerts.jobs.pump"
-SEND_CONFIRMATION_JOB = "vigil.alerts.jobs.send_confirmation"
+# What alerts registers with messaging (vigil/alerts/programme.py holds the programme and resolvers).
+PROGRAMME = "alerts.alert"
+ACTIVE_SUBSCRIBER = "alerts.active_subscriber"
+CONFIRMATION = "alerts.confirmation"
 
 
 class SubscriptionError(ValueError):
@@ -242,8 +242,32 @@ def _subscribe(channel, normalized, language, chosen, via, sends_code) -> Subscr
             from_state=from_state,
         )
         if sends_code and (chosen or subscriber.state == Subscriber.State.PENDING):
-            enqueue(SEND_CONFIRMATION_JOB, subscriber.pk, subscriber.confirm_nonce, 1)
+            queue_confirmation(subscriber)
     return subscriber
+
+
+def confirmation_text(subscriber: Subscriber) -> tuple[str, str, str]:
+    """(language, subject, text) of the message that carries a subscriber's confirmation code."""
+    pack = texts.pack_for(subscriber.pending_language or subscriber.language)
+    code = confirmation_code(subscriber)
+    if subscriber.channel == Channel.EMAIL:
+        url = conf.public_base_url() + reverse("alerts_confirm") + "?t=" + confirm_token(subscriber)
+        subject = pack.reply("email_confirm_subject", code=code)
+        return (
+            pack.language,
+            subject,
+            pack.reply("email_confirm_body", code=code, url=url, minutes=conf.CONFIRM_MINUTES),
+        )
+    return pack.language, "", pack.reply("code_message", code=code, minutes=conf.CONFIRM_MINUTES)
+
+
+def queue_confirmation(subscriber: Subscriber):
+    """The code goes out through messaging, in the caller's transaction. Its recipient names the code
+    (subscriber and nonce): a code superseded or used before its turn is withdrawn, never sent."""
+    language, subject, text = confirmation_text(subscriber)
+    return messaging_actions.send(
+        CONFIRMATION, f"{subscriber.pk}:{subscriber.confirm_nonce}", subscriber.channel, language, text, subject=subject
+    )
 
 
 def set_pending_areas(subscriber: Subscriber, areas) -> Subscriber:
@@ -342,9 +366,9 @@ def unsubscribe(subscriber: Subscriber, *, via: str) -> bool:
             confirm_nonce=current.confirm_nonce + 1,
         )
         SubscriberArea.objects.filter(subscriber=current).delete()
-        withdrawn = Delivery.objects.filter(subscriber=current, state=Delivery.State.QUEUED).update(
-            state=Delivery.State.WITHDRAWN, error_code="unsubscribed"
-        )
+        withdrawn = Delivery.objects.filter(
+            recipient_id=current.pk, broadcast__recipient_kind=ACTIVE_SUBSCRIBER, state=Delivery.State.QUEUED
+        ).update(state=Delivery.State.WITHDRAWN, error_code="unsubscribed")
         audit.record(
             "alerts.unsubscribed",
             actor_kind="system" if via == "carrier" else "public",
@@ -434,9 +458,7 @@ def _whatsapp_to_sms(alert: Alert) -> int:
         for language, rendered in alert.texts.items()
         if isinstance(rendered, dict) and not whatsapp_template_registered(rendered)
     ]
-    return Delivery.objects.filter(alert=alert, channel=Channel.WHATSAPP, language__in=missing).update(
-        channel=Channel.SMS
-    )
+    return alert.deliveries.filter(channel=Channel.WHATSAPP, language__in=missing).update(channel=Channel.SMS)
 
 
 def sent_originals(incident_id):
@@ -612,14 +634,18 @@ def send_alert(alert: Alert, *, actor, confirm_unreviewed: bool = False) -> int:
         problems = send_blockers(current, incident=incident)
         if problems:
             raise AlertRefused(problems[0])
+        current.broadcast = messaging_actions.start_broadcast(
+            programme=PROGRAMME, recipient_kind=ACTIVE_SUBSCRIBER, tag=current.ref
+        )
         count = targeting.create_deliveries(current)
         _whatsapp_to_sms(current)
-        languages = set(Delivery.objects.filter(alert=current).values_list("language", flat=True))
+        languages = set(current.deliveries.values_list("language", flat=True).distinct())
         if current.kind in Alert.FOLLOW_UPS:
             # A follow-up may still reach people who receive the original later: their languages count.
             languages |= set(
                 Delivery.objects.filter(
-                    alert__incident_id=current.incident_id, alert__kind=Alert.Kind.VERIFIED_ACTIVITY
+                    broadcast__alert__incident_id=current.incident_id,
+                    broadcast__alert__kind=Alert.Kind.VERIFIED_ACTIVITY,
                 )
                 .values_list("language", flat=True)
                 .distinct()
@@ -666,7 +692,7 @@ def cancel_alert(alert: Alert, *, actor) -> Alert:
             withdrawn = 0
         elif current.state == Alert.State.SENDING:
             current.state = Alert.State.HALTED
-            withdrawn = Delivery.objects.filter(alert=current, state=Delivery.State.QUEUED).update(
+            withdrawn = current.deliveries.filter(state=Delivery.State.QUEUED).update(
                 state=Delivery.State.WITHDRAWN, error_code="stopped"
             )
         else:
@@ -699,43 +725,31 @@ def stop_reason(alert: Alert, now) -> str | None:
     return None
 
 
-def pump(alert_id) -> list[str]:
-    """One round of an alert's fan-out, inside the background job's transaction.
+def pump(alert_id) -> tuple[int | None, list[str]]:
+    """One round of an alert's fan-out, inside the background job's transaction. Returns the alert's
+    broadcast and the channels to send now, after this transaction commits (messaging's fan-out).
 
     Steps: lock the alert; claims whose lease ran out become uncertain (the worker died holding them);
     if the alert may no longer send (expired, incident no longer verified, stopped), queued deliveries
     are expired or withdrawn, and counted; a follow-up adds people who received the original since;
     with nothing open the alert is finished; otherwise the next round is queued and the channels with
-    due work and no live claim are returned, to be sent after this transaction commits.
+    due work and no live claim are returned.
     """
     with transaction.atomic():
         now = timezone.now()
         alert = Alert.objects.select_for_update(of=("self",)).select_related("incident").filter(pk=alert_id).first()
-        if alert is None or alert.state not in (Alert.State.SENDING, Alert.State.HALTED):
-            return []
-        deliveries = Delivery.objects.filter(alert=alert)
-        lease = timedelta(seconds=conf.CLAIM_LEASE_SECONDS)
-        stale = deliveries.filter(state=Delivery.State.SENDING, claimed_at__lt=now - lease).update(
-            state=Delivery.State.UNCERTAIN, was_uncertain=True, resolution="", claim="", not_before=now
-        )
-        if stale:
-            audit.record("alerts.deliveries_uncertain", obj=alert, organization=alert.organization, count=stale)
+        if alert is None or alert.state not in (Alert.State.SENDING, Alert.State.HALTED) or not alert.broadcast_id:
+            return None, []
+        broadcast = alert.broadcast
+        context = {"obj": alert, "organization": alert.organization}
+        messaging_actions.settle_stale_claims(broadcast, now, audit_context=context)
         reason = stop_reason(alert, now)
         if reason == "not_verified":
             Alert.objects.filter(pk=alert.pk).update(state=Alert.State.HALTED)
             alert.state = Alert.State.HALTED
             audit.record("alerts.halted", obj=alert, organization=alert.organization, reason_code=reason)
         if reason:
-            final = Delivery.State.EXPIRED if reason == "expired" else Delivery.State.WITHDRAWN
-            dropped = deliveries.filter(state=Delivery.State.QUEUED).update(state=final, error_code=reason)
-            if dropped:
-                audit.record(
-                    "alerts.deliveries_dropped",
-                    obj=alert,
-                    organization=alert.organization,
-                    outcome=final,
-                    count=dropped,
-                )
+            messaging_actions.drop_queued(broadcast, reason, audit_context=context)
         if alert.topping_up and reason is None:
             added = targeting.create_follow_up_deliveries(alert)
             if added:
@@ -746,13 +760,9 @@ def pump(alert_id) -> list[str]:
         elif alert.topping_up:
             Alert.objects.filter(pk=alert.pk).update(topping_up=False)
             alert.topping_up = False
-        open_rows = list(
-            deliveries.filter(state__in=Delivery.OPEN)
-            .values("channel", "state")
-            .annotate(n=Count("id"), due=Min("not_before"), claimed=Min("claimed_at"))
-        )
+        open_rows = messaging_fanout.open_work(broadcast.pk)
         if not open_rows and not alert.topping_up:
-            received = deliveries.filter(state__in=Delivery.RECEIVED).count()
+            received = messaging_fanout.received_count(broadcast.pk)
             if alert.state == Alert.State.SENDING:
                 Alert.objects.filter(pk=alert.pk).update(state=Alert.State.DONE, finished_at=now)
             else:
@@ -760,7 +770,8 @@ def pump(alert_id) -> list[str]:
             audit.record(
                 "alerts.finished", obj=alert, organization=alert.organization, count=received, outcome=reason or "done"
             )
-            return []
+            return broadcast.pk, []
+        lease = timedelta(seconds=conf.CLAIM_LEASE_SECONDS)
         channels: list[str] = []
         waits: list[float] = [5.0] if alert.topping_up else []
         live = {row["channel"] for row in open_rows if row["state"] == Delivery.State.SENDING}
@@ -777,171 +788,7 @@ def pump(alert_id) -> list[str]:
                 waits.append((row["due"] - now).total_seconds())
         delay = 0.0 if channels else max(0.1, min(waits or [POLL_SECONDS]))
         enqueue(PUMP_JOB, alert.pk, delay_seconds=min(delay, 60.0), priority=5)
-        return channels
-
-
-@dataclass
-class Batch:
-    token: str
-    alert: Alert
-    rows: list[Delivery]
-    reason: str | None
-
-
-def claim_batch(alert_id, channel: str, limit: int) -> Batch | None:
-    """Claim up to `limit` due deliveries of one channel, uncertain ones first (they are resolved
-    before anything else), then queued ones nearest first. Committed before any message goes out: a
-    crash after this leaves the rows claimed, and the lease turns them uncertain."""
-    now = timezone.now()
-    with transaction.atomic():
-        alert = Alert.objects.select_related("incident").get(pk=alert_id)
-        reason = stop_reason(alert, now)
-        due = Delivery.objects.filter(alert_id=alert_id, channel=channel, not_before__lte=now)
-        ids = list(
-            due.filter(state=Delivery.State.UNCERTAIN)
-            .select_for_update(skip_locked=True)
-            .order_by("priority", "id")
-            .values_list("id", flat=True)[:limit]
-        )
-        if reason is None and len(ids) < limit:
-            ids += list(
-                due.filter(state=Delivery.State.QUEUED)
-                .select_for_update(skip_locked=True)
-                .order_by("priority", "id")
-                .values_list("id", flat=True)[: limit - len(ids)]
-            )
-        if not ids:
-            return None
-        token = uuid.uuid4().hex
-        Delivery.objects.filter(id__in=ids, state__in=[Delivery.State.QUEUED, Delivery.State.UNCERTAIN]).update(
-            state=Delivery.State.SENDING, claim=token, claimed_at=now
-        )
-    rows = list(
-        Delivery.objects.filter(claim=token, state=Delivery.State.SENDING)
-        .select_related("subscriber")
-        .order_by("priority", "id")
-    )
-    return Batch(token, alert, rows, reason) if rows else None
-
-
-@dataclass
-class Outcome:
-    """What became of one claimed delivery. `state` is the new state; None values leave a column as is."""
-
-    delivery_id: int
-    state: str
-    provider_id: str | None = None
-    sent_at: object = None
-    error_code: str = ""
-    resolution: str | None = None
-    uncertain: bool = False
-    not_before: object = None
-    attempted: bool = False
-    opted_out_subscriber: object = None
-
-
-def _prep(name, value):
-    return Delivery._meta.get_field(name).get_db_prep_value(value, connection)
-
-
-def record_outcomes(batch: Batch, outcomes: list[Outcome]) -> int:
-    """Write what happened to claimed deliveries, in one transaction; only rows still held by this
-    claim change (a result that arrives after its claim was taken over is not written over the other
-    worker's). Returns the rows written."""
-    if not outcomes:
-        return 0
-    table = connection.ops.quote_name(Delivery._meta.db_table)
-    # Raw SQL for executemany (one round trip for a whole batch); only the quoted table name is
-    # formatted in, every value is a parameter.
-    sql = (
-        f"UPDATE {table} SET state = %s, provider_id = COALESCE(%s, provider_id), sent_at = COALESCE(%s, sent_at), "  # noqa: S608
-        f"error_code = %s, claim = '', resolution = COALESCE(%s, resolution), was_uncertain = (was_uncertain OR %s), "
-        f"not_before = COALESCE(%s, not_before), attempts = attempts + %s "
-        f"WHERE id = %s AND claim = %s AND state = 'sending'"
-    )
-    rows = [
-        (
-            o.state,
-            o.provider_id,
-            _prep("sent_at", o.sent_at),
-            o.error_code[:32],
-            o.resolution,
-            o.uncertain,
-            _prep("not_before", o.not_before),
-            1 if o.attempted else 0,
-            o.delivery_id,
-            batch.token,
-        )
-        for o in outcomes
-    ]
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
-            written = cursor.rowcount if cursor.rowcount >= 0 else len(rows)
-        counts = Counter(o.state for o in outcomes if o.state not in Delivery.RECEIVED)
-        for state, count in sorted(counts.items()):
-            if state in (Delivery.State.QUEUED, Delivery.State.SENDING):
-                continue
-            audit.record(
-                "alerts.delivery_outcomes",
-                obj=batch.alert,
-                organization=batch.alert.organization,
-                outcome=state,
-                count=count,
-                channel=batch.rows[0].channel if batch.rows else "",
-            )
-        for outcome in outcomes:
-            if outcome.opted_out_subscriber is not None:
-                # Opted out everywhere (messaging tells every app, alerts included, which unsubscribes).
-                subscriber = outcome.opted_out_subscriber
-                messaging_actions.opt_out(subscriber.address, subscriber.channel, via="carrier")
-        faults.hook("before_record", batch.rows[0].channel if batch.rows else "")
-    if written < len(rows):
-        logger.warning(
-            "alert %s: %s results arrived after their claim was taken over", batch.alert.ref, len(rows) - written
-        )
-    return written
-
-
-def record_provider_status(provider_id: str, status: str, error_code: str = "") -> bool:
-    """A provider's delivery report (Twilio status callback): moves a sent delivery forward only
-    (sent -> delivered or failed), whatever order the reports arrive in."""
-    from vigil.messaging.channels.twilio_client import OPTED_OUT_CODES
-
-    status = (status or "").strip().lower()[:16]
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(of=("self",))
-            .select_related("alert", "subscriber")
-            .filter(provider_id=provider_id)
-            .first()
-        )
-        if delivery is None:
-            return False
-        fields = {"provider_status": status}
-        target = {"delivered": "delivered", "read": "delivered", "undelivered": "failed", "failed": "failed"}.get(
-            status
-        )
-        if target and delivery.state == Delivery.State.SENT:
-            fields["state"] = target
-        code = error_code if error_code.isdigit() else ""
-        if code and target == "failed":
-            fields["error_code"] = f"twilio_{code}"
-        Delivery.objects.filter(pk=delivery.pk).update(**fields)
-        if fields.get("state") == "failed":
-            audit.record(
-                "alerts.delivery_outcomes",
-                obj=delivery.alert,
-                organization=delivery.alert.organization,
-                outcome="failed",
-                count=1,
-                channel=delivery.channel,
-                reason_code=fields.get("error_code", ""),
-            )
-        if code and int(code) in OPTED_OUT_CODES:
-            subscriber = delivery.subscriber
-            messaging_actions.opt_out(subscriber.address, subscriber.channel, via="carrier")
-    return True
+        return broadcast.pk, channels
 
 
 # --------------------------------------------------------------------------------------------

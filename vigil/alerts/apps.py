@@ -11,12 +11,17 @@ class AlertsConfig(AppConfig):
     verbose_name = "Alerts"
 
     def ready(self):
-        """Register with messaging: the subscriber resolver, the keyword handler and STOP, and the
-        provider status reports of alert deliveries."""
+        """Register with messaging: the recipient resolvers, the alert programme that renders a
+        broadcast's messages, and the keyword handler and STOP."""
         from vigil import messaging
-        from vigil.alerts import actions, keywords
+        from vigil.alerts import actions, keywords, programme
 
         messaging.register_resolver("alerts.subscriber", keywords.resolve_subscriber)
+        messaging.register_resolver(
+            actions.ACTIVE_SUBSCRIBER, programme.active_address, many=programme.active_addresses
+        )
+        messaging.register_resolver(actions.CONFIRMATION, programme.confirmation_address)
+        messaging.register_programme(actions.PROGRAMME, programme.AlertProgramme)
         messaging.register_handler(
             "alerts.keywords",
             keywords.inbound_handler,
@@ -24,7 +29,6 @@ class AlertsConfig(AppConfig):
             stop=keywords.stop_programmes,
             stop_words=keywords.stop_words,
         )
-        messaging.register_status_listener("alerts.delivery", actions.record_provider_status)
 
         # Every alert shows on its incident's timeline (incidents cannot import alerts: it sits below).
         from vigil.alerts.timeline import alert_items

@@ -19,18 +19,10 @@ _DEFAULTS = {
     "ALERTS_EXPIRY_MINUTES": env_int("ALERTS_EXPIRY_MINUTES", 120),
     # Neighborhoods whose boundary lies within this distance of the incident's neighborhood are alerted.
     "ALERTS_NEARBY_METERS": env_float("ALERTS_NEARBY_METERS", 300.0),
-    # Messages per second per channel (0: no limit). Shared across processes through the cache (Redis).
-    "ALERTS_RATE_SMS": env_float("ALERTS_RATE_SMS", 10.0),
-    "ALERTS_RATE_WHATSAPP": env_float("ALERTS_RATE_WHATSAPP", 20.0),
-    "ALERTS_RATE_EMAIL": env_float("ALERTS_RATE_EMAIL", 20.0),
     # {"verified_activity": {"en": "HX...", ...}, ...}: the Content templates Meta approved, per language.
     "ALERTS_WHATSAPP_CONTENT_SIDS": env_str("ALERTS_WHATSAPP_CONTENT_SIDS", "{}"),
     # The older name of PUBLIC_BASE_URL (vigil.lib.urls), still read when that is not set.
     "ALERTS_PUBLIC_BASE_URL": env_str("ALERTS_PUBLIC_BASE_URL", ""),
-    # Fan-out mechanics.
-    "ALERTS_BATCH_SIZE": env_int("ALERTS_BATCH_SIZE", 500),
-    "ALERTS_RECORD_EVERY": env_int("ALERTS_RECORD_EVERY", 100),
-    "ALERTS_PUMP_SECONDS": env_float("ALERTS_PUMP_SECONDS", 10.0),
     # Subscriptions.
     "ALERTS_CONFIRM_MINUTES": env_int("ALERTS_CONFIRM_MINUTES", 30),
     "ALERTS_CONFIRM_MAX_PER_DAY": env_int("ALERTS_CONFIRM_MAX_PER_DAY", 3),
@@ -47,14 +39,12 @@ class _Conf:
     def __getattr__(self, name: str):
         key = f"ALERTS_{name}"
         if key not in _DEFAULTS:
-            # The channel settings (transports, numbers, SMTP, claim lease) belong to messaging now.
+            # The channel settings (transports, numbers, SMTP, claim lease, rates, batches) belong to
+            # messaging now, under their old names.
             from vigil.messaging.conf import conf as messaging_conf
 
             return getattr(messaging_conf, name)
         return getattr(settings, key, _DEFAULTS[key])
-
-    def rate(self, channel: str) -> float:
-        return float(getattr(self, f"RATE_{channel.upper()}"))
 
     def whatsapp_content_sids(self) -> dict[str, dict[str, str]]:
         raw = self.WHATSAPP_CONTENT_SIDS

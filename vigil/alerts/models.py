@@ -1,9 +1,10 @@
-"""Subscribers, alerts and deliveries.
+"""Subscribers and alerts.
 
 A subscriber is an encrypted address, its blind index, a channel, a language and areas: nothing else.
-An alert is composed from reviewed templates and frozen when composed; a delivery is one row per
-(alert, subscriber), unique in the database, carrying its own claim and lease so that a crash between
-the provider accepting a message and Vigil recording it leaves the row visibly uncertain, never lost.
+An alert is composed from reviewed templates and frozen when composed. Sending it starts a messaging
+broadcast: one messaging Delivery per (broadcast, subscriber), unique in the database, carrying its
+own claim and lease so that a crash between the provider accepting a message and Vigil recording it
+leaves the row visibly uncertain, never lost (vigil/messaging).
 """
 
 from __future__ import annotations
@@ -143,6 +144,10 @@ class Alert(models.Model):
     unreviewed_confirmed = models.BooleanField(default=False)
     unreviewed_languages = models.JSONField(default=list, blank=True)
     recipients = models.PositiveIntegerField(default=0)
+    # The messaging broadcast that carries the alert: created when it is sent.
+    broadcast = models.OneToOneField(
+        "messaging.Broadcast", on_delete=models.PROTECT, null=True, blank=True, related_name="alert"
+    )
     # Follow-ups keep adding people who received the original while it was still going out.
     topping_up = models.BooleanField(default=False)
 
@@ -163,49 +168,9 @@ class Alert(models.Model):
     def approved(self) -> bool:
         return self.approved_by_id is not None
 
+    @property
+    def deliveries(self):
+        """The alert's deliveries (none before it is sent)."""
+        from vigil.messaging.models import Delivery
 
-class Delivery(models.Model):
-    class State(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        SENDING = "sending", _("Sending")
-        UNCERTAIN = "uncertain", _("Uncertain")
-        SENT = "sent", _("Sent")
-        DELIVERED = "delivered", _("Delivered")
-        FAILED = "failed", _("Failed")
-        EXPIRED = "expired", _("Expired")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
-
-    OPEN = ("queued", "sending", "uncertain")
-    RECEIVED = ("sent", "delivered")
-
-    id = models.BigAutoField(primary_key=True)
-    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    language = models.CharField(max_length=8)
-    priority = models.IntegerField(default=0)  # lower goes first: the incident's neighborhood is 0
-    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
-    not_before = models.DateTimeField(default=timezone.now)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    claim = models.CharField(max_length=32, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    provider_id = models.CharField(max_length=200, blank=True, db_index=True)
-    provider_status = models.CharField(max_length=16, blank=True)
-    error_code = models.CharField(max_length=32, blank=True)  # a code, never a provider's message
-    was_uncertain = models.BooleanField(default=False)
-    resolution = models.CharField(max_length=16, blank=True)  # found, not_found, resent, unknown
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    retention_key = "alerts_delivery"
-    retention_date_field = "created_at"
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["alert", "subscriber"], name="alerts_one_delivery_per_person")]
-        indexes = [
-            models.Index(fields=["alert", "channel", "state", "priority"], name="alerts_deliv_claim"),
-            models.Index(fields=["claim"], name="alerts_deliv_by_claim"),
-        ]
-
-    def __str__(self):
-        return f"delivery {self.pk} ({self.channel}, {self.state})"
+        return Delivery.objects.filter(broadcast_id=self.broadcast_id) if self.broadcast_id else Delivery.objects.none()

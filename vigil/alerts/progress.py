@@ -9,7 +9,8 @@ from django.db.models import Count
 from django.utils import timezone
 
 from vigil.alerts.conf import conf
-from vigil.alerts.models import Channel, Delivery
+from vigil.alerts.models import Channel
+from vigil.messaging.models import Delivery
 
 OBSERVE_SECONDS = 60
 

@@ -6,8 +6,9 @@ and of the neighborhood's own borough (priority BOROUGH_PRIORITY). A follow-up g
 received a verified-activity alert of the incident and have not unsubscribed since. A reminder goes to
 the chosen boroughs (with every neighborhood in them) and neighborhoods.
 
-Deliveries are created with one INSERT ... SELECT ... ON CONFLICT DO NOTHING: the database selects
-and writes every row itself (no row travels through Python), and the unique (alert, subscriber)
+Deliveries (messaging's, of the alert's broadcast) are created with one INSERT ... SELECT ... ON
+CONFLICT DO NOTHING: the database selects and writes every row itself (no row travels through Python,
+no address is copied: a delivery names its subscriber by id), and the unique (broadcast, recipient)
 constraint makes a repeated call harmless. The same statement runs on SQLite and PostgreSQL.
 """
 
@@ -17,7 +18,8 @@ from django.db import connection
 from django.utils import timezone
 
 from vigil.alerts.conf import conf
-from vigil.alerts.models import Alert, Delivery, Subscriber, SubscriberArea
+from vigil.alerts.models import Alert, Subscriber, SubscriberArea
+from vigil.messaging.models import Delivery
 
 BOROUGH_PRIORITY = 1000
 
@@ -86,7 +88,7 @@ def _prep(model, field_name: str, value):
 
 
 _INSERT_COLUMNS = (
-    "alert_id, subscriber_id, channel, language, priority, state, not_before, attempts, claim, "
+    "broadcast_id, recipient_id, channel, language, priority, state, not_before, attempts, claim, "
     "provider_id, provider_status, error_code, was_uncertain, resolution, created_at"
 )
 
@@ -108,9 +110,9 @@ def create_area_deliveries(alert: Alert, targets: list[tuple[str, int]]) -> int:
         f"FROM {t['subscriber']} s JOIN {t['area']} a ON a.subscriber_id = s.id "
         f"WHERE s.state = 'active' AND a.code IN ({placeholders}) "
         f"GROUP BY s.id, s.channel, s.language "
-        f"ON CONFLICT (alert_id, subscriber_id) DO NOTHING"
+        f"ON CONFLICT (broadcast_id, recipient_id) DO NOTHING"
     )
-    params: list = [_prep(Delivery, "alert", alert.pk)]
+    params: list = [_prep(Delivery, "broadcast", alert.broadcast_id)]
     for code, priority in targets:
         params.extend([code, priority])
     params.extend([BOROUGH_PRIORITY * 10, when, False, when])
@@ -123,8 +125,8 @@ def create_area_deliveries(alert: Alert, targets: list[tuple[str, int]]) -> int:
 def _follow_up_source(alert: Alert) -> tuple[str, list]:
     t = _tables()
     sql = (
-        f"FROM {t['delivery']} d JOIN {t['alert']} o ON o.id = d.alert_id "
-        f"JOIN {t['subscriber']} s ON s.id = d.subscriber_id "
+        f"FROM {t['delivery']} d JOIN {t['alert']} o ON o.broadcast_id = d.broadcast_id "
+        f"JOIN {t['subscriber']} s ON s.id = d.recipient_id "
         f"WHERE o.incident_id = %s AND o.kind = 'verified_activity' AND d.state IN ('sent', 'delivered') "
         f"AND s.state = 'active' AND s.confirmed_at <= d.sent_at "
     )
@@ -140,12 +142,12 @@ def create_follow_up_deliveries(alert: Alert) -> int:
     t = _tables()
     sql = (
         f"INSERT INTO {t['delivery']} ({_INSERT_COLUMNS}) "
-        f"SELECT %s, d.subscriber_id, s.channel, s.language, MIN(d.priority), 'queued', %s, 0, '', '', '', '', %s, "
+        f"SELECT %s, d.recipient_id, s.channel, s.language, MIN(d.priority), 'queued', %s, 0, '', '', '', '', %s, "
         f"'', %s {source}"
-        f"GROUP BY d.subscriber_id, s.channel, s.language "
-        f"ON CONFLICT (alert_id, subscriber_id) DO NOTHING"
+        f"GROUP BY d.recipient_id, s.channel, s.language "
+        f"ON CONFLICT (broadcast_id, recipient_id) DO NOTHING"
     )
-    params = [_prep(Delivery, "alert", alert.pk), when, False, when, *source_params]
+    params = [_prep(Delivery, "broadcast", alert.broadcast_id), when, False, when, *source_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
@@ -163,7 +165,7 @@ def estimate(alert: Alert) -> dict[tuple[str, str], int]:
         if not alert.incident_id:
             return {}
         source, params = _follow_up_source(alert)
-        sql = f"SELECT s.channel, s.language, COUNT(DISTINCT d.subscriber_id) {source} GROUP BY s.channel, s.language"
+        sql = f"SELECT s.channel, s.language, COUNT(DISTINCT d.recipient_id) {source} GROUP BY s.channel, s.language"
     else:
         targets = targets_for(alert)
         if not targets:
@@ -185,5 +187,7 @@ def estimate(alert: Alert) -> dict[tuple[str, str], int]:
 def originals_still_open(alert: Alert) -> bool:
     """Whether a verified-activity alert of the incident is still going out (more people may receive it)."""
     return Delivery.objects.filter(
-        alert__incident_id=alert.incident_id, alert__kind=Alert.Kind.VERIFIED_ACTIVITY, state__in=Delivery.OPEN
+        broadcast__alert__incident_id=alert.incident_id,
+        broadcast__alert__kind=Alert.Kind.VERIFIED_ACTIVITY,
+        state__in=Delivery.OPEN,
     ).exists()

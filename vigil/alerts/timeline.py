@@ -13,7 +13,8 @@ from vigil.incidents.timeline import Item
 
 
 def alert_items(incident) -> list:
-    from vigil.alerts.models import Alert, Delivery
+    from vigil.alerts.models import Alert
+    from vigil.messaging.models import Delivery
 
     alerts = list(
         Alert.objects.filter(incident=incident).values_list(
@@ -23,9 +24,9 @@ def alert_items(incident) -> list:
     if not alerts:
         return []
     counts = {
-        row["alert_id"]: row
-        for row in Delivery.objects.filter(alert__incident=incident)
-        .values("alert_id")
+        row["broadcast__alert"]: row
+        for row in Delivery.objects.filter(broadcast__alert__incident=incident)
+        .values("broadcast__alert")
         .annotate(
             received=Count("id", filter=Q(state__in=Delivery.RECEIVED)),
             failed=Count("id", filter=Q(state__in=("failed", "expired"))),

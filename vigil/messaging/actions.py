@@ -13,16 +13,23 @@ A worker that dies between 1 and 3 leaves the message `sending`; the check finds
 marks it `uncertain`, and the next claim resolves it before anything else: found in the provider's log
 (by recipient and tag) means sent, not found means send now, no log (SMTP) means the same message
 again with the same Message-ID.
+
+A broadcast (one text to many: an alert) follows the same rules a batch at a time: its owner creates
+it and its deliveries in the owner's transaction (`start_broadcast`, then one INSERT ... SELECT),
+and its pump, a job of the owner's, calls `settle_stale_claims` and `drop_queued`; fanout.py claims
+a batch (`claim_batch`), sends, and records (`record_outcomes`).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from vigil.accounts import audit
@@ -30,8 +37,10 @@ from vigil.lib import crypto
 from vigil.lib.normalize import InvalidAddress, normalize_email, normalize_phone
 from vigil.messaging import faults, registry
 from vigil.messaging.conf import conf
-from vigil.messaging.models import ADDRESS_PURPOSE, Attempt, Channel, Message, OptOut
+from vigil.messaging.models import ADDRESS_PURPOSE, Attempt, Broadcast, Channel, Delivery, Message, OptOut
 from vigil.work.actions import enqueue
+
+logger = logging.getLogger(__name__)
 
 # An uncertain message waits this long before its lookup: a provider's log can lag its answer.
 UNCERTAIN_WAIT_SECONDS = 20
@@ -273,39 +282,59 @@ def record(message: Message, token: str, outcome: Outcome, *, address: str = "")
 
 
 def record_provider_status(provider_id: str, status: str, error_code: str = "") -> bool:
-    """A provider's delivery report (Twilio status callback): moves a sent message forward only (sent
-    -> delivered or failed), whatever order the reports arrive in. An id that is not a message of ours
-    goes to the registered listeners (alerts' deliveries). "Unsubscribed recipient" records an opt-out."""
-    from vigil.messaging.channels.twilio_client import OPTED_OUT_CODES
-
+    """A provider's delivery report (Twilio status callback) for a single message or a broadcast's
+    delivery: moves a sent one forward only (sent -> delivered or failed), whatever order the reports
+    arrive in. "Unsubscribed recipient" records an opt-out everywhere. False: not an id of ours."""
     status = (status or "").strip().lower()[:16]
     with transaction.atomic():
-        message = Message.objects.select_for_update().filter(provider_id=provider_id).first()
-        if message is None:
-            return any(listener(provider_id, status, error_code) for listener in registry.STATUS_LISTENERS.values())
+        row = Message.objects.select_for_update().filter(provider_id=provider_id).first()
+        if row is None:
+            row = (
+                Delivery.objects.select_for_update(of=("self",))
+                .select_related("broadcast")
+                .filter(provider_id=provider_id)
+                .first()
+            )
+        if row is None:
+            return False
         fields = {"provider_status": status}
         target = {"delivered": "delivered", "read": "delivered", "undelivered": "failed", "failed": "failed"}.get(
             status
         )
-        if target and message.state == Message.State.SENT:
+        if target and row.state == Message.State.SENT:
             fields["state"] = target
         code = error_code if error_code.isdigit() else ""
         if code and target == "failed":
             fields["error_code"] = f"twilio_{code}"
-        Message.objects.filter(pk=message.pk).update(**fields)
+        type(row).objects.filter(pk=row.pk).update(**fields)
+        if isinstance(row, Message):
+            failed_event = {"obj": row}
+            address = resolve_address(row) if code else None
+        else:
+            failed_event = {**registry.programme_for(row.broadcast).audit_context(), "count": 1}
+            address = _delivery_address(row) if code else None
         if fields.get("state") == "failed":
+            event = "messaging.outcome" if isinstance(row, Message) else "messaging.delivery_outcomes"
             audit.record(
-                "messaging.outcome",
-                obj=message,
-                channel=message.channel,
-                outcome="failed",
-                reason_code=fields.get("error_code", ""),
+                event, channel=row.channel, outcome="failed", reason_code=fields.get("error_code", ""), **failed_event
             )
-        if code and int(code) in OPTED_OUT_CODES:
-            address = resolve_address(message)
-            if address:
-                opt_out(address, message.channel, via="carrier")
+        if code and _opted_out_code(code) and address:
+            opt_out(address, row.channel, via="carrier")
     return True
+
+
+def _opted_out_code(code: str) -> bool:
+    from vigil.messaging.channels.twilio_client import OPTED_OUT_CODES
+
+    return int(code) in OPTED_OUT_CODES
+
+
+def _delivery_address(delivery: Delivery) -> str | None:
+    raw = registry.resolve_many(delivery.broadcast.recipient_kind, [delivery.recipient_id]).get(delivery.recipient_id)
+    try:
+        return normalize_address(delivery.channel, raw) if raw else None
+    except InvalidAddress:
+        return None
 
 
 def resolve_address(message: Message) -> str | None:
@@ -321,3 +350,160 @@ def resolve_address(message: Message) -> str | None:
         return normalize_address(message.channel, raw)
     except InvalidAddress:
         return None
+
+
+# --------------------------------------------------------------------------------------------
+# Broadcasts
+# --------------------------------------------------------------------------------------------
+
+
+def start_broadcast(*, programme: str, recipient_kind: str, tag: str) -> Broadcast:
+    """A broadcast for the owner to fill with deliveries in the same transaction (INSERT ... SELECT
+    into the Delivery table). The programme and the recipient kind must be registered."""
+    registry.resolver_for(recipient_kind)
+    if programme not in registry.PROGRAMMES:
+        raise LookupError(f"no programme registered as {programme!r}")
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(programme=programme, recipient_kind=recipient_kind, tag=tag[:16])
+        audit.record("messaging.broadcast_started", obj=broadcast, kind=programme)
+    return broadcast
+
+
+def settle_stale_claims(broadcast: Broadcast, now, *, audit_context: dict) -> int:
+    """Deliveries whose claim's lease ran out (the worker died holding them) become uncertain, due
+    now: the next batch resolves them in the provider's log before anything else."""
+    lease = timedelta(seconds=conf.CLAIM_LEASE_SECONDS)
+    stale = Delivery.objects.filter(
+        broadcast=broadcast, state=Delivery.State.SENDING, claimed_at__lt=now - lease
+    ).update(state=Delivery.State.UNCERTAIN, was_uncertain=True, resolution="", claim="", not_before=now)
+    if stale:
+        audit.record("messaging.deliveries_uncertain", count=stale, **audit_context)
+    return stale
+
+
+def drop_queued(broadcast: Broadcast, reason: str, *, audit_context: dict) -> int:
+    """The broadcast may no longer send (`reason`): its queued deliveries are expired ("expired") or
+    withdrawn (anything else), and counted."""
+    final = Delivery.State.EXPIRED if reason == "expired" else Delivery.State.WITHDRAWN
+    dropped = Delivery.objects.filter(broadcast=broadcast, state=Delivery.State.QUEUED).update(
+        state=final, error_code=reason[:32]
+    )
+    if dropped:
+        audit.record("messaging.deliveries_dropped", outcome=final, count=dropped, reason_code=reason, **audit_context)
+    return dropped
+
+
+@dataclass
+class Batch:
+    token: str
+    broadcast: Broadcast
+    programme: object
+    rows: list[Delivery]
+    reason: str | None
+
+
+def claim_batch(broadcast_id, channel: str, limit: int) -> Batch | None:
+    """Claim up to `limit` due deliveries of one channel, uncertain ones first (they are resolved
+    before anything else), then queued ones by priority. Committed before any message goes out: a
+    crash after this leaves the rows claimed, and the lease turns them uncertain."""
+    now = timezone.now()
+    with transaction.atomic():
+        broadcast = Broadcast.objects.get(pk=broadcast_id)
+        programme = registry.programme_for(broadcast)
+        reason = programme.stop_reason(now)
+        due = Delivery.objects.filter(broadcast_id=broadcast_id, channel=channel, not_before__lte=now)
+        ids = list(
+            due.filter(state=Delivery.State.UNCERTAIN)
+            .select_for_update(skip_locked=True)
+            .order_by("priority", "id")
+            .values_list("id", flat=True)[:limit]
+        )
+        if reason is None and len(ids) < limit:
+            ids += list(
+                due.filter(state=Delivery.State.QUEUED)
+                .select_for_update(skip_locked=True)
+                .order_by("priority", "id")
+                .values_list("id", flat=True)[: limit - len(ids)]
+            )
+        if not ids:
+            return None
+        token = uuid.uuid4().hex
+        Delivery.objects.filter(id__in=ids, state__in=[Delivery.State.QUEUED, Delivery.State.UNCERTAIN]).update(
+            state=Delivery.State.SENDING, claim=token, claimed_at=now
+        )
+    rows = list(Delivery.objects.filter(claim=token, state=Delivery.State.SENDING).order_by("priority", "id"))
+    return Batch(token, broadcast, programme, rows, reason) if rows else None
+
+
+@dataclass
+class DeliveryOutcome:
+    """What became of one claimed delivery. `state` is the new state; None values leave a column as is.
+    `opted_out_address`: the provider says this address unsubscribed at the carrier."""
+
+    delivery_id: int
+    state: str
+    provider_id: str | None = None
+    sent_at: object = None
+    error_code: str = ""
+    resolution: str | None = None
+    uncertain: bool = False
+    not_before: object = None
+    attempted: bool = False
+    opted_out_address: str = ""
+
+
+def _prep(name, value):
+    return Delivery._meta.get_field(name).get_db_prep_value(value, connection)
+
+
+def record_outcomes(batch: Batch, outcomes: list[DeliveryOutcome]) -> int:
+    """Write what happened to claimed deliveries, in one transaction; only rows still held by this
+    claim change (a result that arrives after its claim was taken over is not written over the other
+    worker's). Counts by outcome go to the audit log; carrier opt-outs are recorded for every app.
+    Returns the rows written."""
+    if not outcomes:
+        return 0
+    table = connection.ops.quote_name(Delivery._meta.db_table)
+    # Raw SQL for executemany (one round trip for a whole batch); only the quoted table name is
+    # formatted in, every value is a parameter.
+    sql = (
+        f"UPDATE {table} SET state = %s, provider_id = COALESCE(%s, provider_id), sent_at = COALESCE(%s, sent_at), "  # noqa: S608
+        f"error_code = %s, claim = '', resolution = COALESCE(%s, resolution), was_uncertain = (was_uncertain OR %s), "
+        f"not_before = COALESCE(%s, not_before), attempts = attempts + %s "
+        f"WHERE id = %s AND claim = %s AND state = 'sending'"
+    )
+    rows = [
+        (
+            o.state,
+            o.provider_id,
+            _prep("sent_at", o.sent_at),
+            o.error_code[:32],
+            o.resolution,
+            o.uncertain,
+            _prep("not_before", o.not_before),
+            1 if o.attempted else 0,
+            o.delivery_id,
+            batch.token,
+        )
+        for o in outcomes
+    ]
+    channel = batch.rows[0].channel if batch.rows else ""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+            written = cursor.rowcount if cursor.rowcount >= 0 else len(rows)
+        counts = Counter(o.state for o in outcomes if o.state not in Delivery.RECEIVED)
+        context = batch.programme.audit_context()
+        for state, count in sorted(counts.items()):
+            if state in (Delivery.State.QUEUED, Delivery.State.SENDING):
+                continue
+            audit.record("messaging.delivery_outcomes", outcome=state, count=count, channel=channel, **context)
+        for outcome in outcomes:
+            if outcome.opted_out_address:
+                opt_out(outcome.opted_out_address, channel, via="carrier")
+        faults.hook("before_record", channel)
+    if written < len(rows):
+        logger.warning(
+            "broadcast %s: %s results arrived after their claim was taken over", batch.broadcast.pk, len(rows) - written
+        )
+    return written

@@ -40,6 +40,15 @@ _DEFAULTS = {
     "ALERTS_CLAIM_LEASE_SECONDS": env_float("ALERTS_CLAIM_LEASE_SECONDS", 60.0),
     "ALERTS_MAX_ATTEMPTS": env_int("ALERTS_MAX_ATTEMPTS", 5),
     "ALERTS_RETRY_BASE_SECONDS": env_float("ALERTS_RETRY_BASE_SECONDS", 10.0),
+    # Broadcasts (alerts): messages per second per channel (0: no limit), shared across processes through
+    # the cache (Redis); how many deliveries one claim takes, how often outcomes are written, and how
+    # long one round of sending lasts before the owner's next pump carries on.
+    "ALERTS_RATE_SMS": env_float("ALERTS_RATE_SMS", 10.0),
+    "ALERTS_RATE_WHATSAPP": env_float("ALERTS_RATE_WHATSAPP", 20.0),
+    "ALERTS_RATE_EMAIL": env_float("ALERTS_RATE_EMAIL", 20.0),
+    "ALERTS_BATCH_SIZE": env_int("ALERTS_BATCH_SIZE", 500),
+    "ALERTS_RECORD_EVERY": env_int("ALERTS_RECORD_EVERY", 100),
+    "ALERTS_PUMP_SECONDS": env_float("ALERTS_PUMP_SECONDS", 10.0),
     # Demo mode only: where the console transport also keeps what it "sent", for the demo outbox page.
     "MESSAGING_DEMO_OUTBOX_FILE": env_str("MESSAGING_DEMO_OUTBOX_FILE", "var/demo-outbox.jsonl"),
     # Demo mode only: the organization (slug) whose admins and dispatchers may read that page; the demo
@@ -54,6 +63,9 @@ class _Conf:
             if key in _DEFAULTS:
                 return getattr(settings, key, _DEFAULTS[key])
         raise AttributeError(name)
+
+    def rate(self, channel: str) -> float:
+        return float(getattr(self, f"RATE_{channel.upper()}"))
 
     def transport(self, channel: str) -> str:
         return str(getattr(self, f"{channel.upper()}_TRANSPORT"))

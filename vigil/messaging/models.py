@@ -107,3 +107,78 @@ class OptOut(models.Model):
 
     def __str__(self):
         return f"opt-out {self.pk} ({self.channel}, {self.via})"
+
+
+class Broadcast(models.Model):
+    """One text, in each recipient's language, to many recipients: an app's mass send (an alert).
+
+    The owning app creates it and its deliveries in its own transaction (one INSERT ... SELECT for any
+    number of recipients) and registers a programme under `programme` (registry.py) that renders each
+    message and says when sending must stop. Messaging claims, sends, records and settles the
+    deliveries by the same exactly-once rules as single messages. No text and no address is stored
+    here: the programme renders at send time, and the recipient's resolver gives the address."""
+
+    id = models.BigAutoField(primary_key=True)
+    programme = models.CharField(max_length=40)
+    recipient_kind = models.CharField(max_length=40)
+    # Printed in every text (an alert's reference), so an uncertain send is looked up by (recipient, tag).
+    tag = models.CharField(max_length=16)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"broadcast {self.pk} ({self.programme})"
+
+
+class Delivery(models.Model):
+    """One recipient of a broadcast, named by id (the broadcast's recipient kind): the address is
+    resolved at send time, so none is copied here."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        UNCERTAIN = "uncertain", _("Uncertain")
+        SENT = "sent", _("Sent")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
+        EXPIRED = "expired", _("Expired")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    OPEN = ("queued", "sending", "uncertain")
+    RECEIVED = ("sent", "delivered")
+
+    id = models.BigAutoField(primary_key=True)
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="deliveries")
+    # Recipients of broadcasts are personal records, whose ids are UUIDs; a UUID column keeps the bulk
+    # INSERT ... SELECT a plain copy of the recipient table's id on both engines.
+    recipient_id = models.UUIDField(db_index=True)  # an unsubscribe withdraws their queued deliveries
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    language = models.CharField(max_length=8)
+    priority = models.IntegerField(default=0)  # lower goes first (an alert: the incident's neighborhood)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    not_before = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claim = models.CharField(max_length=32, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True, db_index=True)
+    provider_status = models.CharField(max_length=16, blank=True)
+    error_code = models.CharField(max_length=32, blank=True)  # a code, never a provider's message
+    was_uncertain = models.BooleanField(default=False)
+    resolution = models.CharField(max_length=16, blank=True)  # found, not_found, resent, unknown
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    retention_key = "messaging_delivery"
+    retention_date_field = "created_at"
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "recipient_id"], name="messaging_one_delivery_per_recipient")
+        ]
+        indexes = [
+            models.Index(fields=["broadcast", "channel", "state", "priority"], name="messaging_deliv_claim"),
+            models.Index(fields=["claim"], name="messaging_deliv_by_claim"),
+        ]
+
+    def __str__(self):
+        return f"delivery {self.pk} ({self.channel}, {self.state})"

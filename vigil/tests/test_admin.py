@@ -42,12 +42,15 @@ def _alert(org, user):
 
 
 def _delivery(org, user):
-    from vigil.alerts.models import Delivery
     from vigil.alerts.tests.conftest import make_subscriber
+    from vigil.messaging.models import Broadcast, Delivery
 
     number = "+1718555" + str(Delivery.objects.count()).zfill(4)
+    alert = _alert(org, user)
+    alert.broadcast = Broadcast.objects.create(programme="alerts.alert", recipient_kind="alerts.active_subscriber")
+    alert.save(update_fields=["broadcast"])
     return Delivery.objects.create(
-        alert=_alert(org, user), subscriber=make_subscriber(number), channel="sms", language="en"
+        broadcast=alert.broadcast, recipient_id=make_subscriber(number).pk, channel="sms", language="en"
     )
 
 
@@ -66,7 +69,7 @@ ROWS = {
     "accounts.auditevent": _audit_event,
     "mfa.authenticator": _second_factor,
     "alerts.alert": _alert,
-    "alerts.delivery": _delivery,
+    "messaging.delivery": _delivery,
     "work.job": _job,
 }
 

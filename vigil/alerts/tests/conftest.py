@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from vigil.alerts import actions
-from vigil.alerts.models import Delivery, Subscriber
+from vigil.alerts.models import Subscriber
+from vigil.messaging.models import Delivery
 from vigil.messaging.tests.servers import FakeTwilio, SMTPSink, new_account_sid
 from vigil.work.models import Job
 

@@ -33,7 +33,8 @@ def setup(sms: int, email: int) -> None:
 def finish(alert_id: str, timeout: float = 60.0) -> None:
     """Run the background work as a restarted worker would, until the alert is finished; print the
     outcome of every delivery."""
-    from vigil.alerts.models import Alert, Delivery
+    from vigil.alerts.models import Alert, Subscriber
+    from vigil.messaging.models import Delivery
     from vigil.work import actions as work
 
     deadline = time.monotonic() + timeout
@@ -45,11 +46,12 @@ def finish(alert_id: str, timeout: float = 60.0) -> None:
             break
         time.sleep(0.3)
     rows = list(
-        Delivery.objects.filter(alert_id=alert_id)
+        Delivery.objects.filter(broadcast__alert=alert_id)
         .order_by("id")
-        .values("id", "channel", "state", "was_uncertain", "resolution", "provider_id", "subscriber_id")
+        .values("id", "channel", "state", "was_uncertain", "resolution", "provider_id", "recipient_id")
     )
+    addresses = {s.pk: s.address for s in Subscriber.objects.filter(pk__in=[row["recipient_id"] for row in rows])}
     for row in rows:
-        row["subscriber_id"] = str(row["subscriber_id"])
-        row["address"] = Delivery.objects.get(pk=row["id"]).subscriber.address
+        row["address"] = addresses[row["recipient_id"]]
+        row["subscriber_id"] = str(row.pop("recipient_id"))
     print(json.dumps({"state": Alert.objects.get(pk=alert_id).state, "deliveries": rows}))

@@ -13,7 +13,8 @@ from django.db import connection
 
 from vigil.alerts import actions
 from vigil.alerts.keywords import handle_inbound
-from vigil.alerts.models import Delivery, Subscriber
+from vigil.alerts.models import Subscriber
+from vigil.messaging.models import Delivery
 from vigil.privacy.tests.storage import places_holding
 from vigil.work import actions as work_actions
 
@@ -65,7 +66,7 @@ def test_it_keeps_subscriber_addresses_unreadable_everywhere(client, canary, own
     actions.send_alert(alert, actor=owner, confirm_unreviewed=True)
     for _ in range(5):
         work_actions.run_pending_now()
-    assert Delivery.objects.filter(alert=alert, state="sent").count() == 4
+    assert Delivery.objects.filter(broadcast__alert=alert, state="sent").count() == 4
     handle_inbound(whatsapp, "STOP", "whatsapp")
 
     if connection.vendor == "sqlite":

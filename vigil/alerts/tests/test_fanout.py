@@ -14,12 +14,15 @@ from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
 from vigil.accounts.models import AuditEvent
-from vigil.alerts import actions, fanout, targeting
-from vigil.alerts.models import Delivery, Subscriber
+from vigil.alerts import actions, programme, targeting
+from vigil.alerts.models import Subscriber
 from vigil.alerts.tests.conftest import CONTENT_SIDS, WHATSAPP_NUMBER, expire_claims, make_incident, make_subscriber
 from vigil.geo.areas import get_area, nearby_neighborhoods
 from vigil.messaging import actions as messaging_actions
+from vigil.messaging import fanout
+from vigil.messaging.channels import get_transport
 from vigil.messaging.channels.console.transport import mask
+from vigil.messaging.models import Delivery
 
 
 def sent_alert(actor, **kw):
@@ -48,7 +51,7 @@ def test_it_alerts_the_neighborhood_the_ones_within_300_m_and_the_borough(collea
     elsewhere = make_subscriber("+17185554004", areas=[far_neighborhood_in_queens()])
     other_borough = make_subscriber("+17185554005", areas=["BK"])
     alert = sent_alert(colleague)
-    got = set(Delivery.objects.filter(alert=alert).values_list("subscriber_id", flat=True))
+    got = set(Delivery.objects.filter(broadcast__alert=alert).values_list("recipient_id", flat=True))
     assert got == {here.pk, next_door.pk, borough.pk}
     assert elsewhere.pk not in got and other_borough.pk not in got
 
@@ -65,10 +68,10 @@ def test_it_uses_the_neighborhoods_own_borough_code(colleague):
 def test_it_creates_one_delivery_per_person_however_many_areas_match(colleague):
     both = make_subscriber("+17185554011", areas=["QN0301", "QN"])
     alert = sent_alert(colleague)
-    delivery = Delivery.objects.get(alert=alert, subscriber=both)
+    delivery = Delivery.objects.get(broadcast__alert=alert, recipient_id=both.pk)
     assert delivery.priority == 0  # the nearest of the matching areas
     with pytest.raises(IntegrityError), transaction.atomic():
-        Delivery.objects.create(alert=alert, subscriber=both, channel="sms", language="en")
+        Delivery.objects.create(broadcast=alert.broadcast, recipient_id=both.pk, channel="sms", language="en")
     assert targeting.create_deliveries(alert) == 0  # running the selection again adds nobody
 
 
@@ -79,8 +82,8 @@ def test_it_sends_the_nearest_first(colleague):
     next_door = make_subscriber("+17185554022", areas=[near[0]])
     here = make_subscriber("+17185554023", areas=["QN0301"])
     alert = sent_alert(colleague)
-    batch = actions.claim_batch(alert.pk, "sms", 10)
-    assert [d.subscriber_id for d in batch.rows] == [here.pk, next_door.pk, borough.pk]
+    batch = messaging_actions.claim_batch(alert.broadcast_id, "sms", 10)
+    assert [d.recipient_id for d in batch.rows] == [here.pk, next_door.pk, borough.pk]
 
 
 @pytest.mark.django_db
@@ -90,7 +93,7 @@ def test_it_reaches_every_neighborhood_of_a_borough_chosen_for_a_reminder(collea
     reminder = actions.compose_alert(actor=colleague, kind="reminder", target_areas=["QN"])
     actions.approve_alert(reminder, actor=second_dispatcher)
     assert actions.send_alert(reminder, actor=colleague, confirm_unreviewed=True) == 1
-    assert Delivery.objects.get(alert=reminder).subscriber_id == hood.pk
+    assert Delivery.objects.get(broadcast__alert=reminder).recipient_id == hood.pk
 
 
 # ---- sending through the providers ----------------------------------------------------------
@@ -117,7 +120,7 @@ def test_it_sends_each_channel_through_its_provider_in_the_readers_language(coll
     email = smtp.messages[0]
     assert email["subject"] == alert.texts["zh-hans"]["subject"]
     delivery = Delivery.objects.get(channel="email")
-    assert email["message_id"] == delivery.provider_id == fanout.message_id(alert, delivery.pk)
+    assert email["message_id"] == delivery.provider_id == programme.message_id(alert, delivery.pk)
     assert email["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     alert.refresh_from_db()
     assert alert.state == "done"
@@ -173,7 +176,7 @@ def test_it_records_a_permanent_failure_and_unsubscribes_someone_who_opted_out_a
     assert (delivery.state, delivery.error_code) == ("failed", "twilio_21610")
     person.refresh_from_db()
     assert person.state == "unsubscribed"
-    assert AuditEvent.objects.filter(action="alerts.delivery_outcomes", object_id=str(alert.pk)).exists()
+    assert AuditEvent.objects.filter(action="messaging.delivery_outcomes", object_id=str(alert.pk)).exists()
     # Opted out everywhere: every app's messages to this number are refused from now on.
     assert messaging_actions.is_opted_out("+17185554081", "sms")
 
@@ -187,7 +190,7 @@ def test_it_gives_up_after_the_last_attempt(colleague, twilio, drain, settings):
     drain(forward=True)
     delivery = Delivery.objects.get()
     assert (delivery.state, delivery.attempts) == ("failed", 2)
-    assert fanout_progress(delivery.alert)["errors"] == {"twilio_20429": 1}
+    assert fanout_progress(delivery.broadcast.alert)["errors"] == {"twilio_20429": 1}
 
 
 @pytest.mark.django_db
@@ -214,18 +217,22 @@ def test_it_marks_claims_of_a_dead_worker_uncertain_and_counts_them(colleague, t
     for i in range(3):
         make_subscriber(f"+1718555411{i}")
     alert = sent_alert(colleague)
-    batch = actions.claim_batch(alert.pk, "sms", 10)  # a worker claims, sends one, and dies
+    batch = messaging_actions.claim_batch(alert.broadcast_id, "sms", 10)  # a worker claims, sends one, and dies
     first = batch.rows[0]
-    transport = fanout.get_transport("sms")
-    transport.send(fanout.build_message(alert, first, first.subscriber))
+    transport = get_transport("sms")
+    transport.send(
+        programme.AlertProgramme(alert.broadcast).envelope(
+            first, Subscriber.objects.get(pk=first.recipient_id).address, ""
+        )
+    )
     transport.close()
     expire_claims()
     drain(forward=True)
-    deliveries = Delivery.objects.filter(alert=alert)
+    deliveries = Delivery.objects.filter(broadcast__alert=alert)
     assert set(deliveries.values_list("state", flat=True)) == {"sent"}
     assert Counter(deliveries.values_list("resolution", flat=True)) == {"found": 1, "not_found": 2}
     assert len(twilio.messages) == 3
-    assert AuditEvent.objects.get(action="alerts.deliveries_uncertain").detail["count"] == 3
+    assert AuditEvent.objects.get(action="messaging.deliveries_uncertain").detail["count"] == 3
     progress = fanout_progress(alert)
     assert progress["was_uncertain"] == 3 and progress["resolutions"] == {"found": 1, "not_found": 2}
 
@@ -281,7 +288,7 @@ def test_it_drops_and_counts_deliveries_not_sent_before_the_alert_expires(collea
     drain(forward=True)
     assert set(Delivery.objects.values_list("state", flat=True)) == {"expired"}
     assert twilio.messages == []
-    event = AuditEvent.objects.get(action="alerts.deliveries_dropped")
+    event = AuditEvent.objects.get(action="messaging.deliveries_dropped")
     assert (event.detail["outcome"], event.detail["count"]) == ("expired", 3)
     alert.refresh_from_db()
     assert alert.state == "done"
@@ -379,7 +386,7 @@ def test_it_withdraws_queued_messages_of_someone_who_unsubscribes_mid_alert(coll
     sent_alert(colleague)
     actions.unsubscribe(leaving, via="keyword")
     drain()
-    assert Delivery.objects.get(subscriber=leaving).state == "withdrawn"
+    assert Delivery.objects.get(recipient_id=leaving.pk).state == "withdrawn"
     assert twilio.created_to("+17185554161") == []
     assert len(twilio.messages) == 1
 

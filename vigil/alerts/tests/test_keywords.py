@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 from twilio.request_validator import RequestValidator
 
-from vigil.alerts import actions, fanout, texts
+from vigil.alerts import actions, texts
 from vigil.alerts.keywords import handle_inbound, parse_areas
-from vigil.alerts.models import Delivery, Subscriber
+from vigil.alerts.models import Subscriber
 from vigil.alerts.tests.conftest import make_incident, make_subscriber
 from vigil.messaging import actions as messaging_actions
 from vigil.messaging.inbound import Inbound, route, stopped_reply
+from vigil.messaging.models import Delivery, Message
 
 PHONE = "+17185550142"
 
@@ -142,7 +143,7 @@ def test_it_unsubscribes_at_once_on_stop_and_confirms(word, language, owner):
     current.refresh_from_db()
     assert current.state == "unsubscribed"
     assert not current.areas.exists()
-    assert Delivery.objects.get(subscriber=current).state == "withdrawn"
+    assert Delivery.objects.get(recipient_id=current.pk).state == "withdrawn"
 
 
 @pytest.mark.django_db
@@ -168,7 +169,9 @@ def test_it_confirms_stop_even_for_a_number_it_does_not_know():
 def test_it_sends_no_code_and_no_alert_to_an_opted_out_number_until_it_joins_again(owner, drain):
     route(Inbound(PHONE, "sms", "STOP"))
     pending = actions.subscribe(channel="sms", address=PHONE, language="en", areas=["QN0301"], via="web")
-    assert fanout.send_confirmation(pending.pk, pending.confirm_nonce, 1) == "opted_out"
+    drain()
+    code_message = Message.objects.get(recipient_kind=actions.CONFIRMATION)
+    assert (code_message.state, code_message.error_code) == ("withdrawn", "opted_out")
     assert actions.confirm(pending, actions.confirmation_code(pending)) == "ok"
     alert = actions.compose_alert(
         actor=owner, kind="verified_activity", incident=make_incident(owner.organization, owner)

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from vigil.alerts import actions
-from vigil.alerts.models import Delivery, Subscriber
+from vigil.alerts.models import Subscriber
 from vigil.alerts.tests.conftest import make_incident, make_subscriber
+from vigil.messaging.models import Delivery
 from vigil.privacy.actions import purge_expired
 
 

@@ -10,9 +10,10 @@ from conftest import verify_by_two_people
 from vigil.accounts import actions as account_actions
 from vigil.accounts.models import AuditEvent, Role
 from vigil.alerts import actions, jobs
-from vigil.alerts.models import Alert, Delivery
+from vigil.alerts.models import Alert
 from vigil.alerts.tests.conftest import make_incident, make_subscriber
 from vigil.incidents import actions as incident_actions
+from vigil.messaging.models import Delivery
 from vigil.work.actions import enqueue
 
 
@@ -102,8 +103,10 @@ def test_it_sends_follow_ups_only_to_people_who_received_the_alert_and_stayed(co
     make_subscriber("+17185553003")  # subscribed again: a new subscription, which did not receive it
     follow_up = actions.compose_alert(actor=colleague, kind="all_clear", incident=incident)
     send(follow_up, colleague)
-    assert set(Delivery.objects.filter(alert=follow_up).values_list("subscriber_id", flat=True)) == {stays.pk}
-    assert not Delivery.objects.filter(subscriber__in=[never, late], alert=follow_up).exists()
+    assert set(Delivery.objects.filter(broadcast__alert=follow_up).values_list("recipient_id", flat=True)) == {stays.pk}
+    assert not Delivery.objects.filter(
+        recipient_id__in=[s.pk for s in [never, late]], broadcast__alert=follow_up
+    ).exists()
 
 
 @pytest.mark.django_db
@@ -115,8 +118,12 @@ def test_it_adds_to_a_follow_up_the_people_who_receive_the_original_after_it_was
     correction = actions.compose_alert(actor=colleague, kind="correction", incident=incident, area="QN0302")
     assert send(correction, colleague) == 0
     drain(forward=True)
-    received = set(Delivery.objects.filter(alert=original, state="sent").values_list("subscriber_id", flat=True))
-    told = set(Delivery.objects.filter(alert=correction, state="sent").values_list("subscriber_id", flat=True))
+    received = set(
+        Delivery.objects.filter(broadcast__alert=original, state="sent").values_list("recipient_id", flat=True)
+    )
+    told = set(
+        Delivery.objects.filter(broadcast__alert=correction, state="sent").values_list("recipient_id", flat=True)
+    )
     assert len(received) == 3 and told == received
     correction.refresh_from_db()
     assert correction.state == "done" and correction.recipients == 3

@@ -7,8 +7,9 @@ import pytest
 
 from vigil.accounts.models import AuditEvent, Role
 from vigil.alerts import actions
-from vigil.alerts.models import Alert, Delivery
+from vigil.alerts.models import Alert
 from vigil.alerts.tests.conftest import make_incident, make_subscriber
+from vigil.messaging.models import Delivery
 
 
 @pytest.fixture
@@ -135,4 +136,4 @@ def test_it_lists_the_organizations_alerts_with_their_state(client, colleague, r
     client.force_login(colleague)
     page = client.get("/staff/alerts/").content.decode()
     assert alert.ref in page and "Sending" in page
-    assert Delivery.objects.filter(alert=alert).count() == 3
+    assert Delivery.objects.filter(broadcast__alert=alert).count() == 3

@@ -59,6 +59,22 @@ def test_it_subscribes_by_sms_with_a_code_sent_to_the_number(client, twilio, dra
 
 
 @pytest.mark.django_db
+def test_it_sends_the_code_through_messaging_and_never_a_code_a_newer_one_replaced(client, twilio, drain):
+    from vigil.messaging.models import Message
+
+    post(client)
+    post(client, areas=["QN0301"])  # asked again before the first code went out
+    assert Message.objects.filter(recipient_kind=actions.CONFIRMATION).count() == 2
+    drain()
+    sent = twilio.created_to(PHONE)
+    assert len(sent) == 1
+    subscriber = Subscriber.objects.get()
+    assert actions.confirmation_code(subscriber) in sent[0]["body"]
+    first = Message.objects.filter(recipient_kind=actions.CONFIRMATION).order_by("created_at").first()
+    assert (first.state, first.error_code) == ("withdrawn", "no_recipient")
+
+
+@pytest.mark.django_db
 def test_it_subscribes_by_email_with_a_code_and_a_link_back(client, smtp, drain):
     response = post(client, channel="email", address="Reader@Example.org", language="fr")
     confirm_page(client, response)

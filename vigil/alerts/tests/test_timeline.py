@@ -3,8 +3,8 @@
 import pytest
 
 from vigil.alerts import actions
-from vigil.alerts.models import Delivery
 from vigil.alerts.tests.conftest import make_incident, make_subscriber
+from vigil.messaging.models import Delivery
 
 
 @pytest.mark.django_db
@@ -14,7 +14,7 @@ def test_it_shows_every_alert_and_retraction_with_delivery_counts_on_the_timelin
     incident = make_incident(colleague.organization, colleague)
     alert = actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
     assert actions.send_alert(alert, actor=colleague, confirm_unreviewed=True) == 3
-    first, second, third = Delivery.objects.filter(alert=alert).order_by("pk")
+    first, second, third = Delivery.objects.filter(broadcast__alert=alert).order_by("pk")
     Delivery.objects.filter(pk__in=[first.pk, second.pk]).update(state="delivered")
     Delivery.objects.filter(pk=third.pk).update(state="failed")
     from vigil.incidents import actions as incident_actions

@@ -37,9 +37,10 @@ def test_it_signs_webhooks_against_the_public_address_not_the_one_django_sees(ba
 
 
 def test_it_builds_alert_links_and_status_callbacks_from_the_one_address(bases):
-    from vigil.alerts import fanout
+    from vigil.alerts import programme
+    from vigil.messaging import outbox
 
     bases.PUBLIC_BASE_URL = "https://vigil.example.org"
     bases.ALERTS_STATUS_CALLBACKS = True
-    assert fanout.status_callback_url() == "https://vigil.example.org/hooks/twilio/status"
-    assert fanout.public_url("/alerts/") == "https://vigil.example.org/alerts/"
+    assert outbox.status_callback_url() == "https://vigil.example.org/hooks/twilio/status"
+    assert programme.public_url("/alerts/") == "https://vigil.example.org/alerts/"

@@ -1,6 +1,6 @@
-"""Sending an alert's deliveries: claim a batch, send each message, record the outcomes.
+"""Sending a broadcast's deliveries: claim a batch, send each message, record the outcomes.
 
-This runs after the background job that planned it has committed (see jobs.pump), never inside a
+This runs after the background job that planned it has committed (the owner's pump), never inside a
 transaction that spans network calls: SQLite would hold its write lock for the whole batch, and a
 crash would roll back the record of messages the provider already took. Instead each step commits on
 its own, in this order, which is what makes "nothing skipped, nothing doubled" hold:
@@ -10,10 +10,9 @@ its own, in this order, which is what makes "nothing skipped, nothing doubled" h
    has passed (so a slow provider cannot outlive the lease and race a second worker);
 3. record: outcomes are written every ALERTS_RECORD_EVERY messages, only where the claim still holds.
 
-A worker that dies between 1 and 3 leaves rows `sending`; when the lease runs out the next pump marks
-them `uncertain`, and the next batch resolves each one before anything else: found in the provider's
-log (by recipient and the alert's reference in the text) means sent, not found means send now, and a
-provider without a log (SMTP) gets the same message again with the same Message-ID. All are counted.
+A worker that dies between 1 and 3 leaves rows `sending`; when the lease runs out the owner's next
+pump marks them `uncertain` (actions.settle_stale_claims), and the next batch resolves each one before
+anything else, by the rule every uncertain send follows (outbox.settle_uncertain). All are counted.
 """
 
 from __future__ import annotations
@@ -22,20 +21,16 @@ import logging
 import threading
 import time
 from datetime import timedelta
-from email.utils import make_msgid
 
 from django.core.cache import cache
-from django.db import close_old_connections, connection, connections, transaction
-from django.urls import reverse
+from django.db import close_old_connections, connection, connections
+from django.db.models import Count, Min
 from django.utils import timezone
 
-from vigil.alerts import actions, texts
-from vigil.alerts.conf import conf
-from vigil.alerts.models import Alert, Channel, Delivery, Subscriber
-from vigil.messaging import actions as messaging_actions
-from vigil.messaging import faults
+from vigil.messaging import actions, faults, registry
 from vigil.messaging.channels import ACCEPTED, PERMANENT, TEMPORARY, get_transport
-from vigil.messaging.channels import Envelope as Message
+from vigil.messaging.conf import conf
+from vigil.messaging.models import Delivery
 from vigil.messaging.outbox import retry_delay, settle_uncertain, status_callback_url
 
 logger = logging.getLogger(__name__)
@@ -83,68 +78,40 @@ def batch_size(channel: str) -> int:
     return max(1, size)
 
 
-def _email_domain() -> str:
-    return conf.email_from().rpartition("@")[2].strip(" >") or "localhost"
-
-
-def message_id(alert: Alert, delivery_id: int) -> str:
-    """Stable per delivery: a resend after an uncertain outcome carries the very same Message-ID."""
-    return f"<vigil.{alert.ref}.{delivery_id}@{_email_domain()}>"
-
-
-def public_url(path: str) -> str:
-    return conf.public_base_url() + path
-
-
-def build_message(alert: Alert, delivery: Delivery, subscriber: Subscriber, *, callback: str = "") -> Message:
-    rendered = alert.texts.get(delivery.language) or alert.texts["en"]
-    message = Message(
-        delivery_id=delivery.pk,
-        channel=delivery.channel,
-        to=subscriber.address,
-        text=rendered["sms"],
-        tag=alert.ref,
-        language=rendered.get("pack", delivery.language),
-        status_callback=callback,
+def open_work(broadcast_id) -> list[dict]:
+    """Per channel and open state: how many, the earliest due time and the earliest claim."""
+    return list(
+        Delivery.objects.filter(broadcast_id=broadcast_id, state__in=Delivery.OPEN)
+        .values("channel", "state")
+        .annotate(n=Count("id"), due=Min("not_before"), claimed=Min("claimed_at"))
     )
-    if alert.expires_at is not None:
-        message.validity_seconds = max(1, int((alert.expires_at - timezone.now()).total_seconds()))
-    if delivery.channel == Channel.EMAIL:
-        url = public_url(reverse("alerts_unsubscribe") + "?t=" + actions.unsubscribe_token(subscriber.pk))
-        footer = rendered.get("email_footer", "").format(url=url)
-        message.text = f"{rendered['text']}\n\n--\n{footer}"
-        message.subject = rendered["subject"]
-        message.message_id = message_id(alert, delivery.pk)
-        message.unsubscribe_url = url
-    elif delivery.channel == Channel.WHATSAPP:
-        sids = conf.whatsapp_content_sids().get(rendered.get("key", alert.kind), {})
-        message.content_sid = sids.get(rendered.get("pack", delivery.language), "")
-        message.content_variables = dict(rendered.get("vars", {}))
-        message.text = rendered["text"]
-    return message
 
 
-def _after_send(delivery: Delivery, result, resolution: str | None) -> actions.Outcome:
+def received_count(broadcast_id) -> int:
+    return Delivery.objects.filter(broadcast_id=broadcast_id, state__in=Delivery.RECEIVED).count()
+
+
+def _after_send(delivery: Delivery, address: str, result, resolution: str | None) -> actions.DeliveryOutcome:
     now = timezone.now()
     if result.outcome == ACCEPTED:
-        return actions.Outcome(
+        return actions.DeliveryOutcome(
             delivery.pk, Delivery.State.SENT, result.provider_id, now, resolution=resolution, attempted=True
         )
     if result.outcome == PERMANENT:
-        return actions.Outcome(
+        return actions.DeliveryOutcome(
             delivery.pk,
             Delivery.State.FAILED,
             error_code=result.code,
             resolution=resolution,
             attempted=True,
-            opted_out_subscriber=delivery.subscriber if result.opted_out else None,
+            opted_out_address=address if result.opted_out else "",
         )
     if result.outcome == TEMPORARY:
         if delivery.attempts + 1 >= conf.MAX_ATTEMPTS:
-            return actions.Outcome(
+            return actions.DeliveryOutcome(
                 delivery.pk, Delivery.State.FAILED, error_code=result.code, resolution=resolution, attempted=True
             )
-        return actions.Outcome(
+        return actions.DeliveryOutcome(
             delivery.pk,
             Delivery.State.QUEUED,
             error_code=result.code,
@@ -152,7 +119,7 @@ def _after_send(delivery: Delivery, result, resolution: str | None) -> actions.O
             not_before=now + retry_delay(delivery.attempts + 1),
             attempted=True,
         )
-    return actions.Outcome(
+    return actions.DeliveryOutcome(
         delivery.pk,
         Delivery.State.UNCERTAIN,
         error_code=result.code,
@@ -163,49 +130,57 @@ def _after_send(delivery: Delivery, result, resolution: str | None) -> actions.O
     )
 
 
-def _stopped(delivery: Delivery, reason: str, resolution: str | None) -> actions.Outcome:
+def _stopped(delivery: Delivery, reason: str, resolution: str | None) -> actions.DeliveryOutcome:
     state = Delivery.State.EXPIRED if reason == "expired" else Delivery.State.WITHDRAWN
-    return actions.Outcome(delivery.pk, state, error_code=reason, resolution=resolution)
+    return actions.DeliveryOutcome(delivery.pk, state, error_code=reason, resolution=resolution)
 
 
 def send_batch(batch: actions.Batch, transport, limiter: RateLimiter) -> None:
     """Resolve or send every claimed row of the batch, recording outcomes as they accumulate."""
-    started = time.monotonic()
-    half_lease = conf.CLAIM_LEASE_SECONDS / 2
-    record_every = max(1, conf.RECORD_EVERY)
-    callback = status_callback_url()
-    outcomes: list[actions.Outcome] = []
+    outcomes: list[actions.DeliveryOutcome] = []
     try:
-        _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_every, callback)
+        _send_rows(batch, transport, limiter, outcomes)
     finally:
         # Whatever happened, what is known is written; rows never reached stay claimed and the lease
         # turns them uncertain.
         actions.record_outcomes(batch, outcomes)
 
 
-def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_every, callback) -> None:
-    alert = batch.alert
-    last_record = time.monotonic()
+def _addresses(batch: actions.Batch) -> dict:
+    """{recipient id: address} for the batch's recipients still there: one query. The owner stores
+    addresses normalized, so none is parsed again here (that would cost seconds on 100,000)."""
+    return registry.resolve_many(batch.broadcast.recipient_kind, [row.recipient_id for row in batch.rows])
+
+
+def _send_rows(batch: actions.Batch, transport, limiter: RateLimiter, outcomes: list) -> None:
+    started = last_record = time.monotonic()
+    half_lease = conf.CLAIM_LEASE_SECONDS / 2
+    record_every = max(1, conf.RECORD_EVERY)
+    callback = status_callback_url()
+    programme = batch.programme
     accepted_once = False
+    addresses = _addresses(batch)
     # Every app sees an opt-out (STOP, a carrier's "unsubscribed"): one lookup for the whole batch.
-    opted_out = messaging_actions.opted_out_addresses(
-        [delivery.subscriber.address for delivery in batch.rows], batch.rows[0].channel if batch.rows else ""
-    )
+    opted_out = actions.opted_out_addresses(addresses.values(), batch.rows[0].channel if batch.rows else "")
     for delivery in batch.rows:
         needs_resolution = delivery.was_uncertain and delivery.resolution == ""
         if time.monotonic() - started > half_lease:
             # Too late to start another call under this claim: give the row back untouched.
             back = Delivery.State.UNCERTAIN if needs_resolution else Delivery.State.QUEUED
-            outcomes.append(actions.Outcome(delivery.pk, back))
+            outcomes.append(actions.DeliveryOutcome(delivery.pk, back))
             continue
-        subscriber = delivery.subscriber
-        message = build_message(alert, delivery, subscriber, callback=callback)
+        address = addresses.get(delivery.recipient_id)
+        if address is None:
+            # The recipient is gone (unsubscribed, purged): nothing can be looked up or sent.
+            outcomes.append(_stopped(delivery, "no_recipient", "unknown" if needs_resolution else None))
+            continue
+        message = programme.envelope(delivery, address, callback)
         resolution = None
         if needs_resolution:
             settled = settle_uncertain(transport, message, delivery.claimed_at)
             if settled.decision == "later":
                 outcomes.append(
-                    actions.Outcome(
+                    actions.DeliveryOutcome(
                         delivery.pk,
                         Delivery.State.UNCERTAIN,
                         resolution="",
@@ -216,18 +191,14 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
                 continue
             if settled.decision == "found":
                 outcomes.append(
-                    actions.Outcome(
+                    actions.DeliveryOutcome(
                         delivery.pk, Delivery.State.SENT, settled.provider_id, timezone.now(), resolution="found"
                     )
                 )
                 continue
             resolution = settled.resolution
-        reason = batch.reason
-        if reason is None and alert.expires_at is not None and timezone.now() >= alert.expires_at:
-            reason = "expired"
-        if reason is None and subscriber.state != Subscriber.State.ACTIVE:
-            reason = "unsubscribed"
-        if reason is None and subscriber.address in opted_out:
+        reason = batch.reason or programme.stop_reason(timezone.now())
+        if reason is None and address in opted_out:
             reason = "opted_out"
         if reason is not None:
             outcomes.append(_stopped(delivery, reason, "unknown" if resolution == "resent" else resolution))
@@ -237,23 +208,23 @@ def _send_rows(batch, transport, limiter, outcomes, started, half_lease, record_
         if result.outcome == ACCEPTED and not accepted_once:
             accepted_once = True
             faults.hook("after_accept", delivery.channel)
-        outcomes.append(_after_send(delivery, result, resolution))
+        outcomes.append(_after_send(delivery, address, result, resolution))
         if len(outcomes) >= record_every or time.monotonic() - last_record > 1.0:
             actions.record_outcomes(batch, outcomes)
             outcomes.clear()
             last_record = time.monotonic()
 
 
-def channel_loop(alert_id, channel: str) -> int:
+def channel_loop(broadcast_id, channel: str) -> int:
     """Claim and send batches of one channel until none is due or ALERTS_PUMP_SECONDS have passed;
-    the next pump (already queued) carries on. Returns the batches sent."""
+    the owner's next pump (already queued) carries on. Returns the batches sent."""
     transport = get_transport(channel)
     limiter = RateLimiter(channel, conf.rate(channel))
     deadline = time.monotonic() + conf.PUMP_SECONDS
     batches = 0
     try:
         while time.monotonic() < deadline:
-            batch = actions.claim_batch(alert_id, channel, batch_size(channel))
+            batch = actions.claim_batch(broadcast_id, channel, batch_size(channel))
             if batch is None:
                 break
             faults.hook("after_claim", channel)
@@ -264,16 +235,16 @@ def channel_loop(alert_id, channel: str) -> int:
     return batches
 
 
-def _thread_loop(alert_id, channel: str) -> None:
+def _thread_loop(broadcast_id, channel: str) -> None:
     try:
-        channel_loop(alert_id, channel)
+        channel_loop(broadcast_id, channel)
     except Exception as exc:  # noqa: BLE001  (a thread must not die silently; the lease recovers its rows)
-        logger.error("alert fan-out on %s stopped: %s", channel, type(exc).__name__)
+        logger.error("broadcast fan-out on %s stopped: %s", channel, type(exc).__name__)
     finally:
         connections.close_all()
 
 
-def transmit(alert_id, channels: list[str]) -> None:
+def transmit(broadcast_id, channels: list[str]) -> None:
     """Send the due deliveries of each channel; channels run side by side in threads (a slow or
     rate-limited channel does not hold the others back), except inside an enclosing transaction
     (tests), where other connections could not see the rows and everything runs in this thread."""
@@ -281,7 +252,7 @@ def transmit(alert_id, channels: list[str]) -> None:
         if len(channels) > 1 and not connection.in_atomic_block:
             close_old_connections()
             threads = [
-                threading.Thread(target=_thread_loop, args=(alert_id, ch), name=f"alerts-{ch}") for ch in channels
+                threading.Thread(target=_thread_loop, args=(broadcast_id, ch), name=f"fanout-{ch}") for ch in channels
             ]
             for thread in threads:
                 thread.start()
@@ -289,55 +260,6 @@ def transmit(alert_id, channels: list[str]) -> None:
                 thread.join()
         else:
             for channel in channels:
-                channel_loop(alert_id, channel)
+                channel_loop(broadcast_id, channel)
     except Exception as exc:  # noqa: BLE001  (the claims' leases recover anything left half-done)
-        logger.error("alert fan-out stopped: %s", type(exc).__name__)
-
-
-def after_commit(func, *args) -> None:
-    """Run `func(*args)` once the current transaction commits (at once outside one)."""
-    transaction.on_commit(lambda: func(*args))
-
-
-# --------------------------------------------------------------------------------------------
-# Confirmation codes
-# --------------------------------------------------------------------------------------------
-
-
-def confirmation_message(subscriber: Subscriber) -> Message:
-    pack = texts.pack_for(subscriber.pending_language or subscriber.language)
-    code = actions.confirmation_code(subscriber)
-    message = Message(
-        delivery_id=None, channel=subscriber.channel, to=subscriber.address, text="", language=pack.language
-    )
-    if subscriber.channel == Channel.EMAIL:
-        url = public_url(reverse("alerts_confirm") + "?t=" + actions.confirm_token(subscriber))
-        message.subject = pack.reply("email_confirm_subject", code=code)
-        message.text = pack.reply("email_confirm_body", code=code, url=url, minutes=conf.CONFIRM_MINUTES)
-        message.message_id = make_msgid(domain=_email_domain())
-    else:
-        message.text = pack.reply("code_message", code=code, minutes=conf.CONFIRM_MINUTES)
-    return message
-
-
-def send_confirmation(subscriber_id, nonce: int, attempt: int) -> str:
-    """Send a confirmation code (after the job that asked for it committed). A temporary failure queues
-    another try; at worst a person gets the same code twice."""
-    from vigil.work.actions import enqueue
-
-    if not actions.code_sent(subscriber_id, nonce):
-        return "superseded"
-    subscriber = Subscriber.objects.get(pk=subscriber_id)
-    if messaging_actions.is_opted_out(subscriber.address, subscriber.channel):
-        return "opted_out"
-    transport = get_transport(subscriber.channel)
-    try:
-        result = transport.send(confirmation_message(subscriber))
-    finally:
-        transport.close()
-    if result.outcome in (ACCEPTED, PERMANENT):
-        return result.outcome
-    if attempt < 3:
-        with transaction.atomic():
-            enqueue(actions.SEND_CONFIRMATION_JOB, subscriber.pk, nonce, attempt + 1, delay_seconds=30 * attempt)
-    return result.outcome
+        logger.error("broadcast fan-out stopped: %s", type(exc).__name__)
