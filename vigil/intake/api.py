@@ -19,6 +19,8 @@ from vigil.lib import jsonapi
 MAX_BODY = 64 * 1024
 CHANNELS = {"api", "hotline", "sms", "whatsapp", "web"}
 JSON = "application/json"
+# The OpenAPI document's maxLength; the stored key (org:<uuid>:<key>) fits Report.idempotency_key.
+MAX_IDEMPOTENCY_KEY = 80
 
 error = jsonapi.error
 
@@ -112,7 +114,15 @@ def create_report(request):
         data = build_input(raw)
     except InvalidReport as exc:
         return error("invalid report", 400, fields={k: str(v) for k, v in exc.errors.items()})
-    key = request.headers.get("Idempotency-Key", "").strip()[:80] or None
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and (len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable()):
+        # Refused, never cut: two keys alike in their first 80 characters would meet as one report.
+        # Control characters too: PostgreSQL cannot store a NUL.
+        return error(
+            "invalid Idempotency-Key",
+            400,
+            fields={"Idempotency-Key": f"at most {MAX_IDEMPOTENCY_KEY} printable characters"},
+        )
     token = request.api_token
     solved = token is not None or abuse.solution_is_valid(str(payload.get("altcha") or ""))
     if token is None:
