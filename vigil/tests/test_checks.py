@@ -101,11 +101,6 @@ def test_it_requires_one_public_https_address_for_deployment(db, settings, publi
     assert "vigil.E007" not in ids()  # a deployment check only: development runs without it
 
 
-NOT_YET = pytest.mark.xfail(
-    strict=True, reason="issue 11 §2.8: check --deploy skips SQLite, warns W003, E001 traceback"
-)
-
-
 def deploy_problems() -> set[str]:
     """What `manage.py check --deploy` reports: every check of the deployment, less the silenced ones."""
     return {m.id for m in run_checks(include_deployment_checks=True) if not m.is_silenced()}
@@ -125,7 +120,6 @@ def sqlite_not_synchronous_full(transactional_db):
         cursor.execute("PRAGMA synchronous=FULL")
 
 
-@NOT_YET
 def test_it_checks_the_sqlite_database_on_deploy_without_being_told_which(sqlite_not_synchronous_full):
     assert "vigil.W011" in deploy_problems()
 
@@ -135,20 +129,17 @@ def test_it_reports_a_sqlite_database_once_when_told_which(sqlite_not_synchronou
     assert found.count("vigil.W011") == 1
 
 
-@NOT_YET
 @pytest.mark.django_db
 def test_it_does_not_warn_of_missing_csrf_protection_when_ours_is_in_place():
     assert "security.W003" not in deploy_problems()
 
 
-@NOT_YET
 @pytest.mark.django_db
 def test_it_refuses_a_configuration_without_any_csrf_middleware(settings):
     settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "Csrf" not in m]
     assert "vigil.E011" in deploy_problems()
 
 
-@NOT_YET
 @override_settings(DEBUG=False, SECRET_KEY="")
 def test_it_reports_an_empty_secret_key_as_e001_instead_of_failing():
     assert "vigil.E001" in ids()
