@@ -208,6 +208,8 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A refused form gets the site's page in the visitor's language, not Django's English one.
+CSRF_FAILURE_VIEW = "vigil.views.csrf_failure"
 
 # --- Encryption keys --------------------------------------------------------------------------
 # "version:base64key" pairs; the highest version encrypts, every listed version decrypts.

@@ -55,3 +55,12 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _error_page(request, 500)
+
+
+def csrf_failure(request, reason=""):
+    """A form refused by the CSRF check (often a page left open past its session, or cookies blocked):
+    the site's own page in the visitor's language instead of Django's English one. The reason is not
+    shown or logged here; Django's security logger records the refusal in one line."""
+    if jsonapi.is_api_path(request.path):
+        return jsonapi.error_for_status(403)
+    return render(request, "error.html", {"status": 403, "csrf": True}, status=403)

@@ -3,10 +3,7 @@
 import pytest
 from django.test import Client
 
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 11 §3.6: Django's own CSRF failure page")
 
-
-@NOT_YET
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", ["/report/", "/report/status/", "/alerts/", "/accounts/login/"])
 def test_it_shows_its_own_page_in_the_visitors_language_when_a_form_fails_the_csrf_check(path):

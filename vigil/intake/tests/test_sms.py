@@ -73,7 +73,6 @@ def test_it_takes_whatsapp_messages_too(client):
     assert Report.objects.get().channel == "whatsapp"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §3.6: TwiML answered as text/xml with no charset")
 @pytest.mark.django_db
 def test_it_says_the_twiml_reply_is_utf_8(client):
     """Without a charset, a text/xml body may be read as US-ASCII: the reply in Chinese or Bengali garbled."""
