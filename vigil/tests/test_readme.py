@@ -14,7 +14,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text()
 MAKEFILE = (ROOT / "Makefile").read_text()
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 11 §5: newcomer traps")
 CHECK_ID = re.compile(r"vigil\.[EW]\d{3}")
 
 
@@ -30,12 +29,10 @@ def check_ids_in_readme() -> set[str]:
     return named
 
 
-@NOT_YET
 def test_it_names_only_check_ids_that_exist():
     assert check_ids_in_readme() - check_ids_in_code() == set()
 
 
-@NOT_YET
 def test_it_names_every_check_id_there_is():
     assert check_ids_in_code() - check_ids_in_readme() == set()
 
@@ -48,7 +45,6 @@ def test_it_shows_only_make_targets_that_exist():
     assert benches, "make bench-<name> is shown: there is at least one"
 
 
-@NOT_YET
 def test_it_collects_tests_only_from_folders_that_exist():
     import tomllib
 
@@ -57,7 +53,6 @@ def test_it_collects_tests_only_from_folders_that_exist():
         assert (ROOT / folder).is_dir(), folder
 
 
-@NOT_YET
 def test_it_says_what_the_ci_script_assumes_of_the_machine():
     """`.ci/run` installs with apt-get and starts PostgreSQL with pg_ctlcluster: root on Debian."""
     script = (ROOT / ".ci" / "run").read_text()
@@ -105,7 +100,6 @@ def fresh_clone(tmp_path):
     return clone
 
 
-@NOT_YET
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_it_prints_a_demo_code_on_a_fresh_clone_without_make_run_first(fresh_clone, tmp_path):
     env = {
