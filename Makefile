@@ -25,12 +25,15 @@ run: install
 	bash scripts/run.sh
 
 # The current second-factor code of a demo account: make demo-code ACCOUNT=dispatcher
+# (prepare-demo.sh makes the keys, database and demo accounts first if `make run` has not)
 demo-code: install
+	@bash scripts/prepare-demo.sh
 	@set -a; . var/dev-keys.env; set +a; DEBUG=1 VIGIL_DEMO=1 $(PY) manage.py demo_totp $(or $(ACCOUNT),dispatcher)
 
 # A signed test message to the running demo's SMS webhook (WHATSAPP=1: as WhatsApp): make demo-message TEXT="..."
 .PHONY: demo-message
 demo-message: install
+	@bash scripts/prepare-demo.sh
 	@set -a; . var/dev-keys.env; set +a; DEBUG=1 VIGIL_DEMO=1 $(PY) manage.py demo_message "$(TEXT)" $(if $(WHATSAPP),--whatsapp)
 
 test: install

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1", "testserver"}
@@ -29,7 +30,7 @@ def check_keys(app_configs, **kwargs):
 
     problems = []
     if not settings.DEBUG:
-        if not settings.SECRET_KEY or settings.SECRET_KEY == settings.DEV_SECRET_KEY:
+        if not _secret_key() or _secret_key() == settings.DEV_SECRET_KEY:
             problems.append(Error("SECRET_KEY is missing or is the development key.", id="vigil.E001"))
         if not settings.FIELD_ENCRYPTION_KEYS:
             problems.append(
@@ -53,6 +54,38 @@ def check_keys(app_configs, **kwargs):
             except crypto.KeyError_ as exc:
                 problems.append(Error(f"{name} cannot be read: {exc}", id="vigil.E005"))
     return problems
+
+
+def _secret_key() -> str:
+    """SECRET_KEY, or "" when it is empty: Django raises on reading an empty one, which would stop the
+    checks on a traceback instead of reporting vigil.E001."""
+    try:
+        return settings.SECRET_KEY
+    except ImproperlyConfigured:
+        return ""
+
+
+@register(Tags.security, deploy=True)
+def check_csrf_middleware(app_configs, **kwargs):
+    """Django's own check (security.W003, silenced in settings) looks for its class by name and misses our
+    subclass (vigil.middleware.CsrfMiddleware): this one accepts any subclass and refuses none at all."""
+    from django.middleware.csrf import CsrfViewMiddleware
+    from django.utils.module_loading import import_string
+
+    for path in settings.MIDDLEWARE:
+        try:
+            middleware = import_string(path)
+        except ImportError:
+            continue  # Django reports a middleware it cannot import as soon as it loads them
+        if isinstance(middleware, type) and issubclass(middleware, CsrfViewMiddleware):
+            return []
+    return [
+        Error(
+            "No CSRF middleware in MIDDLEWARE: public and staff forms could be posted from other sites.",
+            hint="Keep vigil.middleware.CsrfMiddleware in MIDDLEWARE.",
+            id="vigil.E011",
+        )
+    ]
 
 
 @register(Tags.security, deploy=True)
@@ -85,26 +118,51 @@ def check_public_base_url(app_configs, **kwargs):
 
 @register(Tags.database)
 def check_sqlite_wal(app_configs, databases=None, **kwargs):
-    """SQLite without WAL and synchronous=FULL can lose an acknowledged report on power loss."""
+    """SQLite without WAL and synchronous=FULL can lose an acknowledged report on power loss.
+
+    Run for the databases `check --database` names; check_sqlite_on_deploy runs it for `check --deploy`.
+    """
     problems = []
-    if not databases:
-        return problems
-    for alias in databases:
-        connection = connections[alias]
-        if connection.vendor != "sqlite":
-            continue
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            mode = cursor.fetchone()[0]
-            cursor.execute("PRAGMA synchronous")
-            synchronous = cursor.fetchone()[0]
-        if mode.lower() == "memory":
-            continue  # a throw-away test database; nothing acknowledged lives there
-        if mode.lower() != "wal":
-            problems.append(Error(f"SQLite database '{alias}' is not in WAL mode ({mode}).", id="vigil.E010"))
-        if synchronous != 2:
-            problems.append(Warning(f"SQLite database '{alias}' is not synchronous=FULL.", id="vigil.W011"))
+    for alias in databases or ():
+        problems.extend(_sqlite_problems(alias))
     return problems
+
+
+@register(Tags.security, deploy=True)
+def check_sqlite_on_deploy(app_configs, databases=None, **kwargs):
+    """`check --deploy` alone never runs database checks (Django runs them only with --database): a
+    deployment on SQLite is checked here, on every SQLite database, without being told which."""
+    if databases:
+        return []  # named with --database: check_sqlite_wal reports them, once
+    problems = []
+    for alias in connections:
+        if connections[alias].vendor == "sqlite":
+            problems.extend(_sqlite_problems(alias))
+    return problems
+
+
+def _sqlite_problems(alias: str) -> list:
+    connection = connections[alias]
+    if connection.vendor != "sqlite":
+        return []
+    mode, synchronous = _journal_and_synchronous(connection)
+    if mode.lower() == "memory":
+        return []  # a throw-away test database; nothing acknowledged lives there
+    problems = []
+    if mode.lower() != "wal":
+        problems.append(Error(f"SQLite database '{alias}' is not in WAL mode ({mode}).", id="vigil.E010"))
+    if synchronous != 2:
+        problems.append(Warning(f"SQLite database '{alias}' is not synchronous=FULL.", id="vigil.W011"))
+    return problems
+
+
+def _journal_and_synchronous(connection) -> tuple[str, int]:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        mode = cursor.fetchone()[0]
+        cursor.execute("PRAGMA synchronous")
+        synchronous = cursor.fetchone()[0]
+    return mode, synchronous
 
 
 @register(Tags.security, deploy=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import wraps
 
 from django.http import Http404, JsonResponse
@@ -15,17 +14,24 @@ from vigil.accounts.models import Role
 from vigil.intake import abuse, actions
 from vigil.intake.models import Report
 from vigil.intake.validation import InvalidReport, build_input
+from vigil.lib import jsonapi
 
 MAX_BODY = 64 * 1024
 CHANNELS = {"api", "hotline", "sms", "whatsapp", "web"}
+JSON = "application/json"
+# The OpenAPI document's maxLength; the stored key (org:<uuid>:<key>) fits Report.idempotency_key.
+MAX_IDEMPOTENCY_KEY = 80
 
-
-def error(message: str, status: int, **extra) -> JsonResponse:
-    return JsonResponse({"error": message, **extra}, status=status)
+error = jsonapi.error
 
 
 def api_view(*, methods: tuple[str, ...], anonymous: bool = False):
-    """Bearer-token views. Anonymous callers are allowed only where `anonymous` is set."""
+    """Bearer-token views. Anonymous callers are allowed only where `anonymous` is set.
+
+    A JSON body is read here, once, for every view (``request.json_body``; None when there is no JSON
+    body): size, encoding and nesting are checked before the view runs, so no view parses a body that
+    could exhaust the parser. Errors are JSON in the documented shape (vigil.lib.jsonapi).
+    """
 
     def decorate(view):
         @csrf_exempt
@@ -41,12 +47,23 @@ def api_view(*, methods: tuple[str, ...], anonymous: bool = False):
             elif not anonymous:
                 return error("authentication required", 401)
             if request.method not in methods:
-                return error("method not allowed", 405)
+                # After the token: a path that needs one refuses anyone without it, whatever the method.
+                return jsonapi.method_not_allowed(methods)
             request.api_token = token
+            request.json_body = None
+            if request.content_type == JSON and request.body:
+                if len(request.body) > MAX_BODY:
+                    return error("request body too large", 413)
+                try:
+                    request.json_body = jsonapi.loads(request.body)
+                except jsonapi.InvalidBody as exc:
+                    return error(exc.message, 400)
             try:
                 return view(request, *args, **kwargs)
             except Http404:
                 return error("not found", 404)
+            except jsonapi.InvalidBody as exc:  # a view that reads a body itself, with jsonapi.loads
+                return error(exc.message, 400)
 
         wrapper.vigil_access = "public" if anonymous else "api"
         return wrapper
@@ -67,17 +84,12 @@ def serialize(report: Report, *, show_incident: bool) -> dict:
 
 @api_view(methods=("POST",), anonymous=True)
 def create_report(request):
-    if request.content_type != "application/json":
+    if request.content_type != JSON:
         # Also keeps other sites from driving this endpoint from visitors' browsers with a plain form.
         return error("Content-Type must be application/json", 415)
-    if len(request.body) > MAX_BODY:
-        return error("request body too large", 413)
-    try:
-        payload = json.loads(request.body.decode("utf-8"))
-    except UnicodeDecodeError:
-        return error("body is not valid UTF-8", 400)
-    except ValueError:  # JSONDecodeError, and integers longer than Python will convert
+    if not request.body:
         return error("body is not valid JSON", 400)
+    payload = request.json_body
     if not isinstance(payload, dict):
         return error("body must be a JSON object", 400)
     location = payload.get("location") or {}
@@ -102,7 +114,15 @@ def create_report(request):
         data = build_input(raw)
     except InvalidReport as exc:
         return error("invalid report", 400, fields={k: str(v) for k, v in exc.errors.items()})
-    key = request.headers.get("Idempotency-Key", "").strip()[:80] or None
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key is not None and (len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable()):
+        # Refused, never cut: two keys alike in their first 80 characters would meet as one report.
+        # Control characters too: PostgreSQL cannot store a NUL.
+        return error(
+            "invalid Idempotency-Key",
+            400,
+            fields={"Idempotency-Key": f"at most {MAX_IDEMPOTENCY_KEY} printable characters"},
+        )
     token = request.api_token
     solved = token is not None or abuse.solution_is_valid(str(payload.get("altcha") or ""))
     if token is None:

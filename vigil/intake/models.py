@@ -67,7 +67,8 @@ class Report(PersonalRecord):
     # Encrypted rather than hashed so that a repeated submission (same idempotency key) can show the
     # reporter the same receipt again; it is compared in constant time.
     receipt_secret = EncryptedTextField()
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    # Scoped by its source: "org:<uuid>:" and a partner's key of up to 80 characters is 121 (intake.api).
+    idempotency_key = models.CharField(max_length=128, null=True, blank=True, unique=True)
     partner = models.ForeignKey(
         "accounts.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

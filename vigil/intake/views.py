@@ -154,4 +154,6 @@ def twilio_inbound(request):
     if not sid or len(sid) > 64 or "\x00" in body:
         return HttpResponseBadRequest("invalid message", content_type="text/plain")
     reply = actions.receive_text_message(sid=sid, channel=channel, sender=sender, body=body[:4000])
-    return HttpResponse(sms.twiml(reply), content_type="text/xml")
+    # The charset said outright: text/xml without one may be read as US-ASCII, garbling replies in
+    # Chinese, Bengali or Arabic.
+    return HttpResponse(sms.twiml(reply), content_type="text/xml; charset=utf-8")

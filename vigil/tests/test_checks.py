@@ -92,10 +92,54 @@ def test_it_warns_when_redis_would_write_the_daily_salt_to_disk(settings, monkey
         ("https://vigil.example.org", "https://hooks.example.org", "https://old.example.org", set()),
     ],
 )
-def test_it_requires_one_public_https_address_for_deployment(settings, public, twilio, alerts, expected):
+def test_it_requires_one_public_https_address_for_deployment(db, settings, public, twilio, alerts, expected):
     settings.PUBLIC_BASE_URL = public
     settings.TWILIO_WEBHOOK_BASE_URL = twilio
     settings.ALERTS_PUBLIC_BASE_URL = alerts
     found = {m.id for m in run_checks(include_deployment_checks=True) if m.id == "vigil.E007"}
     assert found == expected
     assert "vigil.E007" not in ids()  # a deployment check only: development runs without it
+
+
+def deploy_problems() -> set[str]:
+    """What `manage.py check --deploy` reports: every check of the deployment, less the silenced ones."""
+    return {m.id for m in run_checks(include_deployment_checks=True) if not m.is_silenced()}
+
+
+@pytest.fixture
+def sqlite_not_synchronous_full(transactional_db):
+    """The test database's connection set to synchronous=NORMAL (a per-connection setting) for one test."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite check")
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=FULL")
+
+
+def test_it_checks_the_sqlite_database_on_deploy_without_being_told_which(sqlite_not_synchronous_full):
+    assert "vigil.W011" in deploy_problems()
+
+
+def test_it_reports_a_sqlite_database_once_when_told_which(sqlite_not_synchronous_full):
+    found = [m.id for m in run_checks(include_deployment_checks=True, databases=["default"])]
+    assert found.count("vigil.W011") == 1
+
+
+@pytest.mark.django_db
+def test_it_does_not_warn_of_missing_csrf_protection_when_ours_is_in_place():
+    assert "security.W003" not in deploy_problems()
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_configuration_without_any_csrf_middleware(settings):
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if "Csrf" not in m]
+    assert "vigil.E011" in deploy_problems()
+
+
+@override_settings(DEBUG=False, SECRET_KEY="")
+def test_it_reports_an_empty_secret_key_as_e001_instead_of_failing():
+    assert "vigil.E001" in ids()

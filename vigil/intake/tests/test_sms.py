@@ -71,3 +71,11 @@ def test_it_answers_an_empty_message_with_help_and_stores_nothing(client):
 def test_it_takes_whatsapp_messages_too(client):
     send(client, "Agents ICE devant l'école sur la 149e rue", sender="whatsapp:+17185550142")
     assert Report.objects.get().channel == "whatsapp"
+
+
+@pytest.mark.django_db
+def test_it_says_the_twiml_reply_is_utf_8(client):
+    """Without a charset, a text/xml body may be read as US-ASCII: the reply in Chinese or Bengali garbled."""
+    response = send(client, "移民局的人在罗斯福大道和74街，两辆面包车")
+    assert response["Content-Type"].replace(" ", "").lower() == "text/xml;charset=utf-8"
+    assert "<Message>" in response.content.decode("utf-8")
