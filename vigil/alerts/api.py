@@ -3,14 +3,13 @@ action as the page, so the same rules hold."""
 
 from __future__ import annotations
 
-import json
-
 from django.http import JsonResponse
 
 from vigil.alerts import actions, progress
 from vigil.alerts.models import Alert
 from vigil.alerts.views import SENDER_ROLES
 from vigil.intake.api import api_view, error
+from vigil.lib import jsonapi
 
 
 def _alert_for_token(token, alert_id) -> Alert | None:
@@ -54,9 +53,9 @@ def alert_send(request, alert_id):
     if alert is None:
         return error("not found", 404)
     try:
-        payload = json.loads(request.body.decode("utf-8") or "{}")
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return error("body is not valid JSON", 400)
+        payload = jsonapi.loads(request.body or b"{}")
+    except jsonapi.InvalidBody as exc:
+        return error(str(exc), 400)
     if not isinstance(payload, dict):
         return error("body must be a JSON object", 400)
     try:
