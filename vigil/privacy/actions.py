@@ -12,15 +12,6 @@ from vigil.privacy.fields import blind_index_fields, encrypted_fields
 from vigil.privacy.retention import cutoff, retention_models
 
 
-def schedule_purge() -> None:
-    """One purge a day, whichever worker asks first (the dedupe key makes it once)."""
-    from vigil.privacy import jobs
-    from vigil.work.actions import enqueue
-
-    with transaction.atomic():
-        enqueue(jobs.purge_expired, dedupe_key=f"purge:{timezone.now():%Y-%m-%d}")
-
-
 def purge_expired(now=None) -> dict[str, int]:
     """Steps: for each model with a retention key, delete rows past their period that carry no legal hold
     (deleting cascades to everything hanging from them); then blank fields that have shorter periods of
@@ -70,19 +61,16 @@ def _normalizer(path: str):
 
 
 def _rotate_sealed_elsewhere() -> dict[str, int]:
-    """What the field keys seal outside model fields: evidence files and allauth's MFA secrets."""
+    """What the field keys seal outside model fields: what the apps above registered (evidence files)
+    and allauth's MFA secrets."""
     from allauth.mfa.models import Authenticator
 
     from vigil.accounts.adapter import MFAAdapter
-    from vigil.incidents import evidence as files
-    from vigil.incidents.models import Evidence
+    from vigil.privacy.registry import SEALED_ELSEWHERE
 
-    counts = {"incidents.evidence_files": 0, "mfa.authenticator": 0}
-    for item in Evidence.objects.all().iterator():
-        for role, name in (("original", item.original_path), ("viewing", item.viewing_path)):
-            if name:
-                files.seal_to_disk(files.open_sealed(name, item.pk, role), item.pk, role)
-                counts["incidents.evidence_files"] += 1
+    counts = {"mfa.authenticator": 0}
+    for name, reseal in sorted(SEALED_ELSEWHERE.items()):
+        counts[name] = reseal()
     adapter = MFAAdapter()
     for authenticator in Authenticator.objects.all().iterator():
         data = dict(authenticator.data)

@@ -63,6 +63,21 @@ def enqueue(
     return Job.objects.create(**fields)
 
 
+def schedule_periodic(now=None) -> int:
+    """Queue each registered periodic job once for its current period (day or hour), across workers: the
+    dedupe key names the handler and the period. Returns the jobs queued now."""
+    from vigil.work.registry import PERIOD_FORMATS, PERIODIC
+
+    now = now or timezone.now()
+    queued = 0
+    with transaction.atomic():
+        for name, every in sorted(PERIODIC.items()):
+            key = f"periodic:{name}:{now:{PERIOD_FORMATS[every]}}"
+            if enqueue(name, dedupe_key=key) is not None:
+                queued += 1
+    return queued
+
+
 def _send_to_backend(job_ids: list) -> None:
     from vigil.work.tasks import run_job
 

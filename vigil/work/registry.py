@@ -1,10 +1,17 @@
-"""Functions that may run as durable background work. Only registered handlers can be named by a job."""
+"""Functions that may run as durable background work, and the periodic work the apps above ask for.
+
+Only registered handlers can be named by a job. Periodic work is registered by name in each app's
+`AppConfig.ready` (``register_periodic("vigil.privacy.jobs.purge_expired", every="day")``), so the
+worker, which sits below those apps, queues it without importing them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 HANDLERS: dict[str, Callable] = {}
+# {handler name: "day" or "hour"}: queued once per period, whichever worker asks first.
+PERIODIC: dict[str, str] = {}
+PERIOD_FORMATS = {"day": "%Y-%m-%d", "hour": "%Y-%m-%d-%H"}
 
 
 def durable(func: Callable) -> Callable:
@@ -21,3 +28,9 @@ def resolve(name: str) -> Callable:
         module = name.rpartition(".")[0]
         __import__(module)
     return HANDLERS[name]
+
+
+def register_periodic(handler_name: str, *, every: str) -> None:
+    if every not in PERIOD_FORMATS:
+        raise ValueError(f"unknown period {every!r}")
+    PERIODIC[handler_name] = every

@@ -48,17 +48,11 @@ class Command(BaseCommand):
         self.running = False
 
     def _schedule_periodic(self):
-        """Daily purge and hourly grouping sweep; dedupe keys make each run once across workers."""
-        from django.db import transaction
-        from django.utils import timezone
+        """The periodic work the apps registered (the daily purge, the hourly grouping sweep); dedupe keys
+        make each run once per period across workers."""
+        from vigil.work.actions import schedule_periodic
 
-        from vigil.incidents import jobs as incident_jobs
-        from vigil.privacy.actions import schedule_purge
-        from vigil.work.actions import enqueue
-
-        schedule_purge()
-        with transaction.atomic():
-            enqueue(incident_jobs.close_stale_grouping, dedupe_key=f"grouping-sweep:{timezone.now():%Y-%m-%d-%H}")
+        schedule_periodic()
 
     def _run_backend_batch(self, max_tasks: int) -> int:
         backend = settings.TASKS["default"]["BACKEND"]
