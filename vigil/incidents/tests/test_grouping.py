@@ -286,3 +286,20 @@ def test_it_packs_a_candidate_state_and_reads_it_back_unchanged():
     assert CandidateState.from_bytes(empty.to_bytes()) == empty
     with pytest.raises(ValueError):
         CandidateState.from_bytes(b"{not packed}")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 11 §2.12: a module-level cache keeps every Rules alive")
+def test_it_lets_go_of_rules_nobody_uses_any_more():
+    import dataclasses
+    import gc
+    import weakref
+
+    from vigil.incidents.grouping import DEFAULT_RULES
+
+    for i in range(3):
+        rules = dataclasses.replace(DEFAULT_RULES, bias=DEFAULT_RULES.bias + i)
+        Grouper(rules=rules).add(report(f"r{i}", 0, "ICE agents at Roosevelt Ave and 74th St"))
+        gone = weakref.ref(rules)
+        del rules
+        gc.collect()
+        assert gone() is None
