@@ -27,6 +27,7 @@ the same in memory for batch work and the benchmark (bench/clustering.py).
 
 from __future__ import annotations
 
+import functools
 import heapq
 import math
 import re
@@ -1013,18 +1014,17 @@ class Rules:
     uniform_weight: float = 0.5
     uncontested: float = 0.5
     plausible_band: float = 2.0
+    window_seconds: float = field(default=0.0, init=False, repr=False, compare=False)
+    max_span_seconds: float = field(default=0.0, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Scoring compares POSIX seconds; worked out once here rather than per report, and kept on the
+        # object itself so that no cache outside it keeps a Rules alive once nobody uses it.
+        object.__setattr__(self, "window_seconds", self.window.total_seconds())
+        object.__setattr__(self, "max_span_seconds", self.max_span.total_seconds())
 
 
 DEFAULT_RULES = Rules()
-_SECONDS: dict[int, tuple[Rules, float, float]] = {}
-
-
-def _seconds(rules: Rules) -> tuple[float, float]:
-    """(window, max_span) in seconds, remembered per Rules object."""
-    got = _SECONDS.get(id(rules))
-    if got is None or got[0] is not rules:
-        got = _SECONDS[id(rules)] = (rules, rules.window.total_seconds(), rules.max_span.total_seconds())
-    return got[1], got[2]
 
 
 DEFAULT_THRESHOLD = -1.0
@@ -1120,7 +1120,7 @@ class _Probe:
         self.streets = streets
         self.place_words = place_words
         self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
-        self.window, self.max_span = _seconds(rules)
+        self.window, self.max_span = rules.window_seconds, rules.max_span_seconds
 
     def place(self, c: CandidateState) -> float:
         """Place contribution, or EXCLUDED.
@@ -1359,8 +1359,16 @@ class GroupingContext:
     list, and to about 0.83 with neither the street list nor the statistics (every feature then weighs
     the same, and only the stop list keeps common words from counting).
 
+    The statistics are per process: each process warms its own from the database and then counts only
+    the reports it groups itself, so two processes weigh a word a little differently until they are
+    restarted (the weights follow the vocabulary of the last days; a small difference moves no decision
+    that matters). `defer_statistics` says when a report is counted: None counts it at once; the
+    database layer passes `transaction.on_commit`, so a report whose transaction is rolled back (a
+    repeated idempotency key, any later failure) is never counted.
+
     Usage: `chosen = ctx.choose(report, candidates)`; then `ctx.absorb(chosen, report)` or
-    `ctx.start(new_id, report)`, and store the candidate's `as_dict()`.
+    `ctx.start(new_id, report)`, and store the candidate's `as_dict()`. After a correction,
+    `ctx.summarize(incident_id, reports)` makes the summary again from the incident's reports.
     """
 
     neighbors: Neighbors | None = None
@@ -1368,6 +1376,13 @@ class GroupingContext:
     stats: FeatureStats | None = field(default_factory=FeatureStats)
     rules: Rules = DEFAULT_RULES
     threshold: float = DEFAULT_THRESHOLD
+    defer_statistics: Callable[[Callable[[], None]], None] | None = None
+
+    def _count(self, update: Callable[[], None]) -> None:
+        if self.defer_statistics is None:
+            update()
+        else:
+            self.defer_statistics(update)
 
     def warm(self, candidates: Iterable[CandidateState]) -> None:
         """Count past incidents into the statistics, oldest first (each once: call on a fresh context)."""
@@ -1403,18 +1418,35 @@ class GroupingContext:
         return _choose(probe or self.probe(report), candidates, self.threshold)
 
     def start(self, incident_id: str, report: ReportFeatures) -> CandidateState:
-        """A new candidate for this report, counted in the statistics."""
+        """A new candidate for this report, counted in the statistics (see `defer_statistics`)."""
         state = CandidateState.start(incident_id, report, self.stats, None, self.place_words)
         if self.stats is not None:
-            self.stats.observe_incident(list(dict.fromkeys(map(_FIRST, report.units))), report.at)
+            self._count(
+                functools.partial(
+                    self.stats.observe_incident, list(dict.fromkeys(map(_FIRST, report.units))), report.at
+                )
+            )
         return state
 
     def absorb(self, candidate: CandidateState, report: ReportFeatures) -> frozenset[int]:
-        """Add the report to the candidate; count what the candidate newly mentions."""
+        """Add the report to the candidate; count what the candidate newly mentions (see `defer_statistics`)."""
         added = candidate.absorb(report, self.stats, None, self.place_words)
         if self.stats is not None and added:
-            self.stats.observe_features([h for h, _parts in report.units if h in added], report.at)
+            heads = [h for h, _parts in report.units if h in added]
+            self._count(functools.partial(self.stats.observe_features, heads, report.at))
         return added
+
+    def summarize(self, incident_id: str, reports: Iterable[ReportFeatures]) -> CandidateState | None:
+        """The summary of an incident holding these reports, made as `start` and `absorb` make it live
+        (same weights, same street list), oldest report first; None without reports. Nothing is counted
+        in the statistics: the reports were counted when they arrived."""
+        state: CandidateState | None = None
+        for report in sorted(reports, key=lambda r: (r.at, r.report_id)):
+            if state is None:
+                state = CandidateState.start(incident_id, report, self.stats, None, self.place_words)
+            else:
+                state.absorb(report, self.stats, None, self.place_words)
+        return state
 
 
 # --------------------------------------------------------------------------------------------------

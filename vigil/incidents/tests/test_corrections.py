@@ -131,7 +131,6 @@ def test_it_lets_the_owner_and_a_colleague_correct_their_organizations_incidents
     assert Incident.objects.get(pk=second.pk).state == "closed"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.7: the actions check nothing of the actor")
 @pytest.mark.django_db
 def test_it_refuses_an_outsider_moving_or_merging_an_organizations_reports(org, outsider):
     first = report("ICE agents at Roosevelt and 74th, two vans", "QN0301", partner=org)
@@ -149,7 +148,6 @@ def test_it_refuses_an_outsider_moving_or_merging_an_organizations_reports(org, 
     assert not AuditEvent.objects.filter(actor=outsider).exists()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.7: a report's own owner is not checked")
 @pytest.mark.django_db
 def test_it_keeps_an_organizations_report_out_of_public_incidents_and_public_reports_out_of_its_own(org, colleague):
     partners = report("ICE agents at Roosevelt and 74th, two vans", "QN0301", partner=org)

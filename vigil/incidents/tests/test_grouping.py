@@ -288,7 +288,6 @@ def test_it_packs_a_candidate_state_and_reads_it_back_unchanged():
         CandidateState.from_bytes(b"{not packed}")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.12: a module-level cache keeps every Rules alive")
 def test_it_lets_go_of_rules_nobody_uses_any_more():
     import dataclasses
     import gc

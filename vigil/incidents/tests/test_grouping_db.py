@@ -91,7 +91,6 @@ def summary_of(incident_id):
     return incident_actions._open_summary(incident_id, row) if row else None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.3: rebuild writes no street map nor word statistics")
 @pytest.mark.django_db
 def test_it_rebuilds_a_summary_after_a_correction_as_live_grouping_wrote_it():
     from vigil.incidents import actions as incident_actions
@@ -108,7 +107,6 @@ def test_it_rebuilds_a_summary_after_a_correction_as_live_grouping_wrote_it():
     assert rebuilt.text_weight == pytest.approx(live.text_weight, rel=0.5)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.3: rebuild leaves the position as it was")
 @pytest.mark.django_db
 def test_it_moves_an_incidents_position_with_the_reports_moved_into_it(colleague):
     from vigil.incidents import actions as incident_actions
@@ -126,7 +124,6 @@ def test_it_moves_an_incidents_position_with_the_reports_moved_into_it(colleague
     assert summary_of(here.incident_id).lat == pytest.approx(moved.lat, abs=0.001)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.3: rebuild writes a summary for incidents closed to grouping")
 @pytest.mark.django_db
 def test_it_writes_no_summary_for_an_incident_closed_to_grouping(colleague):
     from vigil.incidents import actions as incident_actions
@@ -139,7 +136,6 @@ def test_it_writes_no_summary_for_an_incident_closed_to_grouping(colleague):
     assert summary_of(alone.pk) is None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.4: statistics count reports rolled back")
 @pytest.mark.django_db
 def test_it_counts_a_report_in_the_word_statistics_only_once_it_is_stored(django_capture_on_commit_callbacks):
     from vigil.incidents import actions as incident_actions

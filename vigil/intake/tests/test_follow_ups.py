@@ -23,9 +23,6 @@ def summary_of(incident_id):
     return incident_actions._open_summary(incident_id, row)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 11 §2.1: the summary's count, which leaves additions out, overwrites the incident's"
-)
 @pytest.mark.django_db
 def test_it_counts_every_report_after_an_addition(client, colleague):
     first = submit("ICE agents at Roosevelt Ave and 74th St, three vans")
@@ -38,7 +35,6 @@ def test_it_counts_every_report_after_an_addition(client, colleague):
     assert "3 reports" in client.get("/staff/incidents/").content.decode()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.2: additions bypass grouping")
 @pytest.mark.django_db
 def test_it_adds_the_words_of_an_addition_to_the_incidents_summary():
     first = submit("ICE agents at Roosevelt Ave and 74th St, three vans")
@@ -46,7 +42,6 @@ def test_it_adds_the_words_of_an_addition_to_the_incidents_summary():
     assert grouping.features_signature("Zephyrine") <= summary_of(first.incident_id).signature
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.2: additions drop partner and place text")
 @pytest.mark.django_db
 def test_it_keeps_the_partner_and_place_of_the_report_an_addition_follows(org):
     first = submit("ICE agents, three vans", partner=org, place_text="Roosevelt Ave and 74th St")
@@ -57,7 +52,6 @@ def test_it_keeps_the_partner_and_place_of_the_report_an_addition_follows(org):
     assert follow_up.incident_id == first.incident_id
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.2: additions lose the reporter's contact and sender")
 @pytest.mark.django_db
 def test_it_reaches_the_reporters_contact_and_sender_through_the_first_report(client, colleague):
     first = submit("ICE agents at Roosevelt Ave and 74th St", contact="+17185550142")
