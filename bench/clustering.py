@@ -143,7 +143,7 @@ def fit_rules(index, neighbors, place_words) -> grouping.Rules:
         g = Grouper(neighbors=neighbors, place_words=place_words)
         own: dict[int, str] = {}
         for report, label in items:
-            probe = grouping._Probe(report, g._neighbors_arg, base, g.stats, place_words)
+            probe = grouping.Probe(report, g._neighbors_arg, base, g.stats, place_words)
             g._expire(probe.ts)
             for c in g.candidates_for(report, probe.weights):
                 if probe.gap(c) is None or probe.place(c) == grouping.EXCLUDED:

@@ -63,8 +63,6 @@ def _context() -> grouping.GroupingContext:
     if _CONTEXT is None:
         from django.conf import settings
 
-        from vigil.intake.models import Report
-
         path = settings.JURISDICTION_DIR / "places" / "streets.tsv"
         names = []
         if path.exists():
@@ -78,7 +76,12 @@ def _context() -> grouping.GroupingContext:
             defer_statistics=transaction.on_commit,
         )
         since = timezone.now() - timedelta(days=_CONTEXT_WARM_DAYS)
-        recent = Report.objects.filter(received_at__gte=since, incident__isnull=False).order_by("received_at")[:20000]
+        # Reports live above this app (intake): read through the model the incidents' `reports` relation
+        # points at, so nothing here imports intake; the pure core gets their features from here.
+        report_model = Incident._meta.get_field("reports").related_model
+        recent = report_model.objects.filter(received_at__gte=since, incident__isnull=False).order_by("received_at")[
+            :20000
+        ]
         context.warm_reports((str(r.incident_id), _features(r)) for r in recent)
         _CONTEXT = context
     return _CONTEXT

@@ -302,3 +302,21 @@ def test_it_lets_go_of_rules_nobody_uses_any_more():
         del rules
         gc.collect()
         assert gone() is None
+
+
+def test_it_keeps_the_grouping_package_free_of_import_cycles_and_of_django():
+    import ast
+    import graphlib
+
+    package = Path(__file__).resolve().parent.parent / "grouping"
+    imports = {}
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not any(m.split(".")[0] == "django" or m.startswith("vigil.intake") for m in modules), path.name
+        inside = "vigil.incidents.grouping."
+        imports[path.stem] = {m.removeprefix(inside) for m in modules if m.startswith(inside)}
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name
+    imports.pop("__init__")
+    list(graphlib.TopologicalSorter(imports).static_order())  # raises CycleError on a cycle
