@@ -63,6 +63,7 @@ FIT_FIELDS = (
     "street_conflict",
     "count_match",
     "count_mismatch",
+    "named_place_conflict",
 )
 
 
@@ -119,6 +120,7 @@ def _fit_row(probe, c, rules) -> list[float]:
         min(report_streets, scap) * min(candidate_streets, scap) / scap,
         float(counts > 0),
         float(counts < 0),
+        float(probe.places_apart(c)),
     ]
 
 

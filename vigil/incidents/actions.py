@@ -265,10 +265,25 @@ class GroupingInput:
     probe: object
 
 
+def _named_places(text: str, language: str) -> tuple[tuple[float, float], ...]:
+    """The point of the place the text names, for the named-place rule: a corner, a station, a landmark;
+    none for a street or a neighborhood, which have no point of their own."""
+    try:
+        from vigil.geo.places import resolve_place_text
+    except ImportError:  # the gazetteer is optional for a jurisdiction without place data
+        return ()
+    match = resolve_place_text(text, language if language != "und" else None)
+    if match is None or match.lat is None or match.lon is None or match.kind == "neighborhood":
+        return ()
+    return ((match.lat, match.lon),)
+
+
 def prepare_grouping(report, *, grouping_text: str) -> GroupingInput:
     """The report's features and their weights: pure work on the report alone, done before the lock so
-    that the lock is held only for what needs the other reports (the candidates, the choice, the writes)."""
+    that the lock is held only for what needs the other reports (the candidates, the choice, the writes).
+    The place its text names is looked up here too (the gazetteer, for the named-place rule)."""
     features = _features(report, grouping_text)
+    features.places = _named_places(features.text, report.language)
     return GroupingInput(features=features, probe=_context().probe(features))
 
 
@@ -428,7 +443,10 @@ def rebuild_grouping(incident_id) -> None:
     _lock_grouping()
     incident = Incident.objects.get(pk=incident_id)
     reports = list(incident.reports.all())
-    state = _context().summarize(str(incident.pk), [_features(report) for report in reports])
+    features = [_features(report) for report in reports]
+    for one, report in zip(features, reports, strict=True):
+        one.places = _named_places(one.text, report.language)
+    state = _context().summarize(str(incident.pk), features)
     fields = {"report_count": len(reports)}
     # The queue's first group follows the reports: one moved in through a solved challenge or a trusted
     # channel lifts the incident, and the last such report moved out lowers it again.

@@ -18,11 +18,16 @@ from vigil.incidents.grouping.statistics import FeatureStats
 MAX_CANDIDATE_SIGNATURE = 800
 # Beyond this from an established centroid, a report's point is treated as an outlier (see absorb).
 OUTLIER_M = 250.0
+# The named places a candidate keeps for the named-place rule: the first few are enough to tell a
+# scene a few blocks away, and keep the summary small.
+MAX_NAMED_PLACES = 8
 
 
 # The binary summary: a format byte, then the scalars and the lengths of what follows.
-SUMMARY_FORMAT = 1
-_SUMMARY_HEAD = struct.Struct("<BqqddIIdHHHIII")
+SUMMARY_FORMAT = 2
+_SUMMARY_HEAD = struct.Struct("<BqqddIIdHHHIIIH")
+# Format 1, written before named places were kept: the same head without their count.
+_SUMMARY_HEAD_1 = struct.Struct("<BqqddIIdHHHIII")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -57,6 +62,7 @@ class CandidateState:
     text_weight: float = 0.0
     numbers: dict[int, float] = field(default_factory=dict)
     streets: dict[int, float] = field(default_factory=dict)
+    places: list[tuple[float, float]] = field(default_factory=list)
     # Scoring compares times as POSIX seconds; kept in step with first_at/last_at by absorb.
     _first_ts: float = field(default=0.0, init=False, repr=False, compare=False)
     _last_ts: float = field(default=0.0, init=False, repr=False, compare=False)
@@ -129,6 +135,9 @@ class CandidateState:
             self.areas.add(r.area)
         if r.borough:
             self.boroughs.add(r.borough)
+        for place in r.places:
+            if len(self.places) < MAX_NAMED_PLACES and place not in self.places:
+                self.places.append(place)
         added: frozenset[int] = frozenset()
         if len(self.signature) < MAX_CANDIDATE_SIGNATURE:
             added = r.sig - self.signature
@@ -172,6 +181,7 @@ class CandidateState:
             "text_weight": self.text_weight,
             "numbers": sorted([f, w] for f, w in self.numbers.items()),
             "streets": sorted([f, w] for f, w in self.streets.items()),
+            "places": [list(p) for p in self.places],
         }
 
     def copy(self) -> CandidateState:
@@ -190,6 +200,7 @@ class CandidateState:
             text_weight=self.text_weight,
             numbers=dict(self.numbers),
             streets=dict(self.streets),
+            places=list(self.places),
         )
 
     def to_bytes(self) -> bytes:
@@ -214,6 +225,7 @@ class CandidateState:
             n_sig,
             n_num,
             n_str,
+            len(self.places),
         )
         return b"".join(
             (
@@ -224,18 +236,21 @@ class CandidateState:
                 struct.pack(f"<{n_sig}I", *self.signature),
                 struct.pack(f"<{n_num}I{n_num}d", *self.numbers.keys(), *self.numbers.values()),
                 struct.pack(f"<{n_str}I{n_str}d", *self.streets.keys(), *self.streets.values()),
+                struct.pack(f"<{2 * len(self.places)}d", *(x for place in self.places for x in place)),
             )
         )
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> CandidateState:
         """The state `to_bytes` wrote; ValueError if the bytes are not one."""
-        if not blob or blob[0] != SUMMARY_FORMAT:
+        if not blob or blob[0] not in (1, SUMMARY_FORMAT):
             raise ValueError("not a grouping summary")
-        (_v, first, last, lat, lon, count, points, weight, n_id, n_areas, n_boroughs, n_sig, n_num, n_str) = (
-            _SUMMARY_HEAD.unpack_from(blob)
+        head = _SUMMARY_HEAD if blob[0] == SUMMARY_FORMAT else _SUMMARY_HEAD_1
+        (_v, first, last, lat, lon, count, points, weight, n_id, n_areas, n_boroughs, n_sig, n_num, n_str, *rest) = (
+            head.unpack_from(blob)
         )
-        at = _SUMMARY_HEAD.size
+        n_places = rest[0] if rest else 0
+        at = head.size
         ident = blob[at : at + n_id].decode()
         at += n_id
         areas = blob[at : at + n_areas].decode()
@@ -247,6 +262,8 @@ class CandidateState:
         numbers = struct.unpack_from(f"<{n_num}I{n_num}d", blob, at)
         at += 12 * n_num
         streets = struct.unpack_from(f"<{n_str}I{n_str}d", blob, at)
+        at += 12 * n_str
+        places = struct.unpack_from(f"<{2 * n_places}d", blob, at)
         return cls(
             incident_id=ident,
             first_at=_from_micros(first),
@@ -261,6 +278,7 @@ class CandidateState:
             text_weight=weight,
             numbers=dict(zip(numbers[:n_num], numbers[n_num:], strict=True)),
             streets=dict(zip(streets[:n_str], streets[n_str:], strict=True)),
+            places=list(zip(places[::2], places[1::2], strict=True)),
         )
 
     @classmethod
@@ -279,4 +297,5 @@ class CandidateState:
             text_weight=float(data.get("text_weight", 0.0)),
             numbers={int(f): float(w) for f, w in data.get("numbers", ())},
             streets={int(f): float(w) for f, w in data.get("streets", ())},
+            places=[(float(lat), float(lon)) for lat, lon in data.get("places", ())],
         )

@@ -16,7 +16,7 @@ class ReportFeatures:
 
     `area` is the neighborhood code (an NTA in NYC) resolved from the point, or from the place the
     text names when there is no point. `signature` may be left out: it is computed from `text` the first
-    time it is needed.
+    time it is needed. `places`: the points of the named places the text resolves to, if any.
     """
 
     report_id: str
@@ -27,6 +27,9 @@ class ReportFeatures:
     borough: str | None
     text: str
     signature: Signature | None = field(default=None, repr=False, compare=False)
+    # Points of the places the text names, as the caller's gazetteer resolved them (corners, stations,
+    # landmarks; not streets or neighborhoods, which have no point): for the named-place rule.
+    places: tuple[tuple[float, float], ...] = ()
     _units: list[Unit] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -202,6 +202,15 @@ class Probe:
             out += self.counts(c)
         return out
 
+    def places_apart(self, c: CandidateState) -> bool:
+        """Both name places with a point, and none of the report's is within `Rules.named_place_m` of any
+        of the candidate's (a report that named places on both sides put both in the candidate)."""
+        mine, theirs = self.report.places, c.places
+        if not mine or not theirs:
+            return False
+        limit = self.rules.named_place_m
+        return all(meters_between(a, b, x, y) > limit for a, b in mine for x, y in theirs)
+
     def gap(self, c: CandidateState) -> float | None:
         """Seconds between the report and the candidate's span, or None when out of the window or
         when the candidate would grow past its maximum span."""
@@ -228,6 +237,7 @@ class Probe:
             + rules.per_log_minute * math.log1p(minutes)
             + rules.per_half_hour * minutes / 30.0
             + self.text(c)
+            + (rules.named_place_conflict if self.places_apart(c) else 0.0)
         )
 
 
@@ -249,7 +259,8 @@ def score(
     3. Text: weight of the report's features the candidate has (weights from `stats`, uniform
        without), less what the report says that the candidate does not, in proportion to how much the
        candidate says; street numbers and street names (`place_words`) that disagree; counts.
-    4. The sum, with the bias (a report is more often not about a given nearby candidate).
+    4. Named places: both name places more than `Rules.named_place_m` apart, against.
+    5. The sum, with the bias (a report is more often not about a given nearby candidate).
     """
     return Probe(report, neighbors, rules, stats, place_words).score(candidate)
 

@@ -155,3 +155,10 @@ def test_it_counts_a_report_in_the_word_statistics_only_once_it_is_stored(django
         again, _secret, created = actions.submit_report(data, channel="api", idempotency_key="retry-1")
     assert not created
     assert stats.weights([zephyrine], now) == before
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_named_place_a_report_gives_in_the_incidents_summary():
+    first = submit("ICE agents at Roosevelt Ave and 74th St, three vans")
+    [(lat, lon)] = summary_of(first.incident_id).places
+    assert abs(lat - 40.7468) < 0.002 and abs(lon - -73.8914) < 0.002
