@@ -63,6 +63,7 @@ FIT_FIELDS = (
     "street_conflict",
     "count_match",
     "count_mismatch",
+    "named_place_conflict",
 )
 
 
@@ -119,6 +120,7 @@ def _fit_row(probe, c, rules) -> list[float]:
         min(report_streets, scap) * min(candidate_streets, scap) / scap,
         float(counts > 0),
         float(counts < 0),
+        float(probe.places_apart(c)),
     ]
 
 
@@ -143,7 +145,7 @@ def fit_rules(index, neighbors, place_words) -> grouping.Rules:
         g = Grouper(neighbors=neighbors, place_words=place_words)
         own: dict[int, str] = {}
         for report, label in items:
-            probe = grouping._Probe(report, g._neighbors_arg, base, g.stats, place_words)
+            probe = grouping.Probe(report, g._neighbors_arg, base, g.stats, place_words)
             g._expire(probe.ts)
             for c in g.candidates_for(report, probe.weights):
                 if probe.gap(c) is None or probe.place(c) == grouping.EXCLUDED:

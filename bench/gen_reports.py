@@ -806,7 +806,8 @@ def generate(
        neighborhood, at least 350 m away, starting within two hours of it.
     3. For each event draw its reports: language, time after the start, point with GPS noise (or no point
        and the place in the text), the text from the templates.
-    4. Resolve areas: the noisy point's NTA, or for text-only reports the gazetteer's answer.
+    4. Resolve areas: the noisy point's NTA, or for text-only reports the gazetteer's answer; and for
+       every report the point of the named place its text gives (a corner, a station, a landmark).
     5. Sort by time, number the reports, measure the two shares the benchmark relies on.
     """
     rng = random.Random(seed)
@@ -887,14 +888,21 @@ def generate(
     area_of: dict[int, str | None] = dict(zip(point_idx, located, strict=True))
     resolved = 0
     agree = 0
+    places_of: dict[int, tuple[tuple[float, float], ...]] = {}
     for i, d in enumerate(drafts):
+        match = None
+        if gazetteer is not None:
+            try:
+                match = gazetteer(d[3], d[4])
+            except Exception:  # noqa: BLE001 - a gazetteer bug must not stop the benchmark
+                match = None
+        # The named place the text resolves to, when it has a point (a corner, a station, a landmark), as
+        # the database layer gives it to grouping for the named-place rule.
+        if match is not None and match.lat is not None and match.kind != "neighborhood":
+            places_of[i] = ((match.lat, match.lon),)
         if d[1] is None:
             area = None
             if gazetteer is not None:
-                try:
-                    match = gazetteer(d[3], d[4])
-                except Exception:  # noqa: BLE001 - a gazetteer bug must not stop the benchmark
-                    match = None
                 area = getattr(match, "area", None) if match else None
                 if area:
                     resolved += 1
@@ -907,7 +915,8 @@ def generate(
         at, lat, lon, text, _lang, label, _true, _text_only = drafts[i]
         area = area_of[i]
         borough = index.areas[area].borough if area in index.areas else None
-        items.append((ReportFeatures(f"r{n:07d}", at, lat, lon, area, borough, text), label))
+        report = ReportFeatures(f"r{n:07d}", at, lat, lon, area, borough, text, places=places_of.get(i, ()))
+        items.append((report, label))
 
     stats = Stats(reports=len(items), events=len(events), areas_source=index.source, places_source=places_source)
     stats.share_events_sharing_neighborhood = share_sharing_neighborhood(events)

@@ -55,12 +55,13 @@ _CONTEXT_WARM_DAYS = 2
 def _context() -> grouping.GroupingContext:
     """One grouping context per process: the jurisdiction's street names (a named street that disagrees
     counts against a match) and word statistics (words every report uses stop counting), warmed from
-    the reports of the last two days."""
+    the reports of the last two days.
+
+    The word statistics are this process's own (see `grouping.GroupingContext`): a report counts in them
+    when its transaction commits, never before, so a report rolled back is not counted."""
     global _CONTEXT
     if _CONTEXT is None:
         from django.conf import settings
-
-        from vigil.intake.models import Report
 
         path = settings.JURISDICTION_DIR / "places" / "streets.tsv"
         names = []
@@ -69,9 +70,18 @@ def _context() -> grouping.GroupingContext:
                 header = fh.readline().rstrip("\n").split("\t")
                 core = header.index("core")
                 names = [line.rstrip("\n").split("\t")[core] for line in fh if line.strip()]
-        context = grouping.GroupingContext(neighbors=_neighbors, place_words=grouping.place_word_features(names))
+        context = grouping.GroupingContext(
+            neighbors=_neighbors,
+            place_words=grouping.place_word_features(names),
+            defer_statistics=transaction.on_commit,
+        )
         since = timezone.now() - timedelta(days=_CONTEXT_WARM_DAYS)
-        recent = Report.objects.filter(received_at__gte=since, incident__isnull=False).order_by("received_at")[:20000]
+        # Reports live above this app (intake): read through the model the incidents' `reports` relation
+        # points at, so nothing here imports intake; the pure core gets their features from here.
+        report_model = Incident._meta.get_field("reports").related_model
+        recent = report_model.objects.filter(received_at__gte=since, incident__isnull=False).order_by("received_at")[
+            :20000
+        ]
         context.warm_reports((str(r.incident_id), _features(r)) for r in recent)
         _CONTEXT = context
     return _CONTEXT
@@ -123,7 +133,7 @@ def _summary_aad_prefix() -> bytes:
     return crypto.associated_data(Incident._meta.db_table, column, "")
 
 
-_CANDIDATE_COLUMNS = ("id", "area", "languages", "has_solved_submission", "grouping_summary")
+_CANDIDATE_COLUMNS = ("id", "area", "languages", "has_solved_submission", "report_count", "grouping_summary")
 
 
 @functools.cache
@@ -165,18 +175,52 @@ def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
     if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
         _STATE_CACHE.clear()
     out = []
-    for db_id, area, languages, solved, summary in current:
+    for db_id, area, languages, solved, count, summary in current:
         if not summary:
             continue
-        cached = _STATE_CACHE.get(db_id)
-        tag = _summary_tag(summary)
-        if cached is None or cached[0] != tag:
-            # Written since this process last read it (a report grouped by another process, a report
-            # moved out by a dispatcher, a rebuild): read it again.
-            pk = rows.convert(Incident, "id", db_id)
-            cached = _STATE_CACHE[db_id] = (tag, _open_summary(pk, summary))
-        out.append((cached[1], {"area": area, "languages": languages, "has_solved_submission": solved}))
+        row = {"area": area, "languages": languages, "has_solved_submission": solved, "report_count": count}
+        out.append((_parsed_summary(db_id, summary), row))
     return out
+
+
+def _parsed_summary(db_id, summary) -> grouping.CandidateState:
+    """The summary as this process last parsed it, parsed again only when it was written again since."""
+    cached = _STATE_CACHE.get(db_id)
+    tag = _summary_tag(summary)
+    if cached is None or cached[0] != tag:
+        # Written since this process last read it (a report grouped by another process, a report
+        # moved out by a dispatcher, a rebuild): read it again.
+        pk = rows.convert(Incident, "id", db_id)
+        cached = _STATE_CACHE[db_id] = (tag, _open_summary(pk, summary))
+    return cached[1]
+
+
+@functools.cache
+def _incident_sql() -> str:
+    c = lambda name: rows.column(Incident, name)  # noqa: E731
+    return "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 (names from metadata)
+        ", ".join(c(name) for name in (*_CANDIDATE_COLUMNS, "grouping_open")), rows.table(Incident), c("id")
+    )
+
+
+def _incident_state(incident_id) -> tuple[grouping.CandidateState | None, dict] | None:
+    """One incident's summary (None when it is closed to grouping) and the columns grouping updates;
+    None if there is no such incident."""
+    found = rows.select(
+        Incident,
+        (*_CANDIDATE_COLUMNS, "grouping_open"),
+        _incident_sql(),
+        [rows.prep(Incident, "id", incident_id)],
+        raw=True,
+    )
+    if not found:
+        return None
+    db_id, area, languages, solved, count, summary, grouping_open = found[0]
+    row = {"area": area, "languages": languages, "has_solved_submission": solved, "report_count": count}
+    open_state = (
+        _parsed_summary(db_id, summary) if summary and rows.convert(Incident, "grouping_open", grouping_open) else None
+    )
+    return open_state, row
 
 
 def _cache_key(incident_id):
@@ -221,25 +265,57 @@ class GroupingInput:
     probe: object
 
 
+def _named_places(text: str, language: str) -> tuple[tuple[float, float], ...]:
+    """The point of the place the text names, for the named-place rule: a corner, a station, a landmark;
+    none for a street or a neighborhood, which have no point of their own."""
+    try:
+        from vigil.geo.places import resolve_place_text
+    except ImportError:  # the gazetteer is optional for a jurisdiction without place data
+        return ()
+    match = resolve_place_text(text, language if language != "und" else None)
+    if match is None or match.lat is None or match.lon is None or match.kind == "neighborhood":
+        return ()
+    return ((match.lat, match.lon),)
+
+
 def prepare_grouping(report, *, grouping_text: str) -> GroupingInput:
     """The report's features and their weights: pure work on the report alone, done before the lock so
-    that the lock is held only for what needs the other reports (the candidates, the choice, the writes)."""
+    that the lock is held only for what needs the other reports (the candidates, the choice, the writes).
+    The place its text names is looked up here too (the gazetteer, for the named-place rule)."""
     features = _features(report, grouping_text)
+    features.places = _named_places(features.text, report.language)
     return GroupingInput(features=features, probe=_context().probe(features))
 
 
-def group_report(report, *, grouping_text: str = "", prepared: GroupingInput | None = None) -> uuid.UUID:
-    """Steps: lock; load the open candidates near in time (in the report's borough); choose the best by
-    place, time and text; absorb the report into it or start a new incident; set the report's link (the
-    caller inserts the report afterwards). Runs inside the caller's transaction. Returns the incident's id."""
+def group_report(
+    report, *, grouping_text: str = "", prepared: GroupingInput | None = None, joins: uuid.UUID | None = None
+) -> uuid.UUID:
+    """Group one report; runs inside the caller's transaction and returns the incident's id.
+
+    Steps:
+    1. Take the grouping lock.
+    2. The incident the report joins: `joins` when given (an addition joins the incident of the report it
+       adds to, wherever a dispatcher has put that one), else the best of the open candidates near in time
+       (in the report's borough) by place, time and text, else a new incident.
+    3. Absorb the report into that incident's summary, or start one; an incident closed to grouping keeps
+       none. The word statistics count the report once the transaction commits.
+    4. Write the incident: summary, span and position from the summary, the report count one more than
+       stored (the summary's own count leaves out reports that came while it was closed), languages and
+       the first-group flag. Set the report's link; the caller inserts the report afterwards.
+    """
     _lock_grouping()
     if prepared is None:
         prepared = prepare_grouping(report, grouping_text=grouping_text)
     features = prepared.features
     context = _context()
-    candidates = _candidate_states(report)
-    chosen = context.choose(features, [state for state, _row in candidates], probe=prepared.probe)
-    if chosen is None:
+    joined = _incident_state(joins) if joins is not None else None
+    if joined is not None:
+        chosen, row = joined
+    else:
+        candidates = _candidate_states(report)
+        chosen = context.choose(features, [state for state, _row in candidates], probe=prepared.probe)
+        row = next(r for s, r in candidates if s is chosen) if chosen is not None else None
+    if row is None:
         incident = Incident(
             area=report.area,
             borough=report.borough,
@@ -249,27 +325,20 @@ def group_report(report, *, grouping_text: str = "", prepared: GroupingInput | N
         )
         incident_id = incident.pk
         state = context.start(str(incident_id), features)
-        row = None
-    else:
-        incident_id = uuid.UUID(chosen.incident_id)
-        state = chosen.copy()  # the cache stays as committed until this transaction is
-        context.absorb(state, features)
-        row = next(r for s, r in candidates if s is chosen)
-    fields = {
-        "grouping_summary": _seal_summary(incident_id, state),
-        "report_count": state.report_count,
-        "first_report_at": state.first_at,
-        "last_report_at": state.last_at,
-    }
-    if state.lat is not None:
-        fields.update(lat=round(state.lat, 3), lon=round(state.lon, 3))
-    if row is None:
+        fields = {**_summary_fields(incident_id, state), "report_count": 1}
         for name, value in fields.items():
             setattr(incident, name, value)
         rows.insert(incident)
     else:
-        if state.first_at == chosen.first_at:
-            del fields["first_report_at"]  # an indexed column left alone is an index page not written
+        incident_id = joins if joined is not None else uuid.UUID(chosen.incident_id)
+        fields = {"report_count": row["report_count"] + 1}
+        state = None
+        if chosen is not None:
+            state = chosen.copy()  # the cache stays as committed until this transaction is
+            context.absorb(state, features)
+            fields.update(_summary_fields(incident_id, state))
+            if state.first_at == chosen.first_at:
+                del fields["first_report_at"]  # an indexed column left alone is an index page not written
         if not row["area"] and report.area:
             fields.update(area=report.area, borough=report.borough)
         languages = rows.convert(Incident, "languages", row["languages"])
@@ -278,10 +347,24 @@ def group_report(report, *, grouping_text: str = "", prepared: GroupingInput | N
         if report.verified_submission and not row["has_solved_submission"]:
             fields["has_solved_submission"] = True
         rows.update(Incident, incident_id, fields)
-    _remember(str(incident_id), fields["grouping_summary"], state)
+    if state is not None:
+        _remember(str(incident_id), fields["grouping_summary"], state)
     report.incident_id = incident_id
     report.triage = "linked"
     return incident_id
+
+
+def _summary_fields(incident_id, state: grouping.CandidateState) -> dict:
+    """The incident's columns that follow its grouping summary: the sealed summary, the span of its
+    reports and its position (about 100 m, like a reporter's point)."""
+    fields = {
+        "grouping_summary": _seal_summary(incident_id, state),
+        "first_report_at": state.first_at,
+        "last_report_at": state.last_at,
+    }
+    if state.lat is not None:
+        fields.update(lat=round(state.lat, 3), lon=round(state.lon, 3))
+    return fields
 
 
 def transition(incident: Incident, to_state: str, *, actor, reason: str = "") -> Incident:
@@ -347,58 +430,100 @@ def add_note(incident: Incident, text: str, *, actor) -> None:
 
 
 def rebuild_grouping(incident_id) -> None:
-    """Recompute an incident's grouping summary from the reports it now holds, so that a dispatcher's
-    correction also steers where the next similar report goes."""
+    """Make an incident's grouping again from the reports it now holds, so that a dispatcher's
+    correction also steers where the next similar report goes.
+
+    Steps:
+    1. Take the grouping lock; read the incident and its reports.
+    2. Summarize the reports as live grouping does (`GroupingContext.summarize`: the same weights and
+       street list; nothing counted again in the word statistics).
+    3. Write the report count, the first-group flag, the span and the position; the summary only while
+       the incident is open to grouping. An incident left without reports closes to grouping.
+    """
     _lock_grouping()
     incident = Incident.objects.get(pk=incident_id)
-    state = None
-    for report in incident.reports.order_by("occurred_at"):
-        features = _features(report)
-        if state is None:
-            state = grouping.CandidateState.start(str(incident.pk), features)
-        else:
-            state.absorb(features)
-    fields = {"report_count": incident.reports.count()}
+    reports = list(incident.reports.all())
+    features = [_features(report) for report in reports]
+    for one, report in zip(features, reports, strict=True):
+        one.places = _named_places(one.text, report.language)
+    state = _context().summarize(str(incident.pk), features)
+    fields = {"report_count": len(reports)}
     # The queue's first group follows the reports: one moved in through a solved challenge or a trusted
     # channel lifts the incident, and the last such report moved out lowers it again.
-    fields["has_solved_submission"] = incident.reports.filter(verified_submission=True).exists()
-    if state is not None:
-        fields.update(
-            grouping_summary=_seal_summary(incident.pk, state),
-            first_report_at=state.first_at,
-            last_report_at=state.last_at,
-        )
-    else:
+    fields["has_solved_submission"] = any(report.verified_submission for report in reports)
+    if state is None:
         fields.update(grouping_summary=None, grouping_open=False)
+    else:
+        fields.update(_summary_fields(incident.pk, state))
+        if state.lat is None:
+            fields.update(lat=None, lon=None)  # the reports that placed it were moved out
+        if not incident.grouping_open:
+            fields["grouping_summary"] = None
     Incident.objects.filter(pk=incident.pk).update(**fields)
     _STATE_CACHE.pop(_cache_key(incident.pk), None)
 
 
 class CorrectionRefused(Exception):
-    """A move or merge that would join what must stay apart: `code` says why (same, closed, owner)."""
+    """A move or merge that would join what must stay apart: `code` says why (same, closed, owner), for the
+    console to say in the person's language (`vigil.incidents.corrections.REFUSALS`); the message says
+    it in English, for logs and developers."""
+
+    MESSAGES = {
+        "same": "a report or incident cannot join itself: choose another incident",
+        "closed": "the chosen incident is closed: choose an open one",
+        "owner": "the report or incident and the chosen incident have different owners (one organization, "
+        "or the network's public intake): choose an incident of the same owner",
+        "actor": "only staff of the organization that owns these reports may move or merge them",
+    }
 
     def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+        # "actor" is said to the person as "owner": to them, both mean "not an incident of yours to join".
+        super().__init__(self.MESSAGES.get(code, code))
+        self.code = "owner" if code == "actor" else code
 
 
-def check_correction(source: Incident | None, target: Incident) -> None:
-    """A report or incident joins only an open incident of the same owner (one organization, or both the
-    network's public intake), so no correction shows an organization's reports to another."""
+def check_correction(source: Incident | None, target: Incident, *, report=None, actor=None) -> None:
+    """Refuse a correction that would show an organization's reports to another.
+
+    Steps:
+    1. Nothing joins itself, and only an incident that is not closed takes reports.
+    2. The target, the source and the report moved (its partner, whatever incident it is in now) have one
+       owner: one organization, or all the network's public intake.
+    3. The actor, when a person, is staff of that organization (anyone on the console corrects the
+       network's public incidents).
+    """
     if source is not None and source.pk == target.pk:
         raise CorrectionRefused("same")
     if target.state == "closed":
         raise CorrectionRefused("closed")
-    if source is not None and source.organization_id != target.organization_id:
+    owners = {target.organization_id}
+    if source is not None:
+        owners.add(source.organization_id)
+    if report is not None:
+        owners.add(report.partner_id)
+    if len(owners) > 1:
         raise CorrectionRefused("owner")
+    _check_actor(actor, target.organization_id)
+
+
+def _check_actor(actor, organization_id) -> None:
+    if actor is not None and organization_id is not None and actor.organization_id != organization_id:
+        raise CorrectionRefused("actor")
 
 
 def move_report(report, target: Incident, *, actor) -> None:
-    """A dispatcher's correction: the report belongs to another incident. Kept on both timelines."""
+    """A dispatcher's correction: the report belongs to another incident. Kept on both timelines.
+
+    Steps: in one transaction, read the report, its incident and the target again (locked); check the
+    correction (`check_correction`); move the report; rebuild both incidents' grouping; write both
+    timelines and the audit event."""
     with transaction.atomic():
-        source = report.incident
-        if source is not None and source.pk != target.pk:
-            check_correction(source, target)
+        report = type(report).objects.select_for_update().get(pk=report.pk)
+        ids = sorted({pk for pk in (report.incident_id, target.pk) if pk is not None})
+        locked = {i.pk: i for i in Incident.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+        source, target = locked.get(report.incident_id), locked[target.pk]
+        if source is None or source.pk != target.pk:
+            check_correction(source, target, report=report, actor=actor)
         type(report).objects.filter(pk=report.pk).update(incident=target)
         for incident in {i for i in (source, target) if i is not None}:
             rebuild_grouping(incident.pk)
@@ -409,15 +534,22 @@ def move_report(report, target: Incident, *, actor) -> None:
 
 
 def merge(source: Incident, target: Incident, *, actor) -> None:
-    """Every report of `source` joins `target`; `source` closes and stops grouping."""
+    """Every report of `source` joins `target`; `source` closes and stops grouping.
+
+    Steps: in one transaction, lock both incidents and read them again; check the correction
+    (`check_correction`); move the reports and rebuild the target's grouping; close the source, its
+    proposals and its dispatches; write both timelines and the audit event."""
     if source.pk == target.pk:
         return
-    check_correction(source, target)
     from vigil.incidents.models import Dispatch
     from vigil.incidents.verification import close_open_proposals
 
     with transaction.atomic():
-        list(Incident.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk"))
+        locked = {
+            i.pk: i for i in Incident.objects.select_for_update().filter(pk__in=[source.pk, target.pk]).order_by("pk")
+        }
+        source, target = locked[source.pk], locked[target.pk]
+        check_correction(source, target, actor=actor)
         source.reports.update(incident=target)
         rebuild_grouping(target.pk)
         # The source ends: its verification and proposals with it, and its responders' access (they are
@@ -524,7 +656,9 @@ def export_evidence(incident: Incident, *, actor) -> bytes:
 
 
 def split_report(report, *, actor) -> Incident:
-    """Take a report out of its incident into a new one of its own (a dispatcher's correction)."""
+    """Take a report out of its incident into a new one of its own (a dispatcher's correction), closed to
+    grouping so that no later report joins what a dispatcher set apart."""
+    _check_actor(actor, report.partner_id)
     with transaction.atomic():
         incident = Incident.objects.create(
             area=report.area,

@@ -169,10 +169,16 @@ def report_contact(request, report_id):
     from vigil.incidents.views import get_report_for_user
 
     report = get_report_for_user(request, report_id)
-    if not report.contact:
+    # An addition keeps no contact of its own: the reporter's is on the report it adds to.
+    first = report.first_report
+    if not first.contact:
         return redirect("incident_detail", incident_id=report.incident_id)
     from vigil.incidents import labels
 
-    audit.record("report.contact_viewed", actor=request.user, obj=report)
-    language = labels.language_label(report.language) if report.language != "und" else ""
-    return render(request, "incidents/report_contact.html", {"report": report, "language": language})
+    audit.record("report.contact_viewed", actor=request.user, obj=first)
+    language = labels.language_label(first.language) if first.language != "und" else ""
+    return render(
+        request,
+        "incidents/report_contact.html",
+        {"report": first, "incident_id": report.incident_id, "language": language},
+    )

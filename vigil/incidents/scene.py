@@ -87,7 +87,7 @@ def card(dispatch, *, languages: set[str]) -> SceneCard:
     from vigil.incidents.models import Dispatch
 
     incident = dispatch.incident
-    reports = list(incident.reports.order_by("received_at")[:REPORTS_READ])
+    reports = list(incident.reports.select_related("follow_up_of").order_by("received_at")[:REPORTS_READ])
     now = timezone.now()
     place = best_known_place(reports)
     neighborhood = area_label(incident.area) or area_label(incident.borough)
@@ -111,7 +111,7 @@ def card(dispatch, *, languages: set[str]) -> SceneCard:
             )
             for r in reports
         ]
-        result.callback_agreed = any(r.contact for r in reports)
+        result.callback_agreed = any(r.first_report.contact for r in reports)
         lat, lon = (place.lat, place.lon) if place and place.lat is not None else (incident.lat, incident.lon)
         result.geo_link = geo_link(lat, lon, place.name if place else neighborhood)
     return result

@@ -110,7 +110,7 @@ def incident_detail(request, incident_id):
     from vigil.incidents.timeline import timeline_page
 
     incident = get_incident_for_user(request, incident_id)
-    reports = list(incident.reports.order_by("received_at"))
+    reports = list(incident.reports.select_related("follow_up_of").order_by("received_at"))
     audit.record("incident.reports_viewed", actor=request.user, obj=incident, count=len(reports))
     from vigil.incidents import observations
     from vigil.incidents.panels import panel_context

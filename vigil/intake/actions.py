@@ -272,34 +272,48 @@ def _routed(sender: str, body: str, channel: str) -> str | None:
 
 def add_follow_up(report: Report, text: str) -> Report:
     """More information from the reporter (receipt code and secret checked by the caller): a new report,
-    linked to the first and to its incident, so what was first received stays as it was."""
-    language = detect(ReportInput(text=text, occurred_at=report.occurred_at), report.form_language)
-    with transaction.atomic():
-        follow_up = Report(
-            channel=report.channel,
-            occurred_at=report.occurred_at,
-            text=text,
-            language=language,
-            form_language=report.form_language,
-            area=report.area,
-            cd=report.cd,
-            borough=report.borough,
-            lat=report.lat,
-            lon=report.lon,
-            place_source=report.place_source,
-            receipt_code=new_receipt_code(),
-            receipt_secret=report.receipt_secret,
-            follow_up_of=report,
-            incident=report.incident,
-            triage=report.triage,
-            verified_submission=report.verified_submission,
-        )
-        follow_up.save(force_insert=True)
-        if report.incident_id:
-            from vigil.incidents.models import Incident, TimelineEntry
+    so what was first received stays as it was.
 
-            Incident.objects.filter(pk=report.incident_id).update(report_count=report.incident.reports.count())
-            TimelineEntry.objects.create(incident_id=report.incident_id, kind="reporter_added_information")
+    Steps:
+    1. Detect the addition's language; make it a report of the same channel, time, place (point, area and
+       the place as written) and owner (partner) as the first report, linked to that one: its reporter's
+       contact and sender are reached through the link, never copied.
+    2. In one transaction: group it like any report (`group_report`), into the incident of the report it
+       adds to, so its words count in that incident's summary and the incident's report count includes
+       it; store it; write the incident's timeline entry and the audit event.
+    """
+    first = report.first_report
+    language = detect(ReportInput(text=text, occurred_at=first.occurred_at), first.form_language)
+    follow_up = Report(
+        channel=first.channel,
+        occurred_at=first.occurred_at,
+        text=text,
+        language=language,
+        form_language=first.form_language,
+        place_text=first.place_text,
+        area=first.area,
+        cd=first.cd,
+        borough=first.borough,
+        lat=first.lat,
+        lon=first.lon,
+        area_approximate=first.area_approximate,
+        place_source=first.place_source,
+        receipt_code=new_receipt_code(),
+        receipt_secret=first.receipt_secret,
+        follow_up_of=first,
+        partner=first.partner,
+        verified_submission=first.verified_submission,
+    )
+    seal_now(follow_up)
+    grouping_input = incident_actions.prepare_grouping(follow_up, grouping_text=f"{first.place_text or ''}\n{text}")
+    with transaction.atomic():
+        # The report it adds to may have moved since it was read: join where it is now.
+        joins = Report.objects.filter(pk=first.pk).values_list("incident_id", flat=True).first()
+        incident_actions.group_report(follow_up, prepared=grouping_input, joins=joins)
+        rows.insert(follow_up)
+        from vigil.incidents.models import TimelineEntry
+
+        TimelineEntry.objects.create(incident_id=follow_up.incident_id, kind="reporter_added_information")
         audit.record("report.follow_up_received", actor_kind="public", obj=follow_up, language=language)
     return follow_up
 

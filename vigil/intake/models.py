@@ -90,6 +90,12 @@ class Report(PersonalRecord):
     def __str__(self):
         return f"Report {self.receipt_code}"
 
+    @property
+    def first_report(self) -> "Report":
+        """The report as first received: this one, or the one this addition adds to. Its reporter's contact
+        and sender are kept there only, so an addition reaches them through it."""
+        return self.follow_up_of if self.follow_up_of_id is not None else self
+
     # Channels whose forms ask the structured questions. Our own SMS and WhatsApp numbers take only text,
     # and an addition made later with the receipt code is text only too.
     ASKING_CHANNELS = frozenset({Channel.WEB, Channel.HOTLINE, Channel.API})

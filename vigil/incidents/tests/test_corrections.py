@@ -118,3 +118,48 @@ def test_it_shows_moves_and_merges_only_to_staff_who_see_the_incident(client, or
     assert client.get(f"/staff/incidents/reports/{here.pk}/move/").status_code == 404
     assert client.post(f"/staff/incidents/{here.incident_id}/merge/", {"target": str(near.pk)}).status_code == 404
     assert Incident.objects.get(pk=here.incident_id).state == "reported"
+
+
+@pytest.mark.django_db
+def test_it_lets_the_owner_and_a_colleague_correct_their_organizations_incidents(org, owner, colleague):
+    first = report("ICE agents at Roosevelt and 74th, two vans", "QN0301", partner=org)
+    second = separate(report("Agents at the laundromat on 82nd street", "QN0302", partner=org))
+    third = separate(report("Agents on 35th avenue", "QN0301", partner=org))
+    actions.move_report(Report.objects.get(pk=first.pk), second, actor=colleague)
+    actions.merge(Incident.objects.get(pk=second.pk), Incident.objects.get(pk=third.pk), actor=owner)
+    assert Report.objects.get(pk=first.pk).incident_id == third.pk
+    assert Incident.objects.get(pk=second.pk).state == "closed"
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_outsider_moving_or_merging_an_organizations_reports(org, outsider):
+    first = report("ICE agents at Roosevelt and 74th, two vans", "QN0301", partner=org)
+    second = separate(report("Agents at the laundromat on 82nd street", "QN0302", partner=org))
+    with pytest.raises(actions.CorrectionRefused) as refused:
+        actions.merge(Incident.objects.get(pk=first.incident_id), second, actor=outsider)
+    assert refused.value.code == "owner"
+    assert "organization" in str(refused.value)  # says why, in words a developer or admin can act on
+    with pytest.raises(actions.CorrectionRefused):
+        actions.move_report(Report.objects.get(pk=first.pk), second, actor=outsider)
+    with pytest.raises(actions.CorrectionRefused):
+        actions.split_report(Report.objects.get(pk=first.pk), actor=outsider)
+    assert Report.objects.get(pk=first.pk).incident_id == first.incident_id
+    assert Incident.objects.get(pk=first.incident_id).state == "reported"
+    assert not AuditEvent.objects.filter(actor=outsider).exists()
+
+
+@pytest.mark.django_db
+def test_it_keeps_an_organizations_report_out_of_public_incidents_and_public_reports_out_of_its_own(org, colleague):
+    partners = report("ICE agents at Roosevelt and 74th, two vans", "QN0301", partner=org)
+    public = report("ICE agents at Roosevelt and 74th, two vans", "QN0301")
+    # A report whose incident link was lost (its incident purged): its own owner still decides.
+    Report.objects.filter(pk=partners.pk).update(incident=None)
+    with pytest.raises(actions.CorrectionRefused) as refused:
+        actions.move_report(Report.objects.get(pk=partners.pk), public.incident, actor=colleague)
+    assert refused.value.code == "owner"
+    with pytest.raises(actions.CorrectionRefused):
+        actions.move_report(
+            Report.objects.get(pk=public.pk), Incident.objects.get(pk=partners.incident_id), actor=colleague
+        )
+    assert Report.objects.get(pk=partners.pk).incident_id is None
+    assert Report.objects.get(pk=public.pk).incident_id == public.incident_id

@@ -279,6 +279,7 @@ def test_it_packs_a_candidate_state_and_reads_it_back_unchanged():
         text_weight=3.25,
         numbers={1_000_001: 2.5},
         streets={2_000_002: 1.0, 3_000_002: 0.5},
+        places=[(40.7469, -73.8914), (40.7495, -73.8838)],
     )
     back = CandidateState.from_bytes(state.to_bytes())
     assert back == state and back.as_dict() == state.as_dict()
@@ -286,3 +287,83 @@ def test_it_packs_a_candidate_state_and_reads_it_back_unchanged():
     assert CandidateState.from_bytes(empty.to_bytes()) == empty
     with pytest.raises(ValueError):
         CandidateState.from_bytes(b"{not packed}")
+
+
+def test_it_lets_go_of_rules_nobody_uses_any_more():
+    import dataclasses
+    import gc
+    import weakref
+
+    from vigil.incidents.grouping import DEFAULT_RULES
+
+    for i in range(3):
+        rules = dataclasses.replace(DEFAULT_RULES, bias=DEFAULT_RULES.bias + i)
+        Grouper(rules=rules).add(report(f"r{i}", 0, "ICE agents at Roosevelt Ave and 74th St"))
+        gone = weakref.ref(rules)
+        del rules
+        gc.collect()
+        assert gone() is None
+
+
+def test_it_keeps_the_grouping_package_free_of_import_cycles_and_of_django():
+    import ast
+    import graphlib
+
+    package = Path(__file__).resolve().parent.parent / "grouping"
+    imports = {}
+    for path in package.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not any(m.split(".")[0] == "django" or m.startswith("vigil.intake") for m in modules), path.name
+        inside = "vigil.incidents.grouping."
+        imports[path.stem] = {m.removeprefix(inside) for m in modules if m.startswith(inside)}
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name
+    imports.pop("__init__")
+    list(graphlib.TopologicalSorter(imports).static_order())  # raises CycleError on a cycle
+
+
+def named(rid, minutes, text, places):
+    """A text-only report in Jackson Heights naming places the gazetteer put at these points."""
+    return ReportFeatures(rid, T0 + timedelta(minutes=minutes), None, None, AREA, "Queens", text, places=places)
+
+
+def test_it_keeps_apart_reports_naming_places_more_than_a_few_blocks_apart():
+    import dataclasses
+
+    from vigil.incidents.grouping import DEFAULT_RULES
+
+    first = named("n1", 0, "ICE agents here right now", (ROOSEVELT_74,))
+    second = named("n2", 30, "Migra aquí ahora mismo", (AVE37_82,))
+    assert len(set(Grouper().add_all([first, second]))) == 2
+    # The rule is what tells them apart: without it, one neighborhood and the same half hour join them.
+    without = dataclasses.replace(DEFAULT_RULES, named_place_conflict=0.0)
+    assert (
+        len(
+            set(
+                Grouper(rules=without).add_all(
+                    [named("n1", 0, first.text, first.places), named("n2", 30, second.text, second.places)]
+                )
+            )
+        )
+        == 1
+    )
+
+
+def test_it_joins_reports_naming_nearby_places_or_places_a_report_linked():
+    near_74 = (ROOSEVELT_74[0] + 150 / 111_195.0, ROOSEVELT_74[1])
+    grouper = Grouper()
+    first = grouper.add(named("n1", 0, "ICE agents here right now", (ROOSEVELT_74,)))
+    assert grouper.add(named("n2", 20, "Migra aquí ahora mismo", (near_74,))) == first
+    # One reporter saw them move from one corner to the other: both places belong to the scene now.
+    assert grouper.add(named("n3", 25, "They drove off toward the other corner", (ROOSEVELT_74, AVE37_82))) == first
+    assert grouper.add(named("n4", 30, "Migra aquí ahora mismo", (AVE37_82,))) == first
+
+
+def test_it_reads_summaries_written_before_named_places_were_kept():
+    from vigil.incidents.grouping import candidates
+
+    state = CandidateState(incident_id="e1", first_at=T0, last_at=T0, signature={4, 8}, report_count=2)
+    packed = state.to_bytes()
+    old = b"\x01" + packed[1 : candidates._SUMMARY_HEAD_1.size] + packed[candidates._SUMMARY_HEAD.size :]
+    assert CandidateState.from_bytes(old) == state

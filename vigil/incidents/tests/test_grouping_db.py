@@ -82,3 +82,83 @@ def test_it_reads_a_summary_again_when_another_process_rewrote_it_with_the_same_
     assert Incident.objects.get().report_count == state.report_count
     [(seen, _row)] = incident_actions._candidate_states(first)
     assert seen.areas == {"QN0302"}
+
+
+def summary_of(incident_id):
+    from vigil.incidents import actions as incident_actions
+
+    row = Incident.objects.filter(pk=incident_id).values_list("grouping_summary", flat=True).get()
+    return incident_actions._open_summary(incident_id, row) if row else None
+
+
+@pytest.mark.django_db
+def test_it_rebuilds_a_summary_after_a_correction_as_live_grouping_wrote_it():
+    from vigil.incidents import actions as incident_actions
+
+    first = submit(SCENE[0])
+    submit(SCENE[1])
+    live = summary_of(first.incident_id)
+    assert live.streets  # Roosevelt is on the street list: the street-conflict rule can see it
+    incident_actions.rebuild_grouping(first.incident_id)
+    rebuilt = summary_of(first.incident_id)
+    assert rebuilt.streets.keys() == live.streets.keys()
+    assert rebuilt.numbers.keys() == live.numbers.keys()
+    assert rebuilt.signature == live.signature
+    assert rebuilt.text_weight == pytest.approx(live.text_weight, rel=0.5)
+
+
+@pytest.mark.django_db
+def test_it_moves_an_incidents_position_with_the_reports_moved_into_it(colleague):
+    from vigil.incidents import actions as incident_actions
+    from vigil.intake.models import Report
+
+    here = submit(SCENE[0])
+    # About 600 m north: a scene of its own, then moved in by a dispatcher.
+    there = submit("Agents at the corner of 82nd St and 35th Ave", lat=40.75225, lon=-73.89143)
+    assert here.incident_id != there.incident_id
+    incident_actions.move_report(
+        Report.objects.get(pk=there.pk), Incident.objects.get(pk=here.incident_id), actor=colleague
+    )
+    moved = Incident.objects.get(pk=here.incident_id)
+    assert moved.lat == pytest.approx((40.747 + 40.752) / 2, abs=0.001)
+    assert summary_of(here.incident_id).lat == pytest.approx(moved.lat, abs=0.001)
+
+
+@pytest.mark.django_db
+def test_it_writes_no_summary_for_an_incident_closed_to_grouping(colleague):
+    from vigil.incidents import actions as incident_actions
+    from vigil.intake.models import Report
+
+    first = submit(SCENE[0])
+    submit(SCENE[1])
+    alone = incident_actions.split_report(Report.objects.get(pk=first.pk), actor=colleague)
+    assert not Incident.objects.get(pk=alone.pk).grouping_open
+    assert summary_of(alone.pk) is None
+
+
+@pytest.mark.django_db
+def test_it_counts_a_report_in_the_word_statistics_only_once_it_is_stored(django_capture_on_commit_callbacks):
+    from vigil.incidents import actions as incident_actions
+    from vigil.incidents import grouping
+
+    with django_capture_on_commit_callbacks(execute=True):
+        data = build_input({"text": SCENE[0], "lat": 40.74685, "lon": -73.89143})
+        actions.submit_report(data, channel="api", idempotency_key="retry-1")
+    stats = incident_actions._context().stats
+    [(zephyrine, _parts)] = grouping.text_units("Zephyrine")
+    now = Incident.objects.get().last_report_at
+    before = stats.weights([zephyrine], now)
+    # The same key again (a retry), this time with other words and elsewhere: refused by the unique
+    # constraint after grouping, so rolled back, and nothing of it may count.
+    with django_capture_on_commit_callbacks(execute=True):
+        data = build_input({"text": "Agents outside Zephyrine Bakery", "lat": 40.6908, "lon": -73.9890})
+        again, _secret, created = actions.submit_report(data, channel="api", idempotency_key="retry-1")
+    assert not created
+    assert stats.weights([zephyrine], now) == before
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_named_place_a_report_gives_in_the_incidents_summary():
+    first = submit("ICE agents at Roosevelt Ave and 74th St, three vans")
+    [(lat, lon)] = summary_of(first.incident_id).places
+    assert abs(lat - 40.7468) < 0.002 and abs(lon - -73.8914) < 0.002

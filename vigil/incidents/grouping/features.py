@@ -1,0 +1,282 @@
+"""Text features: a report text cut into hashed units by script (whole words with their character
+trigrams, Chinese and Japanese character bigrams, Korean words with syllable bigrams, numbers as their
+own tokens), each with its kind in the two low bits. The signature of a text is the set of them."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Iterable
+from itertools import chain
+from operator import itemgetter
+
+from vigil.incidents.grouping.folding import normalize_text
+
+Signature = frozenset[int]
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff"
+_HANGUL = "\uac00-\ud7a3"
+# Alphabetic scripts written with spaces between words: Latin (Cyrillic is romanized by then), Arabic
+# and Urdu, Bengali, Devanagari. Punctuation inside those blocks (danda, Arabic comma) is left out.
+_ALPHA = "a-z\u00df-\u024f\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0980-\u09e3\u0900-\u0963\u0970-\u097f"
+# Tokens: runs of one script (words first: the most frequent). No groups, so that findall returns
+# plain strings, which are cheap to look up in the token cache.
+_TOKEN = re.compile(rf"[{_ALPHA}]+|[0-9]+|[{_HAN}]+|[{_HANGUL}]+")
+_IS_HAN = re.compile(rf"[{_HAN}]").match
+# An ordinal ending after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a street
+# number rather than a count.
+_ORDINALS = frozenset("st nd rd th e er eme re ra ro da do ta to va vo ya aya i yi oi go".split())
+
+# Words every report uses whatever the scene: function words, street-type words, the agencies and the
+# vehicles. Sharing them says nothing about being the same scene, so they are not features. Written in
+# the reporters' own spelling; folded through `normalize_text` at import like the reports themselves.
+_STOP_TEXT = """
+the a an at on in of and or near by with to from for is are was were be been there here now just right this
+that these those it its they them their he she we i you my our me us not no yes very many some all one two
+three four five six about around outside inside front back next across corner corners street streets st
+avenue ave av avenues road rd boulevard blvd place pl lane ln drive dr parkway pkwy way plaza sq square
+east west north south e w n s nd rd th intersection block between cross ice agent agents officer officers
+federal feds immigration police cops van vans car cars truck trucks suv suvs vehicle vehicles unmarked
+people person man men woman women guy guys someone arrested arresting arrest detained detaining detain
+taking took taken grabbed stopped stopping asking see saw seen look looking please help careful
+er eme re ra ro da do ta va vo ya aya yi oi go
+el la los las lo un una unos unas en de del y e o u cerca con al por para es son esta estan está están
+hay aqui aquí ahora ya muy mucho muchos muchas esquina calle calles avenida agentes migra inmigracion
+policia policía camioneta camionetas carro carros auto autos coche patrulla personas persona gente
+hombre hombres mujer mujeres ellos ellas se su sus llevaron llevando detenido detenida detuvieron
+arrestaron parando pidiendo cuidado ayuda frente entre cruce
+le les des du au aux et ou pres près avec dans sur sont est il ils elle elles rue agents voiture voitures
+camion camions fourgon fourgons police immigration homme femme gens personne personnes arrete arrêté
+ici maintenant attention aide coin
+nan ak yo li la se gen isit kounye a ajan imigrasyon lapolis machin kamyonet moun nonm fanm arete pran
+atansyon ede kwen bo lari
+w na i z ze przy ulica ulicy ul aleja alei róg rogu agenci agentów policja imigracja samochód samochody
+furgonetka furgonetki ludzie osoba mężczyzna kobieta zatrzymali zatrzymany teraz tutaj są jest uwaga pomoc
+в на и у с к по около возле угол углу улица улицы ул авеню проспект агенты агент иммиграционная полиция
+машина машины фургон фургоны люди человек мужчина женщина задержали забрали сейчас здесь есть осторожно
+помощь там это они
+في على من إلى و عند قرب قريب شارع الشارع جادة زاوية تقاطع عملاء العملاء الهجرة شرطة الشرطة سيارة سيارات
+سيارات فان ناس شخص رجل امرأة اعتقلوا احتجزوا الآن هنا يوجد انتبهوا مساعدة هناك
+میں پر کے کی کا اور سے کو قریب پاس سڑک اسٹریٹ ایونیو کونے ایجنٹ ایجنٹس امیگریشن پولیس گاڑی گاڑیاں وین
+لوگ آدمی عورت گرفتار حراست ابھی یہاں ہیں ہے احتیاط مدد وہاں
+এ এর ও আর থেকে কাছে পাশে মোড়ে রাস্তা রাস্তায় স্ট্রিট অ্যাভিনিউ এজেন্ট এজেন্টরা অভিবাসন পুলিশ গাড়ি ভ্যান
+মানুষ লোক লোকজন পুরুষ মহিলা গ্রেফতার আটক এখন এখানে আছে সাবধান সাহায্য সেখানে
+에서 에 이 가 을 를 은 는 과 와 도 의 거리 길 애비뉴 스트리트 모퉁이 근처 앞 이민국 이민 요원 요원들 요원들이
+경찰 차 차량 밴 사람 사람들 남자 여자 체포 구금 지금 여기 있어요 있습니다 조심 도움
+"""
+
+
+# Street-type words in the reporters' languages: a one-digit number just before one is a street number
+# ("5 Ave", "3街", "5 애비뉴"), not a count ("3 vans"); so is one just after a word of the second list,
+# in the languages that name the street first ("calle 3", "شارع 3", "ri 3").
+_STREET_TEXT = """
+street st avenue ave av road rd boulevard blvd place pl lane ln drive dr parkway pkwy calle avenida rue
+ulica ulicy ul aleja улица ул авеню проспект стрит ri avni lari شارع جادة اسٹریٹ ایونیو سڑک স্ট্রিট
+অ্যাভিনিউ রাস্তা 스트리트 애비뉴 거리 가
+"""
+_STREET_FIRST_TEXT = "calle avenida rue ri avni ulica ulicy ul aleja улица ул شارع جادة"
+_STREET_HAN = ("街", "大道", "路", "道")
+
+
+def _fold_words(blob: str) -> frozenset[str]:
+    """The word tokens (alphabetic or Korean) of a blob, folded like report texts."""
+    return frozenset(t for t in _TOKEN.findall(normalize_text(blob)) if not t[0].isdigit() and not _IS_HAN(t))
+
+
+_STOP = _fold_words(_STOP_TEXT)
+_STREET_WORDS = _fold_words(_STREET_TEXT)
+_STREET_FIRST_WORDS = _fold_words(_STREET_FIRST_TEXT)
+# Korean attaches particles to the word before them; strip the common ones so 루즈벨트에서 and
+# 루즈벨트 give the same word. Longest first.
+_KO_PARTICLES = (
+    "에서는",
+    "에서",
+    "으로",
+    "에게",
+    "이랑",
+    "하고",
+    "에",
+    "이",
+    "가",
+    "을",
+    "를",
+    "은",
+    "는",
+    "과",
+    "와",
+    "도",
+    "로",
+    "의",
+)
+# Chinese/Japanese characters that appear in nearly every report (particles, the enforcement words, the
+# street-type words): a bigram holding one of them is not a feature.
+_HAN_STOP = frozenset(
+    normalize_text(
+        "的了在有和与及是个辆台部车人们街道大路口号移民局警察探员执法特工抓捕走带这那里边附近现正刚我他她它看到很多"
+        "几一二三四五六七八九十两门前面后左右角交叉请小心注意帮助被把从到去来说上下中内外"
+    )
+)
+
+# Each feature's kind is kept in its two low bits, so weights and the number rules can tell a street
+# number from a word or a piece of a word without any side table.
+KIND_PART = 0  # a character trigram of a word, a syllable bigram of a Korean word
+KIND_NUMBER = 1  # a street or house number: two digits or more, or one digit used as a street
+KIND_WORD = 2  # a whole word, a Korean word, a Chinese/Japanese character bigram
+KIND_DIGIT = 3  # one digit not marked as a street: a count ("3 vans")
+# How much more a whole word or a number says than one piece of a word.
+KIND_MULTIPLIER = (1.0, 3.0, 2.0, 2.0)  # scoring.Probe inlines the 3.0 (numbers) and 2.0 (words)
+_TOKEN_CACHE: dict[str, tuple[tuple[tuple[int, tuple[int, ...]], ...], tuple[int, ...]]] = {}
+_TOKEN_CACHE_LIMIT = 200_000
+
+
+def _hash(feature: str, kind: int) -> int:
+    # crc32, not hash(): Python salts str hashes per process, and signatures are stored in the database.
+    return (zlib.crc32(feature.encode("utf-8")) & ~3) | kind
+
+
+Unit = tuple[int, tuple[int, ...]]
+# Marker in the token cache for one-digit numbers; unequal to any real entry (those are pairs).
+_ONE_DIGIT: tuple = ((), (), "one digit")
+_FIRST = itemgetter(0)
+# The head of a (head, parts) unit: the token as a whole, which carries its rarity.
+head_of = _FIRST
+_SECOND = itemgetter(1)
+
+
+def _token_units(token: str) -> tuple[tuple[Unit, ...], tuple[int, ...]]:
+    """Hashed features of one token, by script, as units: (head, parts).
+
+    The head is the token as a whole (a word, a number, a Chinese bigram) and carries the token's
+    rarity; the parts (character trigrams of a word, syllable bigrams of a Korean word) let spelling
+    variants match partially and weigh what their head weighs.
+
+    Steps:
+    1. Numbers: the number without leading zeros (a one-digit number gets a marker: the caller
+       looks at the neighboring tokens).
+    2. Alphabetic words: dropped if a stop word or one letter; otherwise the whole word, with its
+       character trigrams (boundary marks included) as parts, which survive typos and transliteration.
+    3. Han/kana runs: each character bigram is a unit, skipping those that hold a very common character.
+    4. Hangul words: particle stripped, then the word with its syllable bigrams as parts.
+    5. Hash with the kind in the low bits, and remember the units and the flat features: the
+       vocabulary of reports is small next to their number.
+    """
+    first = token[0]
+    num = han = hangul = word = ""
+    if "0" <= first <= "9":
+        num = token
+    elif "\uac00" <= first <= "\ud7a3":
+        hangul = token
+    elif _IS_HAN(first):
+        han = token
+    else:
+        word = token
+    units: list[Unit] = []
+    if num:
+        number = num.lstrip("0") or "0"
+        if len(number) == 1:
+            # Street or count depends on the neighboring tokens: decided by the caller.
+            _TOKEN_CACHE[token] = _ONE_DIGIT
+            return _ONE_DIGIT
+        units.append((_hash("#" + number, KIND_NUMBER), ()))
+    elif word:
+        if len(word) > 1 and word not in _STOP:
+            parts: tuple[int, ...] = ()
+            if len(word) > 3:
+                padded = f"<{word}>"
+                parts = tuple(_hash(padded[i : i + 3], KIND_PART) for i in range(len(padded) - 2))
+            units.append((_hash("w:" + word, KIND_WORD), parts))
+    elif han:
+        if len(han) == 1:
+            if han not in _HAN_STOP:
+                units.append((_hash("h:" + han, KIND_WORD), ()))
+        else:
+            for i in range(len(han) - 1):
+                pair = han[i : i + 2]
+                if pair[0] not in _HAN_STOP and pair[1] not in _HAN_STOP:
+                    units.append((_hash("h:" + pair, KIND_WORD), ()))
+    elif hangul:
+        stem = hangul
+        for particle in _KO_PARTICLES:
+            if len(stem) > len(particle) + 1 and stem.endswith(particle):
+                stem = stem[: -len(particle)]
+                break
+        if stem not in _STOP and hangul not in _STOP:
+            parts = ()
+            if len(stem) > 2:
+                parts = tuple(_hash("k:" + stem[i : i + 2], KIND_PART) for i in range(len(stem) - 1))
+            units.append((_hash("k:" + stem, KIND_WORD), parts))
+    feats: list[int] = []
+    for head, parts in units:
+        feats.append(head)
+        feats.extend(parts)
+    result = (tuple(units), tuple(feats))
+    if len(_TOKEN_CACHE) >= _TOKEN_CACHE_LIMIT:
+        _TOKEN_CACHE.clear()
+    _TOKEN_CACHE[token] = result
+    return result
+
+
+def _is_street_word(token: str) -> bool:
+    return token in _STREET_WORDS or token.startswith(_STREET_HAN)
+
+
+_DIGIT_AS_STREET: dict[str, Unit] = {str(d): (_hash(f"#{d}", KIND_NUMBER), ()) for d in range(10)}
+_DIGIT_AS_COUNT: dict[str, Unit] = {str(d): (_hash(f"#{d}", KIND_DIGIT), ()) for d in range(10)}
+
+
+def analyze_text(text: str) -> tuple[list[Unit], Signature]:
+    """The (head, parts) units of a report text, in order, and its signature (every head and part).
+
+    Steps:
+    1. Fold the text (`normalize_text`).
+    2. Cut it into tokens by script: alphabetic words, numbers, Han/kana runs, Hangul words.
+    3. A one-digit number is a street number when an ordinal ending or a street-type word follows
+       it (or one like "calle" precedes it), else a count; it gets the matching kind.
+    4. Turn every other token into units (`_token_units`, cached with the token's features).
+    """
+    tokens = _TOKEN.findall(normalize_text(text))
+    got = list(map(_TOKEN_CACHE.get, tokens))
+    if None in got or _ONE_DIGIT in got:
+        # Slow path: tokens not seen before, or one-digit numbers whose kind depends on neighbors.
+        last = len(tokens) - 1
+        for i in [i for i, found in enumerate(got) if found is None or found is _ONE_DIGIT]:
+            token = tokens[i]
+            found = got[i]
+            if found is None:
+                found = got[i] = _token_units(token)
+            if found is _ONE_DIGIT:
+                digit = token.lstrip("0") or "0"
+                following = tokens[i + 1] if i < last else ""
+                street = following in _ORDINALS or _is_street_word(following) if following else False
+                street = street or (i > 0 and tokens[i - 1] in _STREET_FIRST_WORDS)
+                unit = (_DIGIT_AS_STREET if street else _DIGIT_AS_COUNT)[digit]
+                got[i] = ((unit,), (unit[0],))
+    units = list(chain.from_iterable(map(_FIRST, got)))
+    return units, frozenset(chain.from_iterable(map(_SECOND, got)))
+
+
+def text_units(text: str) -> list[Unit]:
+    """The (head, parts) units of a report text, in order; see `analyze_text`."""
+    return analyze_text(text)[0]
+
+
+def features_signature(text: str) -> Signature:
+    """The text signature of a report: the set of hashed features of its folded text (every unit's
+    head and parts, see `analyze_text`)."""
+    return analyze_text(text)[1]
+
+
+def place_word_features(names: Iterable[str]) -> frozenset[int]:
+    """The whole-word features of street names (a jurisdiction's street list), for the street-name
+    conflict rule: "Waverly" against "Sullivan" says more than "papers" against "building"."""
+    out: set[int] = set()
+    for name in names:
+        for head, _parts in text_units(name):
+            if head & 3 == KIND_WORD:
+                out.add(head)
+    return frozenset(out)
+
+
+def key_features(signature: Iterable[int]) -> frozenset[int]:
+    """The features worth indexing to find candidates by text: whole words and street numbers."""
+    return frozenset(f for f in signature if f & 3 in (KIND_NUMBER, KIND_WORD))

@@ -1,0 +1,322 @@
+"""Scoring a report against candidates: log-odds contributions of time, place and text (see `Rules`),
+and the choice of the candidate a report joins."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+
+from vigil.incidents.grouping.candidates import CandidateState
+from vigil.incidents.grouping.distance import meters_between
+from vigil.incidents.grouping.features import KIND_DIGIT, KIND_MULTIPLIER, KIND_NUMBER, KIND_WORD
+from vigil.incidents.grouping.reports import ReportFeatures
+from vigil.incidents.grouping.rules import DEFAULT_RULES, DEFAULT_THRESHOLD, Rules
+from vigil.incidents.grouping.statistics import FeatureStats
+
+Neighbors = Callable[[str], "set[str] | frozenset[str]"]
+EXCLUDED = float("-inf")
+# A number weighing less than this is one many incidents mention: a count, not a street.
+COMMON_NUMBER_WEIGHT = 1.0
+
+
+class Probe:
+    """One report prepared for scoring against many candidates (weights and neighbors looked up once)."""
+
+    __slots__ = (
+        "report",
+        "ts",
+        "sig",
+        "weights",
+        "total",
+        "numbers",
+        "streets",
+        "place_words",
+        "counts_given",
+        "near_areas",
+        "rules",
+        "window",
+        "max_span",
+    )
+
+    def __init__(
+        self,
+        report: ReportFeatures,
+        neighbors: Neighbors | None,
+        rules: Rules,
+        stats: FeatureStats | None,
+        place_words: frozenset[int] | None = None,
+    ) -> None:
+        self.report = report
+        self.rules = rules
+        self.ts = report.at.timestamp()
+        self.sig = report.sig
+        units = report.units
+        # One pass over the units: weights (parts take their head's rarity), street numbers, counts,
+        # and street names (see report_weights, which this inlines for speed).
+        params = stats.weight_parameters(report.at) if stats is not None else None
+        if params is not None:
+            get, decay, log_total, none, span, rare_below, common_above = params
+        elif stats is not None:
+            rare_below = math.inf  # nothing observed yet: every feature is rare
+        uniform = rules.uniform_weight
+        log = math.log
+        w: dict[int, float] = {}
+        heads: list[tuple[int, float]] = []
+        numbers: list[tuple[int, float]] = []
+        counts: list[int] = []
+        streets: list[tuple[int, float]] = []
+        for head, parts in units:
+            if stats is None:
+                b = uniform
+            else:
+                count = get(head, 0.0) * decay if params is not None else 0.0
+                if count <= rare_below:
+                    b = 1.0
+                elif count >= common_above:
+                    b = 0.0
+                else:
+                    b = (log_total - log(count + 1.0) - none) / span
+            if parts:
+                w.update(dict.fromkeys(parts, b))
+            kind = head & 3
+            if kind == KIND_NUMBER:
+                numbers.append((head, b * 3.0))
+                if b * 3.0 < COMMON_NUMBER_WEIGHT:
+                    counts.append(head)
+                heads.append((head, b * 3.0))
+            elif kind == KIND_WORD:
+                if place_words and head in place_words:
+                    streets.append((head, b * 2.0))
+                heads.append((head, b * 2.0))
+            else:
+                if kind == KIND_DIGIT:
+                    counts.append(head)
+                heads.append((head, b * KIND_MULTIPLIER[kind]))
+        # Heads last: a head that is also another unit's part keeps its own weight.
+        w.update(heads)
+        self.weights = w
+        self.total = sum(w.values())
+        self.numbers = numbers
+        self.counts_given = counts
+        self.streets = streets
+        self.place_words = place_words
+        self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
+        self.window, self.max_span = rules.window_seconds, rules.max_span_seconds
+
+    def place(self, c: CandidateState) -> float:
+        """Place contribution, or EXCLUDED.
+
+        Steps:
+        1. Both have points: `point`, less the distance penalty (steeper up to bend_m); excluded
+           beyond max_distance_m.
+        2. Otherwise by area: the same neighborhood gives `same_area`, a neighboring one
+           `neighbor_area`, any other `other_area` (or excludes, when that is None).
+        3. Otherwise (no area on one side): a different borough excludes; else `unknown_place`.
+        """
+        r, rules = self.report, self.rules
+        if r.lat is not None and r.lon is not None and c.lat is not None and c.lon is not None:
+            d = meters_between(r.lat, r.lon, c.lat, c.lon)
+            if d > rules.max_distance_m:
+                return EXCLUDED
+            near = min(d, rules.bend_m)
+            return rules.point + rules.per_100m * near / 100.0 + rules.per_100m_far * (d - near) / 100.0
+        if r.area and c.areas:
+            if r.area in c.areas:
+                return rules.same_area
+            near = self.near_areas
+            if near and not near.isdisjoint(c.areas):
+                return rules.neighbor_area
+            return EXCLUDED if rules.other_area is None else rules.other_area
+        if r.borough and c.boroughs and r.borough not in c.boroughs:
+            return EXCLUDED
+        return rules.unknown_place
+
+    def matched(self, c: CandidateState) -> float:
+        """Weight of the report's text features that the candidate has already seen."""
+        common = self.sig & c.signature
+        if not common:
+            return 0.0
+        w = self.weights
+        return sum(w[f] for f in common)
+
+    def text_parts(self, c: CandidateState) -> tuple[float, float, float, float, float, float]:
+        """(matched, unmatched, then street numbers and street names: the report's the candidate lacks,
+        and the candidate's the report lacks)."""
+        common = self.sig & c.signature
+        matched = sum(map(self.weights.__getitem__, common)) if common else 0.0
+        report_numbers = candidate_numbers = 0.0
+        if self.numbers:
+            theirs = c.numbers
+            candidate_numbers = c._number_total
+            for f, v in self.numbers:
+                if f in theirs:
+                    candidate_numbers -= theirs[f]
+                elif f not in common:
+                    report_numbers += v
+        report_streets = candidate_streets = 0.0
+        if self.streets:
+            theirs = c.streets
+            candidate_streets = c._street_total
+            for f, v in self.streets:
+                if f in theirs:
+                    candidate_streets -= theirs[f]
+                elif f not in common:
+                    report_streets += v
+        if candidate_numbers < 1e-9:
+            candidate_numbers = 0.0
+        if candidate_streets < 1e-9:
+            candidate_streets = 0.0
+        return matched, self.total - matched, report_numbers, candidate_numbers, report_streets, candidate_streets
+
+    def counts(self, c: CandidateState) -> float:
+        """Contribution of counts (one-digit numbers not marked as streets, and numbers too common to be
+        a street): some agree for; both give some and none agree, against."""
+        mine = self.counts_given
+        theirs = c.numbers
+        if not mine or not theirs:
+            return 0.0
+        for f in mine:
+            if f in theirs:
+                return self.rules.count_match
+        for f, v in theirs.items():
+            if f & 3 == KIND_DIGIT or v < COMMON_NUMBER_WEIGHT:
+                return self.rules.count_mismatch
+        return 0.0
+
+    def text(self, c: CandidateState) -> float:
+        """Text contribution: matched weight for; against, the report's unmatched weight in proportion
+        to how much the candidate says itself, and street numbers that disagree; counts either way."""
+        rules = self.rules
+        matched, unmatched, report_numbers, candidate_numbers, report_streets, candidate_streets = self.text_parts(c)
+        own = min(c.text_weight, rules.candidate_text_cap)
+        out = rules.text_match * min(matched, rules.text_cap)
+        if unmatched > 0.0 and own > 0.0:
+            out += rules.mismatch * min(unmatched, rules.mismatch_cap) * own / rules.candidate_text_cap
+        if candidate_numbers:
+            cap = rules.number_cap
+            out += rules.number_conflict * min(report_numbers, cap) * min(candidate_numbers, cap) / cap
+        if candidate_streets:
+            cap = rules.street_cap
+            out += rules.street_conflict * min(report_streets, cap) * min(candidate_streets, cap) / cap
+        if self.counts_given and c.numbers:
+            out += self.counts(c)
+        return out
+
+    def places_apart(self, c: CandidateState) -> bool:
+        """Both name places with a point, and none of the report's is within `Rules.named_place_m` of any
+        of the candidate's (a report that named places on both sides put both in the candidate)."""
+        mine, theirs = self.report.places, c.places
+        if not mine or not theirs:
+            return False
+        limit = self.rules.named_place_m
+        return all(meters_between(a, b, x, y) > limit for a, b in mine for x, y in theirs)
+
+    def gap(self, c: CandidateState) -> float | None:
+        """Seconds between the report and the candidate's span, or None when out of the window or
+        when the candidate would grow past its maximum span."""
+        first, last = c._first_ts, c._last_ts
+        ts = self.ts
+        gap = first - ts if ts < first else ts - last if ts > last else 0.0
+        if gap > self.window or max(last, ts) - min(first, ts) > self.max_span:
+            return None
+        return gap
+
+    def score(self, c: CandidateState) -> float:
+        """See `score`."""
+        gap = self.gap(c)
+        if gap is None:
+            return EXCLUDED
+        place = self.place(c)
+        if place == EXCLUDED:
+            return EXCLUDED
+        rules = self.rules
+        minutes = gap / 60.0
+        return (
+            rules.bias
+            + place
+            + rules.per_log_minute * math.log1p(minutes)
+            + rules.per_half_hour * minutes / 30.0
+            + self.text(c)
+            + (rules.named_place_conflict if self.places_apart(c) else 0.0)
+        )
+
+
+def score(
+    report: ReportFeatures,
+    candidate: CandidateState,
+    neighbors: Neighbors | None = None,
+    rules: Rules = DEFAULT_RULES,
+    stats: FeatureStats | None = None,
+    place_words: frozenset[int] | None = None,
+) -> float:
+    """Log-odds that the report belongs to the candidate (`EXCLUDED`, minus infinity, if it cannot).
+
+    Steps:
+    1. Time: outside the window, or past the candidate's maximum span, excludes; otherwise the gap
+       counts against, more for the first minutes than for later ones.
+    2. Place: distance between points, else area (neighbors count when the callable is given), else
+       borough; see `Rules`.
+    3. Text: weight of the report's features the candidate has (weights from `stats`, uniform
+       without), less what the report says that the candidate does not, in proportion to how much the
+       candidate says; street numbers and street names (`place_words`) that disagree; counts.
+    4. Named places: both name places more than `Rules.named_place_m` apart, against.
+    5. The sum, with the bias (a report is more often not about a given nearby candidate).
+    """
+    return Probe(report, neighbors, rules, stats, place_words).score(candidate)
+
+
+def text_evidence(report: ReportFeatures, candidate: CandidateState, stats: FeatureStats | None = None) -> float:
+    """The matched text weight on its own (how much of what the report says the candidate has said)."""
+    return Probe(report, None, DEFAULT_RULES, stats).matched(candidate)
+
+
+def choose_best(probe: Probe, candidates: Iterable[CandidateState], threshold: float) -> CandidateState | None:
+    """Steps:
+    1. Score every candidate; keep the best (ties: most recent report, then smaller id).
+    2. Count the plausible ones (within `Rules.plausible_band` of the threshold).
+    3. The best joins if it reaches the threshold, or the threshold less `Rules.uncontested` when it
+       is the only plausible candidate (nothing else nearby could claim the report).
+    """
+    rules = probe.rules
+    best: CandidateState | None = None
+    best_score = EXCLUDED
+    plausible = 0
+    floor = threshold - rules.uncontested - rules.plausible_band
+    for candidate in candidates:
+        s = probe.score(candidate)
+        if s == EXCLUDED:
+            continue
+        if s >= floor:
+            plausible += 1
+        if (
+            best is None
+            or s > best_score
+            or (s == best_score and candidate.last_at > best.last_at)
+            or (s == best_score and candidate.last_at == best.last_at and candidate.incident_id < best.incident_id)
+        ):
+            best, best_score = candidate, s
+    if best is None:
+        return None
+    limit = threshold - rules.uncontested if plausible == 1 else threshold
+    return best if best_score >= limit else None
+
+
+def choose_candidate(
+    report: ReportFeatures,
+    candidates: Iterable[CandidateState],
+    threshold: float = DEFAULT_THRESHOLD,
+    neighbors: Neighbors | None = None,
+    rules: Rules = DEFAULT_RULES,
+    stats: FeatureStats | None = None,
+    place_words: frozenset[int] | None = None,
+) -> CandidateState | None:
+    """The candidate the report belongs to, or None to start a new incident.
+
+    `candidates` are the open candidates that could match: those near the report's point, those in
+    its area or a neighboring one, and, for a report without a point, those elsewhere that share one
+    of its `key_features` (a gazetteer may have put the place it names in the wrong neighborhood);
+    passing more is harmless, scoring excludes what cannot match. Ties go to the candidate with the
+    most recent report, then the smaller incident id, so the choice does not depend on the order the
+    database returned them in.
+    """
+    return choose_best(Probe(report, neighbors, rules, stats, place_words), candidates, threshold)
