@@ -12,7 +12,7 @@ hours (a multi-site operation), and neighborhoods are weighted so that some are 
 Data read at run time: the street corners and street list of the committed gazetteer
 (`jurisdictions/nyc/places/`), else the OpenStreetMap intersections file, and the NTA 2020 polygons
 (`jurisdictions/nyc/areas/nta.geojson`, else `nta2020.geojson`), looked up in `VIGIL_NYC_DATA`, then
-`jurisdictions/nyc/`, then `/work/shared/data/nyc/`; nothing is copied. Areas of points come from
+`jurisdictions/nyc/` (the repository's own copy); nothing is copied. Areas of points come from
 `vigil.geo.areas.resolve_point` when that module is importable, else from the polygons directly. A
 text-only report's area is what `vigil.geo.places.resolve_place_text` makes of its text when that
 module is importable (the figures say how often it resolved, and how often to the true NTA), else the
@@ -59,7 +59,7 @@ def _data_dirs() -> list[Path]:
     dirs = []
     if os.environ.get("VIGIL_NYC_DATA"):
         dirs.append(Path(os.environ["VIGIL_NYC_DATA"]))
-    dirs += [ROOT / "jurisdictions" / "nyc", Path("/work/shared/data/nyc")]
+    dirs.append(ROOT / "jurisdictions" / "nyc")
     return dirs
 
 

@@ -73,10 +73,6 @@ def test_it_points_at_nothing_outside_the_repository_from_makefile_scripts_or_ci
         assert not OUTSIDE.search(path.read_text()), path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bench/gen_reports.py (the grouping benchmark, owned by incidents) falls back to /work/shared/data/nyc",
-)
 def test_it_reads_benchmark_data_from_the_repository_only():
     for path in sorted((ROOT / "bench").glob("*.py")):
         assert not OUTSIDE.search(path.read_text()), path
