@@ -43,6 +43,7 @@ from vigil.alerts.models import (
     SubscriberArea,
 )
 from vigil.lib import crypto
+from vigil.lib.normalize import address_key, index_candidates
 from vigil.messaging import actions as messaging_actions
 from vigil.messaging import fanout as messaging_fanout
 from vigil.messaging.actions import normalize_address
@@ -83,7 +84,8 @@ class SubscriptionError(ValueError):
 
 
 def _index_candidates(normalized: str) -> list[str]:
-    return crypto.blind_index_candidates(normalized, purpose=ADDRESS_PURPOSE)
+    """Every index a subscriber may be stored under (one stored before email-validator too)."""
+    return index_candidates(normalized, purpose=ADDRESS_PURPOSE)
 
 
 def find_subscriber(channel: str, normalized: str) -> Subscriber | None:
@@ -162,7 +164,7 @@ def _new_code(subscriber: Subscriber, now) -> None:
 def _take_code_slot(normalized: str) -> bool:
     """At most ALERTS_CONFIRM_MAX_PER_DAY codes sent to one address a day (SMS pumping, harassment).
     The counter is keyed by the blind index, never the address."""
-    index = crypto.blind_index(normalized, purpose=ADDRESS_PURPOSE)
+    index = crypto.blind_index(address_key(normalized), purpose=ADDRESS_PURPOSE)
     key = f"vigil:alerts:codes:{index}:{timezone.now():%Y-%m-%d}"
     cache.add(key, 0, 26 * 3600)
     try:
@@ -212,7 +214,7 @@ def _subscribe(channel, normalized, language, chosen, via, sends_code) -> Subscr
         if subscriber is None:
             subscriber = Subscriber(channel=channel, language=language, inactive_since=now)
             subscriber.address = normalized
-            subscriber.address_index = crypto.blind_index(normalized, purpose=ADDRESS_PURPOSE)
+            subscriber.address_index = crypto.blind_index(address_key(normalized), purpose=ADDRESS_PURPOSE)
             _new_code(subscriber, now)
             subscriber.save()
             _set_areas(subscriber, chosen)

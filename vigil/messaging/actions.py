@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from vigil.accounts import audit
 from vigil.lib import crypto
-from vigil.lib.normalize import InvalidAddress, normalize_email, normalize_phone
+from vigil.lib.normalize import InvalidAddress, address_key, index_candidates, normalize_email, normalize_phone
 from vigil.messaging import faults, registry
 from vigil.messaging.conf import conf
 from vigil.messaging.models import ADDRESS_PURPOSE, Attempt, Broadcast, Channel, Delivery, Message, OptOut
@@ -65,7 +65,7 @@ class MessageRefused(ValueError):
 
 
 def normalize_address(channel: str, raw: str) -> str:
-    """E.164 for phones (phonenumbers), folded for e-mail; InvalidAddress otherwise."""
+    """E.164 for phones (phonenumbers), email-validator's normalized form for e-mail; InvalidAddress otherwise."""
     if channel == Channel.EMAIL:
         return normalize_email(raw or "")
     if channel in PHONE_CHANNELS:
@@ -77,12 +77,18 @@ def _sending_number(channel: str, given: str | None) -> str:
     return (given if given is not None else conf.sending_number(channel)) or ""
 
 
+def _index_candidates(address: str) -> list[str]:
+    """Every index an opt-out may be stored under: opt-outs keep only the index and cannot be rekeyed,
+    so one recorded before email-validator keeps holding."""
+    return index_candidates(address, purpose=ADDRESS_PURPOSE)
+
+
 def opted_out_addresses(addresses, channel: str, sending_number: str | None = None) -> set[str]:
     """The addresses (normalized) among `addresses` that opted out of `channel` on our sending number:
     one query for a whole batch."""
     by_index: dict[str, str] = {}
     for address in addresses:
-        for index in crypto.blind_index_candidates(address, purpose=ADDRESS_PURPOSE):
+        for index in _index_candidates(address):
             by_index[index] = address
     if not by_index:
         return set()
@@ -110,7 +116,7 @@ def opt_out(
     with transaction.atomic():
         for each in channels:
             number = _sending_number(each, sending_number if each == channel else None)
-            index = crypto.blind_index(address, purpose=ADDRESS_PURPOSE)
+            index = crypto.blind_index(address_key(address), purpose=ADDRESS_PURPOSE)
             try:
                 with transaction.atomic():
                     OptOut.objects.get_or_create(
@@ -138,7 +144,7 @@ def opt_in(address: str, channel: str, *, sending_number: str | None = None) -> 
     """The person asked for messages again (JOIN on that number): their opt-out is removed."""
     with transaction.atomic():
         deleted, _ = OptOut.objects.filter(
-            address_index__in=crypto.blind_index_candidates(address, purpose=ADDRESS_PURPOSE),
+            address_index__in=_index_candidates(address),
             channel=channel,
             sending_number=_sending_number(channel, sending_number),
         ).delete()
