@@ -23,7 +23,6 @@ import uuid
 from datetime import timedelta
 
 from django.core import signing
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +42,7 @@ from vigil.alerts.models import (
     SubscriberArea,
 )
 from vigil.lib import crypto
+from vigil.lib.counters import count_once
 from vigil.lib.normalize import address_key, index_candidates
 from vigil.messaging import actions as messaging_actions
 from vigil.messaging import fanout as messaging_fanout
@@ -165,13 +165,7 @@ def _take_code_slot(normalized: str) -> bool:
     """At most ALERTS_CONFIRM_MAX_PER_DAY codes sent to one address a day (SMS pumping, harassment).
     The counter is keyed by the blind index, never the address."""
     index = crypto.blind_index(address_key(normalized), purpose=ADDRESS_PURPOSE)
-    key = f"vigil:alerts:codes:{index}:{timezone.now():%Y-%m-%d}"
-    cache.add(key, 0, 26 * 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 26 * 3600)
-        count = 1
+    count = count_once(f"vigil:alerts:codes:{index}:{timezone.now():%Y-%m-%d}", ttl_seconds=26 * 3600)
     return count <= conf.CONFIRM_MAX_PER_DAY
 
 

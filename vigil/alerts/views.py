@@ -11,7 +11,6 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpResponseForbidden
@@ -29,6 +28,7 @@ from vigil.accounts.models import Role
 from vigil.alerts import actions, progress, segments, texts
 from vigil.alerts.conf import conf
 from vigil.alerts.models import Alert, Channel, Subscriber
+from vigil.lib.counters import count_once
 from vigil.lib.normalize import InvalidAddress
 
 SENDER_ROLES = (Role.DISPATCHER, Role.ADMIN)
@@ -51,13 +51,7 @@ SUBSCRIBE_ERRORS = {
 def _over_subscribe_rate(client_key: str) -> bool:
     """Sign-ups per client-address hash per hour (the hash of the foundation; never the address)."""
     bucket = int(time.time() // 3600)
-    key = f"vigil:alerts:subscribe:{client_key}:{bucket}"
-    cache.add(key, 0, 3700)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3700)
-        count = 1
+    count = count_once(f"vigil:alerts:subscribe:{client_key}:{bucket}", ttl_seconds=3700)
     return count > conf.SUBSCRIBE_RATE
 
 

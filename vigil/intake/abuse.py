@@ -6,7 +6,7 @@
   are triaged first; unsolved ones (no JavaScript) are still stored, acknowledged and triaged behind.
 - A rate limit per client-address hash (the daily keyed hash of the foundation, never the address) that,
   once passed, asks for the challenge instead of refusing: a carrier address can be a whole block of
-  phones. The counter is a plain cache increment (memory, or Redis at scale).
+  phones. The counter is vigil.lib.counters' (the shared cache: Redis at scale).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ import altcha
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+
+from vigil.lib.counters import count_once
 
 
 def _key() -> str:
@@ -78,10 +80,4 @@ def take_back(client_key: str, *, scope: str) -> None:
 def over_rate_limit(client_key: str, *, scope: str = "report") -> bool:
     """Count this request; whether the count is now past the limit."""
     key, limit, window = _bucket_key(client_key, scope)
-    cache.add(key, 0, window + 5)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # evicted between add and incr
-        cache.set(key, 1, window + 5)
-        count = 1
-    return count > limit
+    return count_once(key, ttl_seconds=window + 5) > limit

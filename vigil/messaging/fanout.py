@@ -22,11 +22,11 @@ import threading
 import time
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import close_old_connections, connection, connections
 from django.db.models import Count, Min
 from django.utils import timezone
 
+from vigil.lib.counters import count_once
 from vigil.messaging import actions, faults, registry
 from vigil.messaging.channels import ACCEPTED, PERMANENT, TEMPORARY, get_transport
 from vigil.messaging.conf import conf
@@ -57,13 +57,7 @@ class RateLimiter:
         while True:
             clock = time.time()
             slot = int(clock // window)
-            key = f"vigil:alerts:rate:{self.channel}:{slot}"
-            cache.add(key, 0, int(window) + 5)
-            try:
-                used = cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, int(window) + 5)
-                used = 1
+            used = count_once(f"vigil:alerts:rate:{self.channel}:{slot}", ttl_seconds=window + 5)
             if used <= capacity:
                 return
             time.sleep(max(0.001, (slot + 1) * window - clock))
