@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: install run demo-code test lint format check-migrations audit bench-intake bench-clustering bench-language bench-fanout bench-places bench-geo messages
+.PHONY: install run demo-code test lint format check-migrations audit messages
 
 install: $(STAMP) var/catalogs.stamp
 
@@ -57,20 +57,9 @@ audit: install
 messages: install
 	$(PY) -m vigil.lib.catalogs extract
 
-bench-intake: install
-	$(PY) bench/intake.py
-
-bench-clustering: install
-	$(PY) bench/clustering.py
-
-bench-language: install
-	$(PY) bench/language.py
-
-bench-fanout: install
-	$(PY) bench/fanout.py
-
-bench-places: install
-	$(PY) bench/places.py
-
-bench-geo: install
-	$(PY) bench/geo_lookup.py
+# make bench-NAME runs bench/NAME.py, which prints its figures and goals as one JSON line last.
+BENCHES := intake clustering language fanout places geo
+BENCH_SCRIPT_geo := bench/geo_lookup.py
+.PHONY: $(BENCHES:%=bench-%)
+$(BENCHES:%=bench-%): bench-%: install
+	$(PY) $(or $(BENCH_SCRIPT_$*),bench/$*.py)

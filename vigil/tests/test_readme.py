@@ -38,11 +38,14 @@ def test_it_names_every_check_id_there_is():
 
 
 def test_it_shows_only_make_targets_that_exist():
-    targets = set(re.findall(r"^([a-z][\w-]*):", MAKEFILE, re.M))
+    benches = {f"bench-{name}" for name in re.search(r"^BENCHES := (.+)$", MAKEFILE, re.M).group(1).split()}
+    targets = set(re.findall(r"^([a-z][\w-]*):", MAKEFILE, re.M)) | benches
     shown = set(re.findall(r"make ([a-z][\w-]*)", README)) - {"bench-"}
     assert shown - targets == set()
-    benches = set(re.findall(r"^(bench-[\w-]+):", MAKEFILE, re.M))
     assert benches, "make bench-<name> is shown: there is at least one"
+    for name in benches:
+        script = re.search(rf"^BENCH_SCRIPT_{name[6:]} := (.+)$", MAKEFILE, re.M)
+        assert (ROOT / (script.group(1) if script else f"bench/{name[6:]}.py")).exists(), name
 
 
 def test_it_collects_tests_only_from_folders_that_exist():
