@@ -299,44 +299,48 @@ def alert_progress(request, alert_id):
     return render(request, "alerts/progress.html", {"alert": alert, "progress": progress.for_alert(alert)})
 
 
+def _alert_step(request, alert_id, step):
+    """One staff step on an alert (approve, send, stop), then back to its page: what was done, or the
+    refusal in words, with the languages it concerns."""
+    alert = get_alert_for_user(request.user, alert_id)
+    try:
+        done = step(alert)
+        if done:
+            messages.success(request, done)
+    except actions.AlertRefused as exc:
+        languages = f" ({', '.join(exc.languages)})" if exc.languages else ""
+        messages.error(request, f"{exc.message}{languages}")
+    return redirect("alert_detail", alert_id=alert.pk)
+
+
 @staff_view(*SENDER_ROLES)
 @require_POST
 def alert_approve(request, alert_id):
-    alert = get_alert_for_user(request.user, alert_id)
-    try:
+    def approve(alert):
         actions.approve_alert(alert, actor=request.user)
-        messages.success(request, _("Approved. It can be sent now."))
-    except actions.AlertRefused as exc:
-        messages.error(request, exc.message)
-    return redirect("alert_detail", alert_id=alert.pk)
+        return _("Approved. It can be sent now.")
+
+    return _alert_step(request, alert_id, approve)
 
 
 @staff_view(*SENDER_ROLES)
 @require_POST
 def alert_send(request, alert_id):
-    alert = get_alert_for_user(request.user, alert_id)
-    try:
-        count = actions.send_alert(
-            alert, actor=request.user, confirm_unreviewed=request.POST.get("confirm_unreviewed") == "1"
-        )
-        messages.success(request, _("Sending to %(count)s people.") % {"count": count})
-    except actions.AlertRefused as exc:
-        message = exc.message
-        if exc.languages:
-            message = f"{message} ({', '.join(exc.languages)})"
-        messages.error(request, message)
-    return redirect("alert_detail", alert_id=alert.pk)
+    def send(alert):
+        confirm = request.POST.get("confirm_unreviewed") == "1"
+        count = actions.send_alert(alert, actor=request.user, confirm_unreviewed=confirm)
+        return _("Sending to %(count)s people.") % {"count": count}
+
+    return _alert_step(request, alert_id, send)
 
 
 @staff_view(*SENDER_ROLES)
 @require_POST
 def alert_cancel(request, alert_id):
-    alert = get_alert_for_user(request.user, alert_id)
-    try:
+    def cancel(alert):
         actions.cancel_alert(alert, actor=request.user)
-    except actions.AlertRefused as exc:
-        messages.error(request, exc.message)
-    return redirect("alert_detail", alert_id=alert.pk)
+
+    return _alert_step(request, alert_id, cancel)
 
 
 # --------------------------------------------------------------------------------------------
