@@ -735,9 +735,9 @@ def _pick_weighted(rng: random.Random, weights: dict) -> object:
 
 
 def _meters(a: Place, b: Place) -> float:
-    x = math.radians(b.lon - a.lon) * math.cos(math.radians((a.lat + b.lat) / 2))
-    y = math.radians(b.lat - a.lat)
-    return 6_371_000.0 * math.hypot(x, y)
+    from vigil.lib.distance import meters_between
+
+    return meters_between(a.lat, a.lon, b.lat, b.lon)
 
 
 def _gazetteer():

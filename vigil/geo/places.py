@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from vigil.geo import streets as st
 from vigil.geo.streets import BOUNDARY, CONNECTORS, KIND_OF, PREFIX_KIND_WORDS, Street
+from vigil.lib.distance import meters_between
 from vigil.lib.once import BuiltOnce
 
 KINDS = ("intersection", "station", "school", "landmark", "neighborhood", "street")
@@ -122,12 +122,6 @@ def _school_prefix(raw: str) -> set[str]:
         if part in _SCHOOL_PREFIXES:
             out.add(_SCHOOL_PREFIXES[part])
     return out
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance in metres: exact enough across a city, and cheap."""
-    kx = 111_320.0 * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot((lon2 - lon1) * kx, (lat2 - lat1) * 110_574.0)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -605,7 +599,7 @@ def _dominance(scored: list[tuple[float, float, float]]) -> float:
     """
     kept: list[tuple[float, float, float]] = []
     for score, lat, lon in scored:
-        if all(distance_m(lat, lon, k[1], k[2]) > SAME_PLACE_M for k in kept):
+        if all(meters_between(lat, lon, k[1], k[2]) > SAME_PLACE_M for k in kept):
             kept.append((score, lat, lon))
     total = sum(k[0] for k in kept)
     return kept[0][0] / total if total else 0.0

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigil.geo.streets import Street, parse_street
+from vigil.lib.distance import meters_between
 
 Locate = Callable[[float, float], "str | None"]
 
@@ -117,12 +118,6 @@ class Landmark:
 # ---------------------------------------------------------------------------------------------------
 
 
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance: exact enough within a city, and cheap."""
-    kx = 111_320.0 * math.cos(math.radians((lat1 + lat2) / 2))
-    return math.hypot((lon2 - lon1) * kx, (lat2 - lat1) * 110_574.0)
-
-
 def rounded(value: float) -> str:
     text = f"{value:.{COORD_DECIMALS}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -174,7 +169,7 @@ class _Grid:
         for di in range(-reach, reach + 1):
             for dj in range(-reach, reach + 1):
                 for plat, plon, item in self.cells.get((ci + di, cj + dj), ()):
-                    d = distance_m(lat, lon, plat, plon)
+                    d = meters_between(lat, lon, plat, plon)
                     if d <= radius_m:
                         found.append((d, item))
         found.sort(key=lambda pair: pair[0])
@@ -230,7 +225,7 @@ def cluster_corners(corners: Iterable[Corner], radius_m: float = SAME_CORNER_M) 
         clusters: list[list[tuple[float, float]]] = []
         for lat, lon in sorted(groups[pair]):
             for cluster in clusters:
-                if distance_m(lat, lon, *cluster[0]) <= radius_m:
+                if meters_between(lat, lon, *cluster[0]) <= radius_m:
                     cluster.append((lat, lon))
                     break
             else:
@@ -250,7 +245,7 @@ def only_new_corners(existing: list[Corner], extra: list[Corner], radius_m: floa
     return [
         c
         for c in extra
-        if not any(distance_m(c.lat, c.lon, o.lat, o.lon) <= radius_m for o in by_pair.get(c.streets, ()))
+        if not any(meters_between(c.lat, c.lon, o.lat, o.lon) <= radius_m for o in by_pair.get(c.streets, ()))
     ]
 
 
@@ -342,7 +337,7 @@ def landmarks_from_rows(rows: Iterable[dict[str, str]]) -> list[Landmark]:
         clusters: list[list[tuple[float, float]]] = []
         for lat, lon in sorted(points):
             for cluster in clusters:
-                if distance_m(lat, lon, *cluster[0]) <= 300:
+                if meters_between(lat, lon, *cluster[0]) <= 300:
                     cluster.append((lat, lon))
                     break
             else:

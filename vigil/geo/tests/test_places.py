@@ -13,13 +13,14 @@ from django.core.management import CommandError, call_command
 
 from vigil.geo import places
 from vigil.geo.places import PlaceMatch, resolve_place_text
-from vigil.geo.places_importer import SourceError, build, distance_m
+from vigil.geo.places_importer import SourceError, build
+from vigil.lib.distance import meters_between
 
 PACK = Path(__file__).resolve().parents[3] / "jurisdictions" / "nyc"
 
 
 def near(match: PlaceMatch | None, lat: float, lon: float, metres: float = 40.0) -> bool:
-    return match is not None and match.lat is not None and distance_m(match.lat, match.lon, lat, lon) <= metres
+    return match is not None and match.lat is not None and meters_between(match.lat, match.lon, lat, lon) <= metres
 
 
 # --------------------------------------------------------------------------------------------------

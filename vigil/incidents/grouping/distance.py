@@ -1,12 +1,7 @@
-"""Distance between two points at city scale."""
+"""Distance between two points at city scale: the project's one function (vigil.lib.distance)."""
 
 from __future__ import annotations
 
-import math
+from vigil.lib.distance import meters_between
 
-
-def meters_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Distance in meters (equirectangular: exact enough at city scale and cheap)."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    y = math.radians(lat2 - lat1)
-    return 6_371_000.0 * math.hypot(x, y)
+__all__ = ["meters_between"]
