@@ -1,6 +1,6 @@
 """Evidence files: sniffing, metadata removal, encryption at rest.
 
-Libraries, not hand-written parsers: `filetype` reads the magic bytes, Pillow re-encodes images without
+Libraries, not hand-written parsers: `puremagic` reads the magic bytes, Pillow re-encodes images without
 their metadata (and refuses decompression bombs), and the ffmpeg binary shipped in the `imageio-ffmpeg`
 wheel rewrites video containers without metadata. Files are sealed with the field keys (AES-GCM), bound
 to the evidence id and role, and stored under MEDIA_ROOT/evidence/.
@@ -17,7 +17,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
-import filetype
+import puremagic
 from django.conf import settings
 from PIL import Image, ImageOps
 
@@ -41,10 +41,17 @@ class EvidenceRefused(ValueError):
 
 
 def sniff(head: bytes) -> str:
-    kind = filetype.guess(head)
-    if kind is None or (kind.mime not in IMAGE_TYPES and kind.mime not in VIDEO_TYPES):
-        raise EvidenceRefused("type")
-    return kind.mime
+    """The media type the bytes are, among the ones we accept: the first accepted type among puremagic's
+    most confident matches (a file that looks more like something else is refused)."""
+    try:
+        matches = puremagic.magic_string(head)
+    except (puremagic.PureError, ValueError):
+        raise EvidenceRefused("type") from None
+    best = max((m.confidence for m in matches), default=0)
+    for match in matches:
+        if match.confidence == best and (match.mime_type in IMAGE_TYPES or match.mime_type in VIDEO_TYPES):
+            return match.mime_type
+    raise EvidenceRefused("type")
 
 
 def strip_image(data: bytes, media_type: str) -> bytes:
