@@ -327,19 +327,22 @@ def compile_expr(node, ctx: Context, cache: dict | None = None) -> Callable:
     if op == "hours_skipping":
         return _binary(left, right, lambda a, b: hours_skipping(a, b, ctx))
     if op == "listed":
-        return _binary(left, right, lambda a, b: listed(a, b, ctx))
+        return _binary(left, right, lambda a, b: listed(a, b, ctx), missing=None)
     return _binary(left, right, COMPARISONS[op])
 
 
-def _binary(left, right, fn):
+def _binary(left, right, fn, missing="calendar.holidays"):
+    """An operator on two operands. When the operation itself is unknown (an offence the incomplete list does
+    not name, a day past the holiday list), what could change it is `missing`, or the left operand's fact."""
+
     def binary(facts, scope):
         a, ka, ua = left(facts, scope)
         b, kb, ub = right(facts, scope)
         if a is UNKNOWN or b is UNKNOWN:
             return UNKNOWN, ka + kb, ua + ub
         value = fn(a, b)
-        if value is UNKNOWN:  # a calendar past its list: the list is what is missing
-            return UNKNOWN, E, ka + kb + ("calendar.holidays",)
+        if value is UNKNOWN:
+            return UNKNOWN, kb if missing is None else ka + kb, ka if missing is None else (missing,)
         return value, ka + kb, E
 
     return binary
@@ -502,5 +505,5 @@ def walk(node, facts: dict, ctx: Context, scope: dict | None = None):
     else:
         value = COMPARISONS[op](a, b)
     if value is UNKNOWN:
-        return UNKNOWN, E, ka + kb + ("calendar.holidays",)
+        return (UNKNOWN, kb, ka) if op == "listed" else (UNKNOWN, ka + kb, ("calendar.holidays",))
     return value, ka + kb, E
