@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export PORT
 
-.PHONY: install run demo-code test lint format check-migrations audit bench-intake bench-clustering bench-language bench-fanout bench-places bench-geo messages
+.PHONY: install run demo-code test lint format check-migrations audit bench-intake bench-clustering bench-language bench-fanout bench-places bench-geo bench-rules messages
 
 install: $(STAMP) var/catalogs.stamp
 
@@ -74,3 +74,6 @@ bench-places: install
 
 bench-geo: install
 	$(PY) bench/geo_lookup.py
+
+bench-rules: install
+	$(PY) bench/rules.py
