@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "vigil.geo",
     "vigil.messaging",
     "vigil.incidents",
+    "vigil.rules",
     "vigil.intake",
     "vigil.alerts",
 ]
