@@ -12,8 +12,8 @@ from django.views.decorators.csrf import csrf_exempt
 from vigil.accounts.actions import authenticate_token
 from vigil.accounts.models import Role
 from vigil.intake import abuse, actions
-from vigil.intake.models import Report
 from vigil.intake.bodies import DOMAIN_RULES, ReportBody, ReportOut, ReportRead
+from vigil.intake.models import Report
 from vigil.intake.validation import InvalidReport, validate_body
 from vigil.lib import jsonapi, openapi
 
@@ -198,7 +198,9 @@ def get_report(request, report_id):
         if report.incident_id
         else []
     )
-    body = ReportRead(**serialize(report, show_incident=True), duplicate_candidates=list(others)).model_dump(mode="json")
+    body = ReportRead(**serialize(report, show_incident=True), duplicate_candidates=list(others)).model_dump(
+        mode="json"
+    )
     from vigil.accounts import audit
 
     audit.record(
