@@ -160,7 +160,16 @@ class _AreaCodes:
 AreaCode = Annotated[str, AfterValidator(_known_area), _AreaCodes()]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-SaluteAnswer = Annotated[str, *_text(SALUTE_MAX)] | Annotated[int, Field(ge=-(10**9), le=10**9)]
+
+
+def _integral(value):
+    # JSON Schema counts 5.0 as an integer; pydantic's strict int would not.
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+SaluteAnswer = (
+    Annotated[str, *_text(SALUTE_MAX)] | Annotated[int, Field(ge=-(10**9), le=10**9), BeforeValidator(_integral)]
+)
 
 
 def _no_default(schema: dict) -> None:
