@@ -160,7 +160,8 @@ def build_input(raw: dict) -> ReportInput:
     body = {
         "text": raw.get("text"),
         "language": given("language"),
-        "occurred_at": given("occurred_at"),
+        # Callers in code (benches, tests) may pass a datetime; forms and the API pass text.
+        "occurred_at": occurred.isoformat() if isinstance(occurred := given("occurred_at"), datetime) else occurred,
         "location": location or None,
         "salute": salute or None,
         "people_detained": given("people_detained"),
