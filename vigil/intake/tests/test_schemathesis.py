@@ -32,7 +32,7 @@ STATEFUL = {404, 409}
 @pytest.fixture
 def api(settings, org, colleague):
     """The schema as the running app serves it, a report and an alert to find by id, and two tokens."""
-    from django.core.wsgi import get_wsgi_application
+    from django.core.handlers.wsgi import WSGIHandler
     from django.test import Client
 
     from vigil.alerts import actions as alert_actions
@@ -47,7 +47,9 @@ def api(settings, org, colleague):
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     schema = schemathesis.openapi.from_dict(served)
-    schema.app = get_wsgi_application()
+    # The handler itself: get_wsgi_application() would run django.setup() again, configuring logging anew
+    # under the tests that follow.
+    schema.app = WSGIHandler()
     incident = make_incident(org, colleague)
     alert = alert_actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
     known = {
