@@ -206,7 +206,14 @@ def create_partner_token(organization: Organization, *, label: str = "", actor=N
     return raw
 
 
-def create_staff_token(user: User, *, label: str = "") -> str:
+_SELF = object()
+
+
+def create_staff_token(user: User, *, label: str = "", actor=_SELF) -> str:
+    """Returns the token once; only its hash is kept. It acts for `user` and dies with their sessions.
+    `actor` is who issued it (the user themself unless given; None for an operator at the shell)."""
+    if not user.is_active:
+        raise ValueError("inactive account")
     raw, prefix, digest = _new_token()
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -217,8 +224,22 @@ def create_staff_token(user: User, *, label: str = "") -> str:
             token_hash=digest,
             label=label,
         )
-        audit.record("token.created", actor=user, obj=token, kind="staff")
+        audit.record(
+            "token.created",
+            actor=user if actor is _SELF else actor,
+            obj=token,
+            organization=user.organization,
+            kind="staff",
+        )
     return raw
+
+
+def live_tokens(organization: Organization | None = None):
+    """Tokens not revoked, newest first, with their holders (never the token: only its hash is kept)."""
+    tokens = ApiToken.objects.filter(revoked_at__isnull=True).select_related("organization", "user")
+    if organization is not None:
+        tokens = tokens.filter(organization=organization)
+    return tokens.order_by("-created_at")
 
 
 def revoke_token(token: ApiToken, *, actor) -> None:

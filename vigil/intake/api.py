@@ -12,17 +12,21 @@ from django.views.decorators.csrf import csrf_exempt
 from vigil.accounts.actions import authenticate_token
 from vigil.accounts.models import Role
 from vigil.intake import abuse, actions
+from vigil.intake.bodies import DOMAIN_RULES, ReportBody, ReportOut, ReportRead
 from vigil.intake.models import Report
-from vigil.intake.validation import InvalidReport, build_input
-from vigil.lib import jsonapi
+from vigil.intake.validation import InvalidReport, validate_body
+from vigil.lib import jsonapi, openapi
 
 MAX_BODY = 64 * 1024
-CHANNELS = {"api", "hotline", "sms", "whatsapp", "web"}
 JSON = "application/json"
 # The OpenAPI document's maxLength; the stored key (org:<uuid>:<key>) fits Report.idempotency_key.
 MAX_IDEMPOTENCY_KEY = 80
 
 error = jsonapi.error
+
+
+class ChallengeError(openapi.Error):
+    challenge: dict
 
 
 def api_view(*, methods: tuple[str, ...], anonymous: bool = False):
@@ -72,16 +76,56 @@ def api_view(*, methods: tuple[str, ...], anonymous: bool = False):
 
 
 def serialize(report: Report, *, show_incident: bool) -> dict:
-    return {
-        "id": str(report.pk),
-        "receipt": report.receipt_code,
-        "language": report.language,
-        "area": report.area or None,
-        "incident": str(report.incident_id) if (show_incident and report.incident_id) else None,
-        "people_detained": report.people_detained or None,
-    }
+    return ReportOut(
+        id=report.pk,
+        receipt=report.receipt_code,
+        language=report.language,
+        area=report.area or None,
+        incident=report.incident_id if show_incident else None,
+        people_detained=report.people_detained or None,
+    ).model_dump(mode="json")
 
 
+_ERRORS = {
+    400: openapi.Response(
+        "Not JSON, not an object, a malformed body (`error` is `invalid report`, `fields` says which), an invalid "
+        "Idempotency-Key, or a well-formed body that a domain rule refuses: then `error` names the rule "
+        "(listed in x-domain-rules) and `fields` holds the messages.",
+        extra={"x-domain-rules": DOMAIN_RULES},
+    ),
+    401: openapi.Response("A token that is not valid"),
+    409: openapi.Response("A partner's Idempotency-Key already used for a different report"),
+    413: openapi.Response(f"A body over {MAX_BODY // 1024} KB"),
+    415: openapi.Response("A body that is not application/json"),
+    429: openapi.Response(
+        "Anonymous callers past the rate limit: `challenge` is an ALTCHA v1 challenge to solve and send back as "
+        "`altcha`",
+        model=ChallengeError,
+    ),
+}
+
+
+@openapi.operation(
+    "/api/v1/reports",
+    "post",
+    summary="Submit a report",
+    body=ReportBody,
+    security=({}, {"bearer": []}),
+    parameters=(
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "description": "A repeated key returns the first report (200) instead of storing a second one",
+            # What the view accepts is wider (any printable character): the document promises the safe part.
+            "schema": {"type": "string", "maxLength": MAX_IDEMPOTENCY_KEY, "pattern": "^[ -~]*$"},
+        },
+    ),
+    responses={
+        201: openapi.Response("Stored", model=ReportOut),
+        200: openapi.Response("Already stored under this Idempotency-Key", model=ReportOut),
+        **_ERRORS,
+    },
+)
 @api_view(methods=("POST",), anonymous=True)
 def create_report(request):
     if request.content_type != JSON:
@@ -92,28 +136,14 @@ def create_report(request):
     payload = request.json_body
     if not isinstance(payload, dict):
         return error("body must be a JSON object", 400)
-    location = payload.get("location") or {}
-    if not isinstance(location, dict):
-        return error("location must be an object", 400, fields={"location": "must be an object"})
-    channel = payload.get("channel") or "api"
-    if not isinstance(channel, str) or channel not in CHANNELS:
-        return error("unknown channel", 400, fields={"channel": "unknown"})
-    raw = {
-        "text": payload.get("text"),
-        "language": payload.get("language"),
-        "occurred_at": payload.get("occurred_at"),
-        "place_text": location.get("description"),
-        "lat": location.get("lat"),
-        "lon": location.get("lon"),
-        "area": location.get("area"),
-        "salute": payload.get("salute"),
-        "people_detained": payload.get("people_detained"),
-        "contact": payload.get("contact"),
-    }
     try:
-        data = build_input(raw)
+        data = validate_body(payload, strict=True)
     except InvalidReport as exc:
-        return error("invalid report", 400, fields={k: str(v) for k, v in exc.errors.items()})
+        fields = {k: str(v) for k, v in exc.errors.items()}
+        if exc.only_domain_rules:
+            return error(next(iter(exc.rules.values())), 400, fields=fields)
+        return error("invalid report", 400, fields=fields)
+    channel = payload.get("channel") or "api"
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key is not None and (len(key) > MAX_IDEMPOTENCY_KEY or not key.isprintable()):
         # Refused, never cut: two keys alike in their first 80 characters would meet as one report.
@@ -149,20 +179,27 @@ def create_report(request):
     return JsonResponse(body, status=201 if created else 200)
 
 
+@openapi.operation(
+    "/api/v1/reports/{id}",
+    "get",
+    summary="Read a report (partner or staff token)",
+    responses={
+        200: openapi.Response("The report", model=ReportRead),
+        401: openapi.Response("No token, or one that is not valid"),
+        404: openapi.Response("Not found, or not yours"),
+    },
+)
 @api_view(methods=("GET",))
 def get_report(request, report_id):
     token = request.api_token
     report = get_report_for_token(token, report_id)
-    body = serialize(report, show_incident=True)
-    body["duplicate_candidates"] = (
-        [
-            str(pk)
-            for pk in Report.objects.filter(incident_id=report.incident_id)
-            .exclude(pk=report.pk)
-            .values_list("pk", flat=True)[:50]
-        ]
+    others = (
+        Report.objects.filter(incident_id=report.incident_id).exclude(pk=report.pk).values_list("pk", flat=True)[:50]
         if report.incident_id
         else []
+    )
+    body = ReportRead(**serialize(report, show_incident=True), duplicate_candidates=list(others)).model_dump(
+        mode="json"
     )
     from vigil.accounts import audit
 
@@ -182,8 +219,13 @@ def get_report_for_token(token, report_id) -> Report:
     return get_object_or_404(qs, pk=report_id)
 
 
+@openapi.operation(
+    "/api/v1/openapi.json",
+    "get",
+    summary="This document",
+    security=({},),
+    responses={200: openapi.Response("The OpenAPI 3.1 document of this API", model=None)},
+)
 @api_view(methods=("GET",), anonymous=True)
-def openapi(request):
-    from vigil.intake.openapi import DOCUMENT
-
-    return JsonResponse(DOCUMENT)
+def openapi_document(request):
+    return JsonResponse(openapi.document())

@@ -121,10 +121,10 @@ def report_status(request):
     }
     addition = request.POST.get("addition", "")
     if addition:
-        from vigil.intake.validation import MAX_TEXT, clean_text
+        from vigil.intake.validation import clean_text
 
         errors: dict = {}
-        text = clean_text(addition, "addition", MAX_TEXT, errors, required=True)
+        text = clean_text(addition, "addition", errors)
         if errors:
             context["errors"] = errors
             return render(request, "intake/report_status.html", context, status=400)

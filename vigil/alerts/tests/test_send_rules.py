@@ -305,3 +305,20 @@ def test_it_lets_only_dispatchers_and_admins_compose(staff_factory, org, outside
         actions.compose_alert(actor=outsider, kind="reminder", target_areas=["QN"]).organization
         == outsider.organization
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("body", ['{"confirm_unreviewed": "yes"}', '{"confirm_unreviewed": 1}', "[true]"])
+def test_it_refuses_through_the_api_a_confirmation_that_is_not_true(client, colleague, people, body):
+    incident = make_incident(colleague.organization, colleague)
+    alert = actions.compose_alert(actor=colleague, kind="verified_activity", incident=incident)
+    token = account_actions.create_staff_token(colleague)
+    response = client.post(
+        f"/api/v1/alerts/{alert.pk}/send",
+        data=body,
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 400 and response.json()["error"]
+    alert.refresh_from_db()
+    assert alert.state == "draft" and not Delivery.objects.exists()

@@ -10,13 +10,18 @@ import pytest
 
 from vigil.accounts import actions as account_actions
 from vigil.intake.models import Report
-from vigil.intake.openapi import DOCUMENT
+from vigil.lib.openapi import document
 
 URL = "/api/v1/reports"
 BODY = json.dumps({"text": "ICE agents at Roosevelt Ave and 74th St, two vans"})
-MAX_KEY = next(
-    p["schema"]["maxLength"] for p in DOCUMENT["paths"][URL]["post"]["parameters"] if p["name"] == "Idempotency-Key"
-)
+
+
+def documented_max_key() -> int:
+    parameters = document()["paths"][URL]["post"]["parameters"]
+    return next(p["schema"]["maxLength"] for p in parameters if p["name"] == "Idempotency-Key")
+
+
+MAX_KEY = 80  # the OpenAPI document's maxLength: held to it below
 
 
 def post(client, key, token=None, body=BODY):
@@ -63,6 +68,6 @@ def test_it_has_room_in_the_column_for_the_longest_key_a_partner_may_send():
     """SQLite does not enforce a varchar's length and PostgreSQL does: checked here whatever the engine."""
     from vigil.intake import api
 
-    assert api.MAX_IDEMPOTENCY_KEY == MAX_KEY
+    assert api.MAX_IDEMPOTENCY_KEY == MAX_KEY == documented_max_key()
     longest_scoped = f"org:{uuid.uuid4()}:{'k' * MAX_KEY}"
     assert len(longest_scoped) <= Report._meta.get_field("idempotency_key").max_length
