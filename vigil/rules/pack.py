@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -72,9 +72,12 @@ class Rule:
     ask_when_unknown: frozenset
     note: str | None
     explanation: dict  # language -> {"text", "reviewed", "shows"}
-    app_fn: object  # compiled
-    viol_fns: tuple  # compiled, one per reading (one when the rule has none)
+    app_fn: object  # compiled, tracked: (value, known, unknown)
+    viol_fns: tuple  # compiled, tracked, one per reading (one when the rule has none)
+    app_value: object  # compiled, the value alone
+    viol_values: tuple
     contexts: tuple  # the lang.Context of each reading, for the baseline interpreter
+    shown_title: str  # the title a finding shows: "(UNVERIFIED)" added when the rule is
 
     def in_force(self, day: dt.date) -> bool:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
@@ -99,6 +102,16 @@ class Pack:
     links: dict
     reading_notes: dict
     data: dict
+    by_day: dict = field(default_factory=dict, compare=False, repr=False)  # day -> the rules in force
+
+    def in_force(self, day: dt.date) -> tuple:
+        """The rules in force on `day`, in the pack's order."""
+        rules = self.by_day.get(day)
+        if rules is None:
+            rules = tuple(rule for rule in self.rules if rule.in_force(day))
+            if len(self.by_day) < 1 << 14:
+                self.by_day[day] = rules
+        return rules
 
 
 def _need(table: dict, key: str, kind, rule: str | None, prefix: str = ""):
@@ -228,10 +241,18 @@ def build_pack(data: dict) -> Pack:
         holidays_from=h_from,
         holidays_through=h_through,
     )
+    # One compiler per set of definitions (the pack's; each reading's), shared by the rules, so that a
+    # definition is compiled once and its value memoized once per evaluated record.
+    compilers = {None: lang.Compiler(lang.Context(defs=dict(defs), **base_ctx))}
+    for axis, vs in variant_defs.items():
+        compilers[axis] = [
+            lang.Compiler(lang.Context(defs={**defs, **vdefs}, **base_ctx), f"{axis}.{vname}", frozenset(vdefs))
+            for vname, vdefs in vs
+        ]
     rules, seen = [], set()
     raw_rules = _need(data, "rules", list, None)
     for index, raw in enumerate(raw_rules):
-        rules.append(_rule(raw, index, seen, sources, languages, defs, variant_defs, all_def_names, base_ctx))
+        rules.append(_rule(raw, index, seen, sources, languages, defs, variant_defs, all_def_names, compilers))
     if not rules:
         raise PackError(None, "rules", "no rules")
     return Pack(
@@ -268,7 +289,7 @@ def _fact_names(expr, defs: dict, variants: list, seen: set | None = None) -> se
     return names
 
 
-def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, base_ctx) -> Rule:
+def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, compilers) -> Rule:
     if not isinstance(raw, dict):
         raise PackError(f"#{index}", "", "a table expected")
     rid = raw.get("id")
@@ -343,12 +364,8 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, b
     for code in sorted(set(explanation) - set(languages)):
         raise PackError(rid, f"explanation.{code}", "not a language of the pack")
 
-    contexts, viol_fns = [], []
-    for _, vdefs in variants or [("", {})]:
-        ctx = lang.Context(defs={**defs, **vdefs}, **base_ctx)
-        contexts.append(ctx)
-        viol_fns.append(lang.compile_expr(raw["violation"], ctx))
-    app_fn = lang.compile_expr(raw["applicability"], contexts[0])
+    used = compilers[reading] if reading else [compilers[None]]
+    contexts = tuple(c.ctx for c in used)
     return Rule(
         id=rid,
         title=raw["title"],
@@ -365,7 +382,10 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, b
         ask_when_unknown=frozenset(ask),
         note=note,
         explanation=texts,
-        app_fn=app_fn,
-        viol_fns=tuple(viol_fns),
-        contexts=tuple(contexts),
+        app_fn=used[0].tracked(raw["applicability"]),
+        viol_fns=tuple(c.tracked(raw["violation"]) for c in used),
+        app_value=used[0].value(raw["applicability"]),
+        viol_values=tuple(c.value(raw["violation"]) for c in used),
+        contexts=contexts,
+        shown_title=f"{raw['title']} (UNVERIFIED)" if unverified else raw["title"],
     )
