@@ -39,11 +39,14 @@ def judge(rule: Rule, facts: dict, baseline: bool = False, memo: dict | None = N
     # The values first: most rules are silent, and a silent rule names no facts.
     a = rule.app_value(facts, _NO_SCOPE, memo)
     if a is UNKNOWN:
-        au = rule.app_fn(facts, _NO_SCOPE, memo)[2]
-        ask = rule.ask_when_unknown
-        for n in au:
-            if _base(n) not in ask:
-                return None
+        mode = rule.app_unknown
+        if mode == "silent":
+            return None
+        if mode == "check":
+            ask = rule.ask_when_unknown
+            for n in rule.app_fn(facts, _NO_SCOPE, memo)[2]:
+                if _base(n) not in ask:
+                    return None
     elif not a:
         return None
     pending = decided = False
@@ -75,6 +78,13 @@ def _judge_walk(rule: Rule, facts: dict):
 
 
 def _verdict(rule: Rule, a, ak, au, results):
+    if len(results) == 1:
+        value, k, u = results[0]
+        if a is UNKNOWN:
+            return "needs_information", ak, au + u, "unknown"
+        if value is UNKNOWN:
+            return "needs_information", ak + k, u, "unknown"
+        return rule.level, ak + k, (), "decided"  # a violation condition that is false is silent before this
     unknown = [u for value, _, u in results if value is UNKNOWN]
     values = {value if value is UNKNOWN else bool(value) for value, _, _ in results}
     known = ak + tuple(x for _, k, _ in results for x in k)
@@ -95,22 +105,6 @@ def _json(value):
     return value
 
 
-_PARTS: dict = {}
-
-
-def _lookup(facts: dict, name: str):
-    parts = _PARTS.get(name)
-    if parts is None:
-        head, _, rest = name.partition("[")
-        index, _, field = rest.partition("].")
-        parts = _PARTS[name] = (head, int(index) if rest else None, field)
-    head, index, field = parts
-    value = facts.get(head, UNKNOWN)
-    if index is not None and value is not UNKNOWN:
-        value = value[index].get(field, UNKNOWN)
-    return value
-
-
 def findings_for(pack: Pack, incident: Incident, *, baseline: bool = False) -> list[dict]:
     """Every finding for one parsed incident, in the pack's rule order, detention by detention."""
     out = []
@@ -119,7 +113,10 @@ def findings_for(pack: Pack, incident: Incident, *, baseline: bool = False) -> l
     records = None
     memo: dict = {}
     for rule in pack.in_force(day):
+        guards = () if baseline else rule.guards
         if rule.scope == "incident":
+            if not _open(guards, facts):
+                continue
             verdict = judge(rule, facts, baseline, memo)
             if verdict:
                 out.append(_finding(pack, rule, verdict, facts, None, ()))
@@ -130,34 +127,59 @@ def findings_for(pack: Pack, incident: Incident, *, baseline: bool = False) -> l
                 for record in incident.detentions
             ]
         for i, (merged, dmemo, inherited) in enumerate(records):
+            if not _open(guards, merged):
+                continue
             verdict = judge(rule, merged, baseline, dmemo)
             if verdict:
                 out.append(_finding(pack, rule, verdict, merged, i, inherited))
     return out
 
 
+def _open(guards: tuple, facts: dict) -> bool:
+    """False when a guard fact is known and outside its values: the applicability is then false."""
+    for name, allowed in guards:
+        value = facts.get(name, UNKNOWN)
+        if value is not UNKNOWN and value not in allowed:
+            return False
+    return True
+
+
 _PATHS: dict = {}
 
 
-def _path(name: str, index, inherited: tuple) -> str:
-    """Where a fact read for detention `index` lives: the record's own field, or the incident's when the
-    record has none of an overridable fact (warrant, custody) and the incident has it (`inherited`)."""
+def _place(name: str, index, inherited: tuple) -> tuple:
+    """(path, head, item index, field) of a fact read for detention `index`: its path is the record's own
+    field, or the incident's when the record has none of an overridable fact (warrant, custody) and the
+    incident has it (`inherited`)."""
     key = (name, index, inherited)
-    path = _PATHS.get(key)
-    if path is None:
+    place = _PATHS.get(key)
+    if place is None:
         base = _base(name)
         if index is None or name.startswith("calendar.") or base not in DETENTION_FIELDS or base in inherited:
             path = name
         else:
             path = f"detentions[{index}].{name}"
+        head, _, rest = name.partition("[")
+        item, _, field = rest.partition("].")
+        place = (path, head, int(item) if rest else None, field)
         if len(_PATHS) < 1 << 16:
-            _PATHS[key] = path
-    return path
+            _PATHS[key] = place
+    return place
 
 
 def _finding(pack: Pack, rule: Rule, verdict, facts: dict, index, inherited: tuple) -> dict:
     level, known, unknown, reason = verdict
-    paths_known = {_path(n, index, inherited): n for n in known}
+    places = {}
+    for n in known:
+        place = _place(n, index, inherited)
+        places[place[0]] = place
+    shown = {}
+    for path in sorted(places):
+        _, head, item, field = places[path]
+        value = facts.get(head, UNKNOWN)
+        if item is not None and value is not UNKNOWN:
+            value = value[item].get(field, UNKNOWN)
+        shown[path] = _json(value)
     if reason == "readings":
         note = pack.reading_notes[rule.readings]
     elif level == rule.level:
@@ -172,8 +194,8 @@ def _finding(pack: Pack, rule: Rule, verdict, facts: dict, index, inherited: tup
         "level_text": LEVELS[level],
         "unverified": rule.unverified,
         "detention": index,
-        "facts": {path: _json(_lookup(facts, paths_known[path])) for path in sorted(paths_known)},
-        "unknown": sorted({_path(n, index, inherited) for n in unknown}) if unknown else [],
+        "facts": shown,
+        "unknown": sorted({_place(n, index, inherited)[0] for n in unknown}) if unknown else [],
         "note": note,
         "pack": pack.hash,
     }

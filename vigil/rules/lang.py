@@ -457,9 +457,10 @@ class Compiler:
         if op in OPTIONS:
             return self._tloop(op, node)
         fn, right = self._operation(op, arg)
-        left = self.tracked(arg[0])
-        right = _const(right) if op in ("in", "years_before") else self.tracked(right)
-        return _binary(left, right, fn, missing=None if op == "listed" else "calendar.holidays")
+        missing = None if op == "listed" else "calendar.holidays"
+        if _literal(right):
+            return _binary_const(self.tracked(arg[0]), right, fn, missing)
+        return _binary(self.tracked(arg[0]), self.tracked(right), fn, missing)
 
     def _tloop(self, op, node):
         name, var = node[op][1:], node["as"]
@@ -566,11 +567,13 @@ def _vjunction(parts, stop):
 
 
 def _read(name):
+    names = (name,)
+
     def read(f, s, m):
         value = f.get(name, UNKNOWN)
         if value is UNKNOWN:
-            return UNKNOWN, E, (name,)
-        return value, (name,), E
+            return UNKNOWN, E, names
+        return value, names, E
 
     return read
 
@@ -593,6 +596,22 @@ def _const(value):
 
 
 def _junction(parts, stop):
+    if len(parts) == 2:
+        p0, p1 = parts
+
+        def pair(f, s, m):
+            a, ka, ua = p0(f, s, m)
+            if a is not UNKNOWN and bool(a) is stop:
+                return stop, ka, E
+            b, kb, ub = p1(f, s, m)
+            if b is not UNKNOWN and bool(b) is stop:
+                return stop, kb, E
+            if a is UNKNOWN or b is UNKNOWN:
+                return UNKNOWN, ka + kb, ua + ub
+            return (not stop), ka + kb, E
+
+        return pair
+
     def junction(f, s, m):
         known, unknown, pending = [], [], False
         for part in parts:
@@ -625,6 +644,22 @@ def _binary(left, right, fn, missing="calendar.holidays"):
         if value is UNKNOWN:
             return UNKNOWN, kb if missing is None else ka + kb, ka if missing is None else (missing,)
         return value, ka + kb, E
+
+    return binary
+
+
+def _binary_const(left, right, fn, missing):
+    """`_binary` with a literal right operand (it names no fact)."""
+    unknown_op = None if missing is None else (missing,)
+
+    def binary(f, s, m):
+        a, ka, ua = left(f, s, m)
+        if a is UNKNOWN:
+            return UNKNOWN, ka, ua
+        value = fn(a, right)
+        if value is UNKNOWN:
+            return (UNKNOWN, E, ka) if missing is None else (UNKNOWN, ka, unknown_op)
+        return value, ka, E
 
     return binary
 
