@@ -63,6 +63,16 @@ def judge(rule: Rule, facts: dict, baseline: bool = False, memo: dict | None = N
     return _verdict(rule, a, ak, au, [fn(facts, _NO_SCOPE, memo) for fn in rule.viol_fns])
 
 
+def fully_evaluated(rule: Rule, facts: dict, memo: dict | None = None) -> bool:
+    """Whether the rule's conditions are known on these facts: its applicability, and when it applies its
+    violation condition under every reading (the benchmark's coverage)."""
+    memo = {} if memo is None else memo
+    a = rule.app_value(facts, _NO_SCOPE, memo)
+    if a is UNKNOWN:
+        return False
+    return not a or all(fn(facts, _NO_SCOPE, memo) is not UNKNOWN for fn in rule.viol_values)
+
+
 def _judge_walk(rule: Rule, facts: dict):
     """The same judgment by the plain interpreter (the baseline)."""
     a, ak, au = lang.walk(rule.applicability, facts, rule.contexts[0])
