@@ -18,14 +18,16 @@ known value, and for an unknown one the unknown facts that could change it. `all
 part is false (that part alone decides), true when every part is, unknown otherwise; `any` is its mirror;
 `not` keeps the facts. An operator with an unknown operand is unknown.
 
-There are two evaluators of the same language: `compile_expr` turns an expression into nested closures (what
-`evaluate_rules` runs) and `walk` interprets the data as it stands (the plain baseline the benchmark and the
-tests hold the closures to).
+There are two evaluators of the same language: `Compiler` turns a pack's expressions into closures once (what
+`evaluate_rules` runs: values first, the facts that decided them only for a finding; definitions evaluated once
+per incident or detention record) and `walk` interprets the data as it stands (the plain baseline the benchmark
+and the tests hold the closures to).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
@@ -228,24 +230,357 @@ def refs(node, out: set | None = None) -> set:
 
 
 # The compiled evaluator ---------------------------------------------------------------------------------------
-# A compiled expression is f(facts, scope) -> (value, known, unknown); facts is a dict of name -> value, scope
-# maps a bound name to (item, path prefix). Fact names in known/unknown are as read: "custody",
-# "convictions[1].sentence_date".
+# A pack is compiled once, by one `Compiler` per reading of its definitions, to two kinds of closures over
+# (facts, scope, memo):
+# - a *value* closure gives the value alone (a boolean, a date, a number … or UNKNOWN): what every rule runs;
+# - a *tracked* closure gives (value, known, unknown) as `walk` does; it runs only for a rule that gives a
+#   finding, or whose applicability is unknown, to name the facts.
+# `facts` maps a name to its value; `scope` maps a bound name to its item (value closures) or to (item, path
+# prefix) (tracked ones); `memo` is one dict per evaluated incident or detention record: a definition that reads
+# no bound item is evaluated once per record and shared by every rule that uses it. Fact names in known/unknown
+# are as read: "custody", "convictions[1].sentence_date". Operations on constants are done once, at compile time;
+# the calendar's hour counts and year arithmetic are cached (pure functions of their operands).
+
+_MISSING = object()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _years_before(day, years):
+    return years_before(day, years)
+
+
+def _days_before(day, days):
+    return day - dt.timedelta(days=days)
+
+
+def _reads_items(node) -> bool:
+    if isinstance(node, str):
+        return node.startswith("$") and "." in node
+    if isinstance(node, dict):
+        return any(_reads_items(v) for k, v in node.items() if k != "as")
+    if isinstance(node, list):
+        return any(_reads_items(v) for v in node)
+    return False
+
+
+def _literal(node) -> bool:
+    return not isinstance(node, dict) and not (isinstance(node, str) and node[:1] in ("$", "@"))
+
+
+class Compiler:
+    """Compiles expressions against one set of definitions (the pack's, or one reading's). `tag` names the
+    reading; `variant` is the set of definition names the reading redefines: a definition depending on one of
+    them is memoized under the reading's tag, any other one under none (every reading shares it)."""
+
+    def __init__(self, ctx: Context, tag: str = "", variant: frozenset = frozenset()):
+        self.ctx, self.tag, self.variant = ctx, tag, variant
+        self._values: dict = {}
+        self._tracked: dict = {}
+        self._keys: dict = {}
+        self.hours = functools.lru_cache(maxsize=1 << 16)(lambda a, b: hours_skipping(a, b, ctx))
+        self.listed = lambda a, b: listed(a, b, ctx)
+
+    def _memo_key(self, name: str):
+        """None when definition `name` reads a bound item (it is not memoized), else its memo key."""
+        if name not in self._keys:
+            seen, todo, items, dep = set(), [name], False, False
+            while todo:
+                ref = todo.pop()
+                if ref in seen:
+                    continue
+                seen.add(ref)
+                body = self.ctx.defs[ref]
+                items = items or _reads_items(body)
+                dep = dep or ref in self.variant
+                todo.extend(refs(body))
+            self._keys[name] = None if items else (name, self.tag if dep else "")
+        return self._keys[name]
+
+    def _ref(self, name: str, table: dict, compile_, kind: str):
+        if name not in table:
+            table[name] = None  # a definition that refers to itself is reached through the table
+            fn = compile_(self.ctx.defs[name])
+            key = self._memo_key(name)
+            if key is not None:
+                fn = _memoized(fn, (kind, *key))
+            table[name] = fn
+        fn = table[name]
+        return fn if fn is not None else (lambda f, s, m: table[name](f, s, m))
+
+    # Values ---------------------------------------------------------------------------------------------------
+
+    def value(self, node) -> Callable:
+        if isinstance(node, str):
+            if node.startswith("$"):
+                head, _, field = node[1:].partition(".")
+                if field:
+                    return lambda f, s, m: s[head].get(field, UNKNOWN)
+                return lambda f, s, m: f.get(head, UNKNOWN)
+            if node.startswith("@"):
+                return self._ref(node[1:], self._values, self.value, "v")
+            return _vconst(node)
+        if not isinstance(node, dict):
+            return _vconst(node)
+        op = next(k for k in node if k in OPERATORS)
+        arg = node[op]
+        if op in ("all", "any"):
+            return _vjunction(tuple(self.value(p) for p in arg), op == "any")
+        if op == "not":
+            inner = self.value(arg)
+
+            def negation(f, s, m):
+                v = inner(f, s, m)
+                return UNKNOWN if v is UNKNOWN else not v
+
+            return negation
+        if op in OPTIONS:
+            return self._vloop(op, node)
+        fn, right = self._operation(op, arg)
+        if _literal(arg[0]) and _literal(right):
+            return _vconst(fn(arg[0], right))  # constant folding
+        if _literal(right):
+            left = arg[0]
+            if isinstance(left, str) and left.startswith("$") and "." not in left:
+                name = left[1:]
+
+                def fact_op(f, s, m):
+                    a = f.get(name, UNKNOWN)
+                    return UNKNOWN if a is UNKNOWN else fn(a, right)
+
+                return fact_op
+            lfn = self.value(left)
+
+            def const_op(f, s, m):
+                a = lfn(f, s, m)
+                return UNKNOWN if a is UNKNOWN else fn(a, right)
+
+            return const_op
+        lfn, rfn = self.value(arg[0]), self.value(right)
+
+        def binary(f, s, m):
+            a = lfn(f, s, m)
+            if a is UNKNOWN:
+                return UNKNOWN
+            b = rfn(f, s, m)
+            return UNKNOWN if b is UNKNOWN else fn(a, b)
+
+        return binary
+
+    def _operation(self, op, arg):
+        """The function of a two-operand operator and its right operand (the data)."""
+        if op == "in":
+            return (lambda a, b: a in b), frozenset(arg[1])
+        if op == "years_before":
+            return _years_before, arg[1]
+        if op == "days_before":
+            return _days_before, arg[1]
+        if op == "hours_skipping":
+            return self.hours, arg[1]
+        if op == "listed":
+            return self.listed, arg[1]
+        return COMPARISONS[op], arg[1]
+
+    def _vloop(self, op, node):
+        name, var = node[op][1:], node["as"]
+        where = self.value(node["where"])
+        if op == "some":
+
+            def some(f, s, m):
+                items = f.get(name, UNKNOWN)
+                if items is UNKNOWN:
+                    return UNKNOWN
+                pending = False
+                for item in items:
+                    v = where(f, {**s, var: item} if s else {var: item}, m)
+                    if v is UNKNOWN:
+                        pending = True
+                    elif v:
+                        return True
+                return UNKNOWN if pending else False
+
+            return some
+
+        start, end = self.value(node["from"]), self.value(node["to"])
+        lo_fn, hi_fn = self.value(node["within"][0]), self.value(node["within"][1])
+
+        def sum_days(f, s, m):
+            lo = lo_fn(f, s, m)
+            hi = hi_fn(f, s, m)
+            if lo is UNKNOWN or hi is UNKNOWN:
+                return UNKNOWN
+            items = f.get(name, UNKNOWN)
+            if items is UNKNOWN:
+                return UNKNOWN
+            total, pending = 0, False
+            for item in items:
+                inner = {**s, var: item} if s else {var: item}
+                a, b = start(f, inner, m), end(f, inner, m)
+                if a is UNKNOWN or b is UNKNOWN:
+                    pending = True
+                    continue
+                days = overlap_days(a, b, lo, hi)
+                if not days:
+                    continue
+                v = where(f, inner, m)
+                if v is UNKNOWN:
+                    pending = True
+                elif v:
+                    total += days
+            return UNKNOWN if pending else total
+
+        return sum_days
+
+    # Tracked: (value, known, unknown) ------------------------------------------------------------------------
+
+    def tracked(self, node) -> Callable:
+        if isinstance(node, str):
+            if node.startswith("$"):
+                head, _, field = node[1:].partition(".")
+                return _read_item(head, field) if field else _read(head)
+            if node.startswith("@"):
+                return self._ref(node[1:], self._tracked, self.tracked, "t")
+            return _const(node)
+        if not isinstance(node, dict):
+            return _const(node)
+        op = next(k for k in node if k in OPERATORS)
+        arg = node[op]
+        if op == "all" or op == "any":
+            return _junction(tuple(self.tracked(p) for p in arg), op == "any")
+        if op == "not":
+            inner = self.tracked(arg)
+
+            def negation(f, s, m):
+                value, k, u = inner(f, s, m)
+                return (UNKNOWN if value is UNKNOWN else not value), k, u
+
+            return negation
+        if op in OPTIONS:
+            return self._tloop(op, node)
+        fn, right = self._operation(op, arg)
+        missing = None if op == "listed" else "calendar.holidays"
+        if _literal(right):
+            return _binary_const(self.tracked(arg[0]), right, fn, missing)
+        return _binary(self.tracked(arg[0]), self.tracked(right), fn, missing)
+
+    def _tloop(self, op, node):
+        name, var = node[op][1:], node["as"]
+        where = self.tracked(node["where"])
+        if op == "some":
+
+            def some(f, s, m):
+                items = f.get(name, UNKNOWN)
+                if items is UNKNOWN:
+                    return UNKNOWN, E, (name,)
+                known, unknown = [name], []
+                for i, item in enumerate(items):
+                    value, k, u = where(f, {**s, var: (item, f"{name}[{i}]")}, m)
+                    if value is UNKNOWN:
+                        unknown.extend(u)
+                        known.extend(k)
+                    elif value:
+                        return True, (name, *k), E
+                    else:
+                        known.extend(k)
+                if unknown:
+                    return UNKNOWN, tuple(known), tuple(unknown)
+                return False, tuple(known), E
+
+            return some
+
+        start, end = self.tracked(node["from"]), self.tracked(node["to"])
+        lo_fn, hi_fn = self.tracked(node["within"][0]), self.tracked(node["within"][1])
+
+        def sum_days(f, s, m):
+            lo, klo, ulo = lo_fn(f, s, m)
+            hi, khi, uhi = hi_fn(f, s, m)
+            if lo is UNKNOWN or hi is UNKNOWN:
+                return UNKNOWN, klo + khi, ulo + uhi
+            items = f.get(name, UNKNOWN)
+            if items is UNKNOWN:
+                return UNKNOWN, klo + khi, (name,)
+            total, known, unknown = 0, [name, *klo, *khi], []
+            for i, item in enumerate(items):
+                inner = {**s, var: (item, f"{name}[{i}]")}
+                a, ka, ua = start(f, inner, m)
+                b, kb, ub = end(f, inner, m)
+                if a is UNKNOWN or b is UNKNOWN:
+                    unknown.extend(ua + ub)
+                    continue
+                days = overlap_days(a, b, lo, hi)
+                if not days:
+                    continue
+                value, k, u = where(f, inner, m)
+                if value is UNKNOWN:
+                    unknown.extend(u)
+                elif value:
+                    total += days
+                    known.extend(ka + kb + k)
+            if unknown:
+                return UNKNOWN, tuple(known), tuple(unknown)
+            return total, tuple(known), E
+
+        return sum_days
+
+
+def _memoized(fn, key):
+    def memoized(f, s, m):
+        value = m.get(key, _MISSING)
+        if value is _MISSING:
+            value = m[key] = fn(f, s, m)
+        return value
+
+    return memoized
+
+
+def _vconst(value):
+    return lambda f, s, m: value
+
+
+def _vjunction(parts, stop):
+    """`all` (stop False) or `any` (stop True) on values."""
+    if len(parts) == 2:
+        p0, p1 = parts
+
+        def pair(f, s, m):
+            a = p0(f, s, m)
+            if a is UNKNOWN:
+                b = p1(f, s, m)
+                return stop if b is not UNKNOWN and bool(b) is stop else UNKNOWN
+            if bool(a) is stop:
+                return stop
+            b = p1(f, s, m)
+            return UNKNOWN if b is UNKNOWN else bool(b)
+
+        return pair
+
+    def junction(f, s, m):
+        pending = False
+        for part in parts:
+            v = part(f, s, m)
+            if v is UNKNOWN:
+                pending = True
+            elif bool(v) is stop:
+                return stop
+        return UNKNOWN if pending else (not stop)
+
+    return junction
 
 
 def _read(name):
-    def read(facts, scope):
-        value = facts.get(name, UNKNOWN)
+    names = (name,)
+
+    def read(f, s, m):
+        value = f.get(name, UNKNOWN)
         if value is UNKNOWN:
-            return UNKNOWN, E, (name,)
-        return value, (name,), E
+            return UNKNOWN, E, names
+        return value, names, E
 
     return read
 
 
 def _read_item(var, field):
-    def read(facts, scope):
-        item, prefix = scope[var]
+    def read(f, s, m):
+        item, prefix = s[var]
         path = f"{prefix}.{field}"
         value = item.get(field, UNKNOWN)
         if value is UNKNOWN:
@@ -257,87 +592,52 @@ def _read_item(var, field):
 
 def _const(value):
     result = (value, E, E)
-    return lambda facts, scope: result
+    return lambda f, s, m: result
 
 
-def compile_expr(node, ctx: Context, cache: dict | None = None) -> Callable:
-    """Closures for a checked expression; definitions are compiled once per `cache`."""
-    cache = {} if cache is None else cache
+def _junction(parts, stop):
+    if len(parts) == 2:
+        p0, p1 = parts
 
-    def c(node):
-        return compile_expr(node, ctx, cache)
+        def pair(f, s, m):
+            a, ka, ua = p0(f, s, m)
+            if a is not UNKNOWN and bool(a) is stop:
+                return stop, ka, E
+            b, kb, ub = p1(f, s, m)
+            if b is not UNKNOWN and bool(b) is stop:
+                return stop, kb, E
+            if a is UNKNOWN or b is UNKNOWN:
+                return UNKNOWN, ka + kb, ua + ub
+            return (not stop), ka + kb, E
 
-    if isinstance(node, str):
-        if node.startswith("$"):
-            head, _, field = node[1:].partition(".")
-            return _read_item(head, field) if field else _read(head)
-        if node.startswith("@"):
-            name = node[1:]
-            if name not in cache:
-                cache[name] = None
-                cache[name] = compile_expr(ctx.defs[name], ctx, cache)
-            fn = cache[name]
-            return fn if fn is not None else (lambda facts, scope: cache[name](facts, scope))
-        return _const(node)
-    if not isinstance(node, dict):
-        return _const(node)
-    op = next(k for k in node if k in OPERATORS)
-    arg = node[op]
-    if op == "all" or op == "any":
-        parts = [c(p) for p in arg]
-        stop = op == "any"  # the value that decides alone
+        return pair
 
-        def junction(facts, scope):
-            known, unknown, pending = [], [], False
-            for part in parts:
-                value, k, u = part(facts, scope)
-                if value is UNKNOWN:
-                    pending = True
-                    unknown.extend(u)
-                    known.extend(k)
-                elif bool(value) is stop:
-                    return stop, k, E
-                else:
-                    known.extend(k)
-            if pending:
-                return UNKNOWN, tuple(known), tuple(unknown)
-            return (not stop), tuple(known), E
+    def junction(f, s, m):
+        known, unknown, pending = [], [], False
+        for part in parts:
+            value, k, u = part(f, s, m)
+            if value is UNKNOWN:
+                pending = True
+                unknown.extend(u)
+                known.extend(k)
+            elif bool(value) is stop:
+                return stop, k, E
+            else:
+                known.extend(k)
+        if pending:
+            return UNKNOWN, tuple(known), tuple(unknown)
+        return (not stop), tuple(known), E
 
-        return junction
-    if op == "not":
-        inner = c(arg)
-
-        def negation(facts, scope):
-            value, k, u = inner(facts, scope)
-            return (UNKNOWN if value is UNKNOWN else not value), k, u
-
-        return negation
-    if op in OPTIONS:
-        return _compile_loop(op, node, c)
-    left = c(arg[0])
-    if op == "in":
-        choices = frozenset(arg[1])
-        return _binary(left, _const(choices), lambda a, b: a in b)
-    if op == "years_before":
-        years = arg[1]
-        return _binary(left, _const(years), years_before)
-    right = c(arg[1])
-    if op == "days_before":
-        return _binary(left, right, lambda a, b: a - dt.timedelta(days=b))
-    if op == "hours_skipping":
-        return _binary(left, right, lambda a, b: hours_skipping(a, b, ctx))
-    if op == "listed":
-        return _binary(left, right, lambda a, b: listed(a, b, ctx), missing=None)
-    return _binary(left, right, COMPARISONS[op])
+    return junction
 
 
 def _binary(left, right, fn, missing="calendar.holidays"):
     """An operator on two operands. When the operation itself is unknown (an offence the incomplete list does
     not name, a day past the holiday list), what could change it is `missing`, or the left operand's fact."""
 
-    def binary(facts, scope):
-        a, ka, ua = left(facts, scope)
-        b, kb, ub = right(facts, scope)
+    def binary(f, s, m):
+        a, ka, ua = left(f, s, m)
+        b, kb, ub = right(f, s, m)
         if a is UNKNOWN or b is UNKNOWN:
             return UNKNOWN, ka + kb, ua + ub
         value = fn(a, b)
@@ -348,64 +648,25 @@ def _binary(left, right, fn, missing="calendar.holidays"):
     return binary
 
 
-def _compile_loop(op, node, c):
-    name, var = node[op][1:], node["as"]
-    where = c(node["where"])
-    if op == "some":
+def _binary_const(left, right, fn, missing):
+    """`_binary` with a literal right operand (it names no fact)."""
+    unknown_op = None if missing is None else (missing,)
 
-        def some(facts, scope):
-            items = facts.get(name, UNKNOWN)
-            if items is UNKNOWN:
-                return UNKNOWN, E, (name,)
-            known, unknown = [name], []
-            for i, item in enumerate(items):
-                value, k, u = where(facts, {**scope, var: (item, f"{name}[{i}]")})
-                if value is UNKNOWN:
-                    unknown.extend(u)
-                    known.extend(k)
-                elif value:
-                    return True, (name, *k), E
-                else:
-                    known.extend(k)
-            if unknown:
-                return UNKNOWN, tuple(known), tuple(unknown)
-            return False, tuple(known), E
+    def binary(f, s, m):
+        a, ka, ua = left(f, s, m)
+        if a is UNKNOWN:
+            return UNKNOWN, ka, ua
+        value = fn(a, right)
+        if value is UNKNOWN:
+            return (UNKNOWN, E, ka) if missing is None else (UNKNOWN, ka, unknown_op)
+        return value, ka, E
 
-        return some
+    return binary
 
-    start, end = c(node["from"]), c(node["to"])
-    lo_fn, hi_fn = c(node["within"][0]), c(node["within"][1])
 
-    def sum_days(facts, scope):
-        lo, klo, ulo = lo_fn(facts, scope)
-        hi, khi, uhi = hi_fn(facts, scope)
-        if lo is UNKNOWN or hi is UNKNOWN:
-            return UNKNOWN, klo + khi, ulo + uhi
-        items = facts.get(name, UNKNOWN)
-        if items is UNKNOWN:
-            return UNKNOWN, klo + khi, (name,)
-        total, known, unknown = 0, [name, *klo, *khi], []
-        for i, item in enumerate(items):
-            inner = {**scope, var: (item, f"{name}[{i}]")}
-            a, ka, ua = start(facts, inner)
-            b, kb, ub = end(facts, inner)
-            if a is UNKNOWN or b is UNKNOWN:
-                unknown.extend(ua + ub)
-                continue
-            days = overlap_days(a, b, lo, hi)
-            if not days:
-                continue
-            value, k, u = where(facts, inner)
-            if value is UNKNOWN:
-                unknown.extend(u)
-            elif value:
-                total += days
-                known.extend(ka + kb + k)
-        if unknown:
-            return UNKNOWN, tuple(known), tuple(unknown)
-        return total, tuple(known), E
-
-    return sum_days
+def compile_expr(node, ctx: Context) -> Callable:
+    """Tracked closures for one checked expression, as f(facts, scope, memo) (tests and tools)."""
+    return Compiler(ctx).tracked(node)
 
 
 # The plain tree-walking interpreter: the baseline -------------------------------------------------------------

@@ -13,7 +13,7 @@ import hashlib
 import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -72,9 +72,18 @@ class Rule:
     ask_when_unknown: frozenset
     note: str | None
     explanation: dict  # language -> {"text", "reviewed", "shows"}
-    app_fn: object  # compiled
-    viol_fns: tuple  # compiled, one per reading (one when the rule has none)
+    app_fn: object  # compiled, tracked: (value, known, unknown)
+    viol_fns: tuple  # compiled, tracked, one per reading (one when the rule has none)
+    app_value: object  # compiled, the value alone
+    viol_values: tuple
     contexts: tuple  # the lang.Context of each reading, for the baseline interpreter
+    shown_title: str  # the title a finding shows: "(UNVERIFIED)" added when the rule is
+    # When the applicability is unknown: "ask" when every fact it could name is asked for, "silent" when none
+    # is (the rule is then silent without naming them), else "check" (name them and see).
+    app_unknown: str
+    # Conditions the applicability needs, as (fact, the values that do not make it false): a rule whose guard
+    # fact is known and outside them is silent without being evaluated.
+    guards: tuple
 
     def in_force(self, day: dt.date) -> bool:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
@@ -99,6 +108,16 @@ class Pack:
     links: dict
     reading_notes: dict
     data: dict
+    by_day: dict = field(default_factory=dict, compare=False, repr=False)  # day -> the rules in force
+
+    def in_force(self, day: dt.date) -> tuple:
+        """The rules in force on `day`, in the pack's order."""
+        rules = self.by_day.get(day)
+        if rules is None:
+            rules = tuple(rule for rule in self.rules if rule.in_force(day))
+            if len(self.by_day) < 1 << 14:
+                self.by_day[day] = rules
+        return rules
 
 
 def _need(table: dict, key: str, kind, rule: str | None, prefix: str = ""):
@@ -228,10 +247,18 @@ def build_pack(data: dict) -> Pack:
         holidays_from=h_from,
         holidays_through=h_through,
     )
+    # One compiler per set of definitions (the pack's; each reading's), shared by the rules, so that a
+    # definition is compiled once and its value memoized once per evaluated record.
+    compilers = {None: lang.Compiler(lang.Context(defs=dict(defs), **base_ctx))}
+    for axis, vs in variant_defs.items():
+        compilers[axis] = [
+            lang.Compiler(lang.Context(defs={**defs, **vdefs}, **base_ctx), f"{axis}.{vname}", frozenset(vdefs))
+            for vname, vdefs in vs
+        ]
     rules, seen = [], set()
     raw_rules = _need(data, "rules", list, None)
     for index, raw in enumerate(raw_rules):
-        rules.append(_rule(raw, index, seen, sources, languages, defs, variant_defs, all_def_names, base_ctx))
+        rules.append(_rule(raw, index, seen, sources, languages, defs, variant_defs, all_def_names, compilers))
     if not rules:
         raise PackError(None, "rules", "no rules")
     return Pack(
@@ -268,7 +295,43 @@ def _fact_names(expr, defs: dict, variants: list, seen: set | None = None) -> se
     return names
 
 
-def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, base_ctx) -> Rule:
+def _operators(expr, defs: dict) -> set:
+    """Every operator an expression uses, following definitions."""
+    ops, seen, todo = set(), set(), [expr]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, str) and node.startswith("@") and node[1:] not in seen:
+            seen.add(node[1:])
+            todo.append(defs[node[1:]])
+        elif isinstance(node, dict):
+            ops |= set(node) & lang.OPERATORS
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return ops
+
+
+def _guards(expr, defs: dict) -> tuple:
+    """The (fact, allowed values) of the conjuncts of an applicability that test one fact against literals: a
+    known value outside them makes the whole `all` false, whatever else is unknown."""
+    parts = expr["all"] if isinstance(expr, dict) and "all" in expr else [expr]
+    out = []
+    for part in parts:
+        while isinstance(part, str) and part.startswith("@"):
+            part = defs[part[1:]]
+        if isinstance(part, str) and part.startswith("$") and "." not in part:
+            out.append((part[1:], frozenset([True])))
+        elif isinstance(part, dict) and len(part) == 1 and ("eq" in part or "in" in part):
+            left, right = part.get("eq") or part["in"]
+            if not (isinstance(left, str) and left.startswith("$") and "." not in left):
+                continue
+            choices = [right] if "eq" in part else right
+            if all(isinstance(c, str) and c[:1] not in "$@" for c in choices):
+                out.append((left[1:], frozenset(choices)))
+    return tuple(out)
+
+
+def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, compilers) -> Rule:
     if not isinstance(raw, dict):
         raise PackError(f"#{index}", "", "a table expected")
     rid = raw.get("id")
@@ -314,9 +377,13 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, b
         if name not in known:
             raise PackError(rid, f"ask_when_unknown[{i}]", f"{name!r} is not a fact of a {scope}")
     variants = variant_defs.get(reading, []) if reading else []
+    app_names, app_ops = set(), set()
     for key in ("applicability", "violation"):
         _check(raw[key], key, def_names, rid)
         names = _fact_names(raw[key], defs, [v for vs in variant_defs.values() for v in vs])
+        if key == "applicability":
+            app_names = names
+            app_ops = _operators(raw[key], {**defs, **(variants[0][1] if variants else {})})
         for name in sorted(names - known):
             raise PackError(rid, key, f"reads {name!r}, which is not a fact of a {scope}")
         for ref in lang.refs(raw[key]):
@@ -343,12 +410,14 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, b
     for code in sorted(set(explanation) - set(languages)):
         raise PackError(rid, f"explanation.{code}", "not a language of the pack")
 
-    contexts, viol_fns = [], []
-    for _, vdefs in variants or [("", {})]:
-        ctx = lang.Context(defs={**defs, **vdefs}, **base_ctx)
-        contexts.append(ctx)
-        viol_fns.append(lang.compile_expr(raw["violation"], ctx))
-    app_fn = lang.compile_expr(raw["applicability"], contexts[0])
+    if app_names <= set(ask) and "hours_skipping" not in app_ops:
+        app_unknown = "ask"
+    elif not app_names & set(ask) and "listed" not in app_ops:
+        app_unknown = "silent"  # an unknown applicability names at least one fact, none of them asked for
+    else:
+        app_unknown = "check"
+    used = compilers[reading] if reading else [compilers[None]]
+    contexts = tuple(c.ctx for c in used)
     return Rule(
         id=rid,
         title=raw["title"],
@@ -365,7 +434,12 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, b
         ask_when_unknown=frozenset(ask),
         note=note,
         explanation=texts,
-        app_fn=app_fn,
-        viol_fns=tuple(viol_fns),
-        contexts=tuple(contexts),
+        app_fn=used[0].tracked(raw["applicability"]),
+        viol_fns=tuple(c.tracked(raw["violation"]) for c in used),
+        app_value=used[0].value(raw["applicability"]),
+        viol_values=tuple(c.value(raw["violation"]) for c in used),
+        contexts=contexts,
+        app_unknown=app_unknown,
+        guards=_guards(raw["applicability"], contexts[0].defs),
+        shown_title=f"{raw['title']} (UNVERIFIED)" if unverified else raw["title"],
     )
