@@ -145,7 +145,6 @@ def test_it_reports_an_empty_secret_key_as_e001_instead_of_failing():
     assert "vigil.E001" in ids()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.9")
 def test_it_refuses_a_cache_directory_that_is_not_in_memory(settings, tmp_path):
     from vigil import checks
 
@@ -169,7 +168,6 @@ def test_it_refuses_a_cache_directory_that_is_not_in_memory(settings, tmp_path):
         ({"WEB_CONCURRENCY": "1"}, "", "", set()),
     ],
 )
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.9")
 def test_it_warns_when_several_web_processes_would_not_share_the_cache(
     settings, monkeypatch, environ, redis, cache_dir, expected
 ):

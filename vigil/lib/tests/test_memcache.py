@@ -15,10 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[3]
 SHM = Path("/dev/shm")
 
-pytestmark = [
-    pytest.mark.skipif(not SHM.is_dir(), reason="needs a tmpfs at /dev/shm"),
-    pytest.mark.xfail(strict=True, reason="issue 11 §2.9: the embedded cache is per process"),
-]
+pytestmark = pytest.mark.skipif(not SHM.is_dir(), reason="needs a tmpfs at /dev/shm")
 
 
 @pytest.fixture
@@ -89,3 +86,14 @@ def test_it_keeps_the_cache_files_readable_by_their_owner_only(shm_dir):
     output(shm_dir, "cache.set('vigil:senderkey:2026-12-01', 'k', 60)")
     assert shm_dir.stat().st_mode & 0o077 == 0
     assert all(path.stat().st_mode & 0o077 == 0 for path in shm_dir.iterdir())
+
+
+def test_it_refuses_a_directory_others_may_write(shm_dir):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from vigil.lib.memcache import MemoryDirectoryCache
+
+    shm_dir.mkdir()
+    shm_dir.chmod(0o777)
+    with pytest.raises(ImproperlyConfigured):
+        MemoryDirectoryCache(str(shm_dir), {})
