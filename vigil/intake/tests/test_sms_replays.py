@@ -51,7 +51,6 @@ def clock(monkeypatch):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="issue 11 §3.3")
 def test_it_stores_one_report_for_a_message_delivered_again_after_midnight(client, settings, clock):
     settings.CACHES = LOCMEM
     clock.set(datetime(2026, 12, 1, 23, 59, 30, tzinfo=UTC))
@@ -64,7 +63,6 @@ def test_it_stores_one_report_for_a_message_delivered_again_after_midnight(clien
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="issue 11 §3.3")
 def test_it_stores_one_report_for_a_message_delivered_again_a_day_after_the_days_key_was_made(client, settings, clock):
     settings.CACHES = LOCMEM
     clock.set(datetime(2026, 12, 1, 0, 5, tzinfo=UTC))
@@ -75,14 +73,13 @@ def test_it_stores_one_report_for_a_message_delivered_again_a_day_after_the_days
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="issue 11 §3.3")
 def test_it_answers_a_handled_keyword_delivered_again_after_midnight_without_handling_it_twice(client, settings, clock):
     settings.CACHES = LOCMEM
     clock.set(datetime(2026, 12, 1, 23, 59, 30, tzinfo=UTC))
-    send(client, body="YES", sid="SM" + "6" * 32)
+    send(client, body="STOP", sid="SM" + "6" * 32)
     handled = ProviderMessage.objects.count()
     clock.set(datetime(2026, 12, 2, 0, 0, 30, tzinfo=UTC))
-    send(client, body="YES", sid="SM" + "6" * 32)
+    send(client, body="STOP", sid="SM" + "6" * 32)
     assert ProviderMessage.objects.count() == handled
     assert Report.objects.count() == 0
 
