@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from vigil.accounts import audit
+from vigil.lib.tracebacks import bare_traceback
 from vigil.work.models import Job
 from vigil.work.registry import resolve
 
@@ -113,15 +114,15 @@ def reap(now=None) -> int:
     return count
 
 
-def _fail(job: Job, error: str, now) -> None:
+def _fail(job: Job, error: str, now, trace: str = "") -> None:
     # Fenced by the attempt number: a runner whose lease ran out cannot fail a later attempt's work.
     updated = Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
-        state=State.FAILED, last_error=error[:200], finished_at=now, lease_until=None
+        state=State.FAILED, last_error=error[:200], last_traceback=trace, finished_at=now, lease_until=None
     )
     if not updated:
         return
     audit.record("work.failed", object_type="work.job", object_id=str(job.id), count=job.attempts)
-    logger.error("job %s (%s) failed after %s attempts: %s", job.id, job.handler, job.attempts, error)
+    logger.error("job %s (%s) failed after %s attempts: %s\n%s", job.id, job.handler, job.attempts, error, trace)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -155,7 +156,7 @@ def run(job_id) -> str:
         with transaction.atomic():
             handler(*job.args)
             finished = Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
-                state=State.DONE, finished_at=timezone.now(), lease_until=None, last_error=""
+                state=State.DONE, finished_at=timezone.now(), lease_until=None, last_error="", last_traceback=""
             )
             if not finished:
                 # The lease ran out and someone else took the job: undo our run.
@@ -166,15 +167,19 @@ def run(job_id) -> str:
     except Exception as exc:  # noqa: BLE001  (any failure of a handler is a retry, never a crash of the worker)
         now = timezone.now()
         error = type(exc).__name__
+        # The exception's message and its frames' locals may hold what the job was handling: only types
+        # and places are kept.
+        trace = bare_traceback(exc)
         with transaction.atomic():
             if job.attempts >= job.max_attempts:
-                _fail(job, error, now)
+                _fail(job, error, now, trace)
                 return State.FAILED
             Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
                 state=State.PENDING,
                 lease_until=None,
                 queued_at=None,
                 last_error=error[:200],
+                last_traceback=trace,
                 run_after=now + timedelta(seconds=backoff_seconds(job.attempts)),
             )
         logger.warning("job %s (%s) attempt %s failed: %s", job.id, job.handler, job.attempts, error)

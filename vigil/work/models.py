@@ -30,6 +30,9 @@ class Job(models.Model):
     lease_until = models.DateTimeField(null=True, blank=True)
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     last_error = models.CharField(max_length=200, blank=True)  # the exception's type only, never its message
+    # Where it failed: files, lines, functions and exception types, never a message or a local
+    # (vigil.lib.tracebacks).
+    last_traceback = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

@@ -9,8 +9,6 @@ from vigil.work import actions
 from vigil.work.models import Job
 from vigil.work.tests import handlers
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 11 §2.11: failed jobs keep only the class name")
-
 
 def failed_job(handler) -> Job:
     job = actions.enqueue(handler, str(uuid.uuid4()), max_attempts=1)
