@@ -7,7 +7,6 @@ from vigil.alerts.models import Alert
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.12: _new_ref checks, then inserts")
 def test_it_picks_another_reference_when_one_is_taken_between_the_check_and_the_insert(colleague, monkeypatch):
     taken = actions.compose_alert(actor=colleague, kind="reminder", target_areas=["QN"])
     # What a second dispatcher's alert, committed between our check and our insert, looks like: the check

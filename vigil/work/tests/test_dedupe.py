@@ -16,7 +16,6 @@ def test_it_refuses_the_same_key_while_the_work_is_waiting():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.12: a dedupe key is unique forever")
 def test_it_accepts_a_key_again_once_its_work_is_done():
     first = actions.enqueue(handlers.record_effect, str(uuid.uuid4()), dedupe_key="k")
     actions.run_pending_now()
@@ -27,7 +26,6 @@ def test_it_accepts_a_key_again_once_its_work_is_done():
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.12: a dedupe key is unique forever")
 def test_it_accepts_a_key_again_once_its_work_failed_for_good():
     first = actions.enqueue(handlers.always_fail, str(uuid.uuid4()), dedupe_key="k", max_attempts=1)
     actions.run(first.pk)

@@ -12,7 +12,6 @@ from vigil.work.tests import handlers
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(strict=True, reason="issue 11 §2.12: dispatch_due selects ids without a lock")
 def test_it_hands_over_only_the_jobs_it_queued_itself(monkeypatch):
     job = actions.enqueue(handlers.record_effect, str(uuid.uuid4()))
     sent = []
