@@ -9,8 +9,6 @@ from vigil.intake import actions
 from vigil.intake.models import Report
 from vigil.intake.validation import build_input
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 11 §3.4: SALUTE answers are stored in clear JSON")
-
 ANSWERS = {
     "size": "5",
     "uniform": "vests, one named Maria Lopez",
@@ -31,7 +29,6 @@ def stored_salute(pk) -> bytes:
 
 
 @pytest.mark.django_db
-@XFAIL
 def test_it_seals_the_answers_of_a_new_report():
     report = actions.submit_report(
         build_input({"text": "ICE at Roosevelt and 74th", "salute": ANSWERS}), channel="web"
@@ -51,7 +48,6 @@ def test_it_keeps_a_report_without_answers_without_any():
 
 
 @pytest.mark.django_db(transaction=True)
-@XFAIL
 def test_it_seals_the_answers_of_existing_reports_when_migrating():
     executor = MigrationExecutor(connection)
     before = [("intake", "0004_report_idempotency_key_length")]
