@@ -200,3 +200,76 @@ def _redis_persistence(url: str) -> dict[str, str]:
         return {**client.config_get("save"), **client.config_get("appendonly")}
     finally:
         client.close()
+
+
+MEMORY_FILESYSTEMS = {"tmpfs", "ramfs"}
+
+
+@register(Tags.security, deploy=True)
+def check_cache_in_memory(app_configs, **kwargs):
+    """CACHE_DIR holds the day's address salt and sender key: it must be a tmpfs, never a disk."""
+    if settings.REDIS_URL or not settings.CACHE_DIR:
+        return []
+    kind = mount_type(settings.CACHE_DIR)
+    if kind in MEMORY_FILESYSTEMS:
+        return []
+    return [
+        Error(
+            f"CACHE_DIR is not on a memory filesystem ({kind or 'unknown'}): the daily address salt would "
+            "be written to disk.",
+            hint="Use a directory under /dev/shm (a tmpfs), or REDIS_URL.",
+            id="vigil.E012",
+        )
+    ]
+
+
+def mount_type(path) -> str:
+    """The filesystem type of the mount holding `path` (which need not exist yet), from /proc/mounts; ""
+    where that cannot be read (not Linux), which the check treats as not in memory."""
+    import os
+
+    target = os.path.realpath(path)
+    try:
+        with open("/proc/mounts", encoding="utf-8") as fh:
+            mounts = [line.split()[1:3] for line in fh if len(line.split()) >= 3]
+    except OSError:
+        return ""
+    best, kind = "", ""
+    for point, fstype in mounts:
+        point = point.replace("\\040", " ")
+        inside = target == point or target.startswith(point.rstrip("/") + "/")
+        # The longest matching mount point wins; a later mount on the same point hides an earlier one.
+        if inside and len(point) >= len(best):
+            best, kind = point, fstype
+    return kind
+
+
+@register(Tags.security, deploy=True)
+def check_cache_shared_by_web_processes(app_configs, **kwargs):
+    """Several web processes with the in-process cache multiply every rate limit and let a solved challenge
+    replay on another worker. The number of workers is gunicorn's: WEB_CONCURRENCY, or -w/--workers in
+    GUNICORN_CMD_ARGS."""
+    if settings.REDIS_URL or settings.CACHE_DIR:
+        return []
+    if web_processes() <= 1:
+        return []
+    return [
+        Warning(
+            "Several web processes are configured without a shared cache: each would keep its own rate "
+            "limits, lockouts and used challenges.",
+            hint="Set CACHE_DIR to a directory under /dev/shm, or REDIS_URL.",
+            id="vigil.W014",
+        )
+    ]
+
+
+def web_processes() -> int:
+    import re
+
+    from vigil.lib.env import env_int, env_str
+
+    count = env_int("WEB_CONCURRENCY", 1)
+    found = re.findall(r"(?:^|\s)(?:-w\s*|--workers(?:=|\s+))(\d+)", env_str("GUNICORN_CMD_ARGS", ""))
+    if found:
+        count = int(found[-1])  # the command-line arguments override WEB_CONCURRENCY in gunicorn
+    return count

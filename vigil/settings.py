@@ -140,6 +140,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, rate limits, task queue -----------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# Without Redis: a directory on a tmpfs where every process of the machine shares the cache.
+CACHE_DIR = env_str("CACHE_DIR", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
@@ -149,16 +151,26 @@ if REDIS_URL:
     RQ_SHOW_ADMIN_LINK = False
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
-    # In-process memory: the daily address salt never reaches disk. One web process per machine in
-    # embedded mode; set REDIS_URL to share limits across processes.
+    # Without Redis the cache stays in memory so the daily address salt never reaches disk: in a tmpfs
+    # directory (CACHE_DIR, e.g. /dev/shm/vigil) shared by every process of the machine, or else in the
+    # process itself, which is right for one web process only (vigil.E012 and vigil.W014 say so).
     # Large enough that a surge cannot evict lockout counters, rate limits or used-challenge markers.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "vigil",
-            "OPTIONS": {"MAX_ENTRIES": 200_000},
+    if CACHE_DIR:
+        CACHES = {
+            "default": {
+                "BACKEND": "vigil.lib.memcache.MemoryDirectoryCache",
+                "LOCATION": CACHE_DIR,
+                "OPTIONS": {"MAX_ENTRIES": 200_000},
+            }
         }
-    }
+    else:
+        CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "vigil",
+                "OPTIONS": {"MAX_ENTRIES": 200_000},
+            }
+        }
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Durable background work (vigil.work): leases, retries, backoff.

@@ -440,6 +440,26 @@ def _new_ref() -> str:
             return ref
 
 
+REF_TRIES = 8
+
+
+def _save_with_new_ref(alert: Alert) -> None:
+    """Steps: pick a free reference and render the texts that carry it; insert in a savepoint; if another
+    alert took the reference between the check and the insert (the column is unique), pick again.
+
+    Any other integrity error, or a run of collisions, is raised as it is."""
+    for attempt in range(REF_TRIES):
+        alert.ref = _new_ref()
+        alert.texts = render_texts(alert)
+        try:
+            with transaction.atomic():
+                alert.save(force_insert=True)
+            return
+        except IntegrityError:
+            if attempt == REF_TRIES - 1 or not Alert.objects.filter(ref=alert.ref).exists():
+                raise
+
+
 def whatsapp_template_registered(rendered: dict) -> bool:
     """Whether the WhatsApp template of one rendered language is registered (a ContentSid is set)."""
     key = rendered.get("key", "")
@@ -559,9 +579,7 @@ def compose_alert(
             from vigil.incidents.actions import add_note
 
             add_note(incident, place_note, actor=actor)
-        alert.ref = _new_ref()
-        alert.texts = render_texts(alert)
-        alert.save()
+        _save_with_new_ref(alert)
         audit.record("alerts.composed", actor=actor, obj=alert, kind=kind)
     return alert
 

@@ -103,14 +103,36 @@ def queue(request):
     )
 
 
+REPORTS_PAGE_SIZE = 50
+# What Report.structured_answers reads.
+ANSWER_FIELDS = (
+    "id",
+    "incident",
+    "channel",
+    "partner",
+    "follow_up_of",
+    "people_detained",
+    "salute",
+    "occurred_at",
+    "received_at",
+)
+
+
 @staff_view(*CONSOLE_ROLES)
 def incident_detail(request, incident_id):
+    from django.core.paginator import Paginator
+
     from vigil.geo.areas import area_svg
+    from vigil.incidents.export import evidence_of
     from vigil.incidents.roster import readers_on_duty
     from vigil.incidents.timeline import timeline_page
 
     incident = get_incident_for_user(request, incident_id)
-    reports = list(incident.reports.select_related("follow_up_of").order_by("received_at"))
+    # A page of reports: an incident of a large raid gathers hundreds, each decrypted to be shown.
+    reports_page = Paginator(
+        incident.reports.select_related("follow_up_of").order_by("received_at", "pk"), REPORTS_PAGE_SIZE
+    ).get_page(request.GET.get("reports_page"))
+    reports = list(reports_page.object_list)
     audit.record("incident.reports_viewed", actor=request.user, obj=incident, count=len(reports))
     from vigil.incidents import observations
     from vigil.incidents.panels import panel_context
@@ -131,6 +153,7 @@ def incident_detail(request, incident_id):
             "facts": observations.facts(incident),
             "incident": incident,
             "reports": reports,
+            "reports_page": reports_page,
             "timeline": timeline_page(incident, request.GET.get("timeline_page")),
             "place": labels.area_label(incident.area or incident.borough),
             "state_name": labels.state_label(incident.state),
@@ -139,8 +162,9 @@ def incident_detail(request, incident_id):
             "state_labels": dict(Incident.State.choices),
             "responders": _ranked_with_language_names(incident, request.user),
             "dispatches": incident.dispatches.select_related("responder"),
-            "evidence": list(incident.evidence.all()) + [e for r in reports for e in r.evidence.all()],
-            "answers_summary": roll_up(reports),
+            "evidence": evidence_of(incident).exists(),
+            # Every report's answers, not only this page's: read in one query, without the reports' text.
+            "answers_summary": roll_up(incident.reports.only(*ANSWER_FIELDS).iterator()),
         },
     )
 
@@ -257,13 +281,28 @@ def files_message(code: str) -> str:
 
 @staff_view(*CONSOLE_ROLES)
 def evidence_export(request, incident_id):
-    from django.http import HttpResponse
+    import tempfile
+
+    from django.http import FileResponse
+
+    from vigil.incidents.export import write_evidence_archive
 
     incident = get_incident_for_user(request, incident_id)
-    archive = actions.export_evidence(incident, actor=request.user)
-    response = HttpResponse(archive, content_type="application/zip")
-    response["Content-Disposition"] = f'attachment; filename="incident-{str(incident.pk)[:8]}-evidence.zip"'
-    return response
+    # An unnamed file (gone from the directory as soon as it is made, its space freed when the response
+    # closes it), streamed in blocks: never the whole archive in memory.
+    out = tempfile.TemporaryFile()
+    try:
+        write_evidence_archive(incident, out, actor=request.user)
+        out.seek(0)
+    except BaseException:
+        out.close()
+        raise
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"incident-{str(incident.pk)[:8]}-evidence.zip",
+        content_type="application/zip",
+    )
 
 
 def get_evidence_for_user(request, evidence_id):

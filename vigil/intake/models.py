@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigil.privacy.fields import BlindIndexField, EncryptedTextField
+from vigil.privacy.fields import BlindIndexField, EncryptedJSONField, EncryptedTextField
 from vigil.privacy.models import PersonalRecord
 
 # The questions as the report forms ask them, so staff read what the reporter was asked.
@@ -23,8 +23,8 @@ DETAINED_CHOICES = {"yes": _("Yes"), "no": _("No"), "unknown": _("I don't know")
 class Report(PersonalRecord):
     """One report as received. Immutable after receipt except its incident link and triage state.
 
-    Free text, the place as written and any contact are encrypted: a reporter may name people or
-    themselves. Area codes, time and SALUTE counts stay in the clear for grouping and aggregates.
+    Free text, the place as written, the SALUTE answers and any contact are encrypted: a reporter may name
+    people or themselves. Area codes and time stay in the clear for grouping and aggregates.
     """
 
     class Channel(models.TextChoices):
@@ -54,7 +54,8 @@ class Report(PersonalRecord):
     borough = models.CharField(max_length=4, blank=True)
     area_approximate = models.BooleanField(default=False)
     place_source = models.CharField(max_length=16, blank=True)  # point, picker, text, partner
-    salute = models.JSONField(default=dict, blank=True)
+    # The SALUTE answers, free text (reporters write names and plates there): sealed like the report's text.
+    salute = EncryptedJSONField()
     people_detained = models.CharField(max_length=8, blank=True)  # yes, no, unknown
     contact = EncryptedTextField()
     contact_index = BlindIndexField(

@@ -2,8 +2,8 @@
 
 Nothing in Vigil keeps an IP address. The address is read once (from the socket, or from the last
 trusted proxy hop), IPv6 cut to its /64 (one subscriber's devices share it), and replaced by
-HMAC-SHA256(daily salt, address). The salt is random, lives only in the cache (memory or Redis, which
-here keeps nothing on disk) and is never derived from anything stored, so yesterday's hashes cannot be
+HMAC-SHA256(daily salt, address). The salt is random, lives only in the cache (memory, a tmpfs
+directory or Redis, which here keeps nothing on disk) and is never derived from anything stored, so yesterday's hashes cannot be
 linked back to addresses once the salt expires.
 """
 

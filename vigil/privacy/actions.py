@@ -107,10 +107,8 @@ def rotate_keys(batch_size: int = 500) -> dict[str, int]:
                     updates = {}
                     plain = {f.name: getattr(row, f.attname) for f in enc}
                     for field in enc:
-                        value = plain[field.name]
-                        updates[field.name] = (
-                            None if value in (None, "") else crypto.encrypt_text(value, field.aad_for(row))
-                        )
+                        # The field seals its own plaintext (text, or a dict as JSON).
+                        updates[field.name] = field.seal(plain[field.name], row)
                     for field in idx:
                         source = plain.get(field.source)
                         if source in (None, ""):

@@ -7,6 +7,8 @@ fields use application-generated UUID keys so the id exists before the insert.
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 
 from vigil.lib import crypto
@@ -76,7 +78,13 @@ class EncryptedTextField(models.BinaryField):
             return value.blob
         if getattr(model_instance, self.aad_field) is None:
             raise ValueError("rows with encrypted fields need their id before saving")
-        return crypto.encrypt_text(str(value), self.aad_for(model_instance))
+        return self.seal(value, model_instance)
+
+    def seal(self, value, instance) -> bytes | None:
+        """The ciphertext of a plaintext value for this field and row (None for an empty value)."""
+        if value is None or value == "":
+            return None
+        return crypto.encrypt_text(str(value), self.aad_for(instance))
 
     def get_db_prep_value(self, value, connection, prepared=False):
         if isinstance(value, _Sealed):
@@ -88,6 +96,42 @@ class EncryptedTextField(models.BinaryField):
     def sealed_blob(self, instance) -> bytes | None:
         value = instance.__dict__.get(self.attname)
         return value.blob if isinstance(value, _Sealed) else None
+
+
+class _EncryptedJSONDescriptor(_EncryptedDescriptor):
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        value = instance.__dict__.get(self.field.attname)
+        if isinstance(value, _Sealed):
+            value = json.loads(crypto.decrypt_text(value.blob, self.field.aad_for(instance)))
+            instance.__dict__[self.field.attname] = value
+        return {} if value is None else value
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A dict of free text, kept as encrypted JSON: read and written as a dict, never queryable. An empty
+    dict is stored as NULL."""
+
+    def contribute_to_class(self, cls, name, private_only=False):
+        super().contribute_to_class(cls, name, private_only=private_only)
+        setattr(cls, self.attname, _EncryptedJSONDescriptor(self))
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.__dict__.get(self.attname)
+        if isinstance(value, _Sealed):
+            return value.blob
+        if not value:
+            return None
+        if getattr(model_instance, self.aad_field) is None:
+            raise ValueError("rows with encrypted fields need their id before saving")
+        return self.seal(value, model_instance)
+
+    def seal(self, value, instance) -> bytes | None:
+        if not value:
+            return None
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        return crypto.encrypt_text(text, self.aad_for(instance))
 
 
 class BlindIndexField(models.CharField):

@@ -143,3 +143,40 @@ def test_it_refuses_a_configuration_without_any_csrf_middleware(settings):
 @override_settings(DEBUG=False, SECRET_KEY="")
 def test_it_reports_an_empty_secret_key_as_e001_instead_of_failing():
     assert "vigil.E001" in ids()
+
+
+def test_it_refuses_a_cache_directory_that_is_not_in_memory(settings, tmp_path):
+    from vigil import checks
+
+    settings.REDIS_URL = ""
+    settings.CACHE_DIR = str(tmp_path / "cache")
+    assert checks.mount_type(tmp_path) != "tmpfs", "tmp_path must be on a disk for this test"
+    assert "vigil.E012" in {p.id for p in checks.check_cache_in_memory(None)}
+    settings.CACHE_DIR = "/dev/shm/vigil-test-cache"
+    assert checks.check_cache_in_memory(None) == []
+
+
+@pytest.mark.parametrize(
+    ("environ", "redis", "cache_dir", "expected"),
+    [
+        ({}, "", "", set()),
+        ({"WEB_CONCURRENCY": "4"}, "", "", {"vigil.W014"}),
+        ({"GUNICORN_CMD_ARGS": "--preload --workers=3"}, "", "", {"vigil.W014"}),
+        ({"GUNICORN_CMD_ARGS": "-w 2 -b 127.0.0.1:8000"}, "", "", {"vigil.W014"}),
+        ({"WEB_CONCURRENCY": "4"}, "redis://127.0.0.1:6379/15", "", set()),
+        ({"WEB_CONCURRENCY": "4"}, "", "/dev/shm/vigil", set()),
+        ({"WEB_CONCURRENCY": "1"}, "", "", set()),
+    ],
+)
+def test_it_warns_when_several_web_processes_would_not_share_the_cache(
+    settings, monkeypatch, environ, redis, cache_dir, expected
+):
+    from vigil import checks
+
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("GUNICORN_CMD_ARGS", raising=False)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    settings.REDIS_URL = redis
+    settings.CACHE_DIR = cache_dir
+    assert {p.id for p in checks.check_cache_shared_by_web_processes(None)} == expected

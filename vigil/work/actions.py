@@ -14,16 +14,18 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from vigil.accounts import audit
+from vigil.lib.tracebacks import bare_traceback
 from vigil.work.models import Job
 from vigil.work.registry import resolve
 
 logger = logging.getLogger(__name__)
 State = Job.State
+UNFINISHED = Job.UNFINISHED_STATES
 _ID_TYPES = (int, uuid.UUID)
 
 
@@ -47,7 +49,8 @@ def enqueue(
     priority: int = 0,
     max_attempts: int | None = None,
 ) -> Job | None:
-    """Record work in the current transaction; returns None if a job with the same dedupe key exists."""
+    """Record work in the current transaction; returns None if unfinished work with the same dedupe key
+    exists (pending, queued or running)."""
     name = getattr(handler, "durable_name", None) or handler
     resolve(name)
     fields = dict(
@@ -58,8 +61,18 @@ def enqueue(
         run_after=timezone.now() + timedelta(seconds=delay_seconds),
     )
     if dedupe_key:
-        job, created = Job.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
-        return job if created else None
+        # A key stands for work not yet finished (a partial unique constraint): once done or failed, the
+        # same key is new work. The savepoint keeps the caller's transaction usable when a concurrent
+        # enqueue of the same key wins.
+        if Job.objects.filter(dedupe_key=dedupe_key, state__in=UNFINISHED).exists():
+            return None
+        try:
+            with transaction.atomic():
+                return Job.objects.create(dedupe_key=dedupe_key, **fields)
+        except IntegrityError:
+            if Job.objects.filter(dedupe_key=dedupe_key, state__in=UNFINISHED).exists():
+                return None
+            raise
     return Job.objects.create(**fields)
 
 
@@ -93,14 +106,23 @@ def dispatch_due(limit: int = 500) -> int:
     """
     now = timezone.now()
     with transaction.atomic():
+        # Locked, skipping rows another dispatcher holds (PostgreSQL; SQLite's IMMEDIATE transaction
+        # already admits one writer at a time).
         ids = list(
-            Job.objects.filter(state=State.PENDING, run_after__lte=now)
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(state=State.PENDING, run_after__lte=now)
             .order_by("-priority", "run_after")
             .values_list("id", flat=True)[:limit]
         )
         if not ids:
             return 0
-        Job.objects.filter(id__in=ids, state=State.PENDING).update(state=State.QUEUED, queued_at=now)
+        moved = Job.objects.filter(id__in=ids, state=State.PENDING).update(state=State.QUEUED, queued_at=now)
+        if moved != len(ids):
+            # Some were queued by someone else meanwhile: hand over only those this call moved, which
+            # carry its own queued_at.
+            ids = list(Job.objects.filter(id__in=ids, state=State.QUEUED, queued_at=now).values_list("id", flat=True))
+            if not ids:
+                return 0
         if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
             _send_to_backend(ids)
         else:
@@ -128,15 +150,15 @@ def reap(now=None) -> int:
     return count
 
 
-def _fail(job: Job, error: str, now) -> None:
+def _fail(job: Job, error: str, now, trace: str = "") -> None:
     # Fenced by the attempt number: a runner whose lease ran out cannot fail a later attempt's work.
     updated = Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
-        state=State.FAILED, last_error=error[:200], finished_at=now, lease_until=None
+        state=State.FAILED, last_error=error[:200], last_traceback=trace, finished_at=now, lease_until=None
     )
     if not updated:
         return
     audit.record("work.failed", object_type="work.job", object_id=str(job.id), count=job.attempts)
-    logger.error("job %s (%s) failed after %s attempts: %s", job.id, job.handler, job.attempts, error)
+    logger.error("job %s (%s) failed after %s attempts: %s\n%s", job.id, job.handler, job.attempts, error, trace)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -170,7 +192,7 @@ def run(job_id) -> str:
         with transaction.atomic():
             handler(*job.args)
             finished = Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
-                state=State.DONE, finished_at=timezone.now(), lease_until=None, last_error=""
+                state=State.DONE, finished_at=timezone.now(), lease_until=None, last_error="", last_traceback=""
             )
             if not finished:
                 # The lease ran out and someone else took the job: undo our run.
@@ -181,15 +203,19 @@ def run(job_id) -> str:
     except Exception as exc:  # noqa: BLE001  (any failure of a handler is a retry, never a crash of the worker)
         now = timezone.now()
         error = type(exc).__name__
+        # The exception's message and its frames' locals may hold what the job was handling: only types
+        # and places are kept.
+        trace = bare_traceback(exc)
         with transaction.atomic():
             if job.attempts >= job.max_attempts:
-                _fail(job, error, now)
+                _fail(job, error, now, trace)
                 return State.FAILED
             Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
                 state=State.PENDING,
                 lease_until=None,
                 queued_at=None,
                 last_error=error[:200],
+                last_traceback=trace,
                 run_after=now + timedelta(seconds=backoff_seconds(job.attempts)),
             )
         logger.warning("job %s (%s) attempt %s failed: %s", job.id, job.handler, job.attempts, error)
@@ -201,8 +227,12 @@ class _LostLease(Exception):
 
 
 def retry_failed(job_id, *, actor) -> None:
-    """An admin sends a failed job round again."""
+    """An admin sends a failed job round again, unless the same work (its dedupe key) was enqueued anew
+    since and has not finished."""
     with transaction.atomic():
+        key = Job.objects.filter(id=job_id).values_list("dedupe_key", flat=True).first()
+        if key and Job.objects.filter(dedupe_key=key, state__in=UNFINISHED).exists():
+            return
         updated = Job.objects.filter(id=job_id, state=State.FAILED).update(
             state=State.PENDING, attempts=0, run_after=timezone.now(), finished_at=None
         )

@@ -28,8 +28,12 @@ class Job(models.Model):
     run_after = models.DateTimeField(default=timezone.now)
     queued_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
-    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # Unique among unfinished work only (Meta.constraints): a key reused once its work is done is new work.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, db_index=True)
     last_error = models.CharField(max_length=200, blank=True)  # the exception's type only, never its message
+    # Where it failed: files, lines, functions and exception types, never a message or a local
+    # (vigil.lib.tracebacks).
+    last_traceback = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
@@ -37,8 +41,17 @@ class Job(models.Model):
     # Counted from completion: pending or running work is never purged.
     retention_date_field = "finished_at"
 
+    UNFINISHED_STATES = (State.PENDING, State.QUEUED, State.RUNNING)
+
     class Meta:
         indexes = [models.Index(fields=["state", "run_after"]), models.Index(fields=["state", "lease_until"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(state__in=["pending", "queued", "running"]),
+                name="work_job_dedupe_key_unfinished",
+            )
+        ]
         ordering = ["-created_at"]
 
     def __str__(self):

@@ -191,7 +191,7 @@ def test_it_exports_evidence_with_a_hash_manifest_and_audits_it(client, incident
     actions.add_evidence(data=original, incident=incident, actor=colleague)
     client.force_login(colleague)
     response = client.get(f"/staff/incidents/{incident.pk}/evidence/export/")
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     manifest = json.loads(archive.read("manifest.json"))
     entry = manifest["files"][0]
     assert entry["sha256"] == entry["recorded_sha256"] == files.sha256(original)

@@ -32,3 +32,17 @@ def fail_times(marker_id: str):
 @durable
 def always_fail(marker_id: str):
     raise RuntimeError("broken")
+
+
+def _reach(phone: str):
+    raise ConnectionError(f"could not reach {phone}")
+
+
+@durable
+def fail_with_personal_data(marker_id: str):
+    """Fails with a number in its message and in its locals, under a cause that carries it too."""
+    phone = "+17185550142"  # noqa: F841  (a local a traceback with locals would show)
+    try:
+        _reach("+17185550142")
+    except ConnectionError as exc:
+        raise RuntimeError("delivery to Maria Lopez +17185550142 failed") from exc

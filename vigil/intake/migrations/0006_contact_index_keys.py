@@ -24,6 +24,6 @@ def rekey(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("intake", "0004_report_idempotency_key_length")]
+    dependencies = [("intake", "0005_seal_report_salute")]
 
     operations = [migrations.RunPython(rekey, migrations.RunPython.noop)]
