@@ -623,38 +623,6 @@ def add_evidence(*, data: bytes, incident: Incident | None = None, report=None, 
         raise
 
 
-def export_evidence(incident: Incident, *, actor) -> bytes:
-    """A zip of the incident's evidence originals (viewing copies where no original is kept) with a
-    manifest of SHA-256 sums, audited."""
-    import io
-    import json
-    import zipfile
-
-    from vigil.incidents import evidence as files
-
-    buffer = io.BytesIO()
-    manifest = []
-    items = list(incident.evidence.all()) + [e for r in incident.reports.all() for e in r.evidence.all()]
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for item in items:
-            role = "original" if item.original_path else "viewing"
-            data = files.open_sealed(item.original_path or item.viewing_path, item.pk, role)
-            name = f"{item.pk}.{item.media_type.split('/')[1]}"
-            archive.writestr(name, data)
-            manifest.append(
-                {
-                    "file": name,
-                    "sha256": files.sha256(data),
-                    "recorded_sha256": item.sha256,
-                    "kind": role,
-                    "received_at": item.received_at.isoformat(),
-                }
-            )
-        archive.writestr("manifest.json", json.dumps({"incident": str(incident.pk), "files": manifest}, indent=2))
-    audit.record("evidence.exported", actor=actor, obj=incident, count=len(manifest))
-    return buffer.getvalue()
-
-
 def split_report(report, *, actor) -> Incident:
     """Take a report out of its incident into a new one of its own (a dispatcher's correction), closed to
     grouping so that no later report joins what a dispatcher set apart."""

@@ -104,6 +104,7 @@ def submit_report(
     verified_submission: bool = True,
     attachments: list | None = None,
     entered_by=None,
+    sender_ref: str = "",
 ) -> tuple[Report, str, bool]:
     """Store one report and group it. Returns (report, receipt secret, created).
 
@@ -143,6 +144,8 @@ def submit_report(
             idempotency_key=idempotency_key,
             partner=partner,
             verified_submission=verified_submission,
+            # The sender's keyed hash (SMS), written with the report: a later YES links the contact.
+            sender_ref=sender_ref,
         )
         if data.contact:
             from vigil.lib import crypto
@@ -229,13 +232,16 @@ def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> s
     from vigil.lib.langid import detect_language
 
     language = detect_language(body).language if body.strip() else "und"
-    message_ref = sms.sender_ref(f"message:{sid}")
+    # The message's keyed hash under today's message key, then yesterday's: a delivery the provider
+    # retries across midnight is found under the key it was stored with.
+    refs = sms.message_refs(sid)
+    message_ref = refs[0]
     ref = sms.sender_ref(sender)
     key = f"twilio:{message_ref}"
-    existing = Report.objects.filter(idempotency_key=key).first()
+    existing = Report.objects.filter(idempotency_key__in=[f"twilio:{r}" for r in refs]).first()
     if existing is not None:
         return sms.receipt_message(existing, existing.receipt_secret)
-    if ProviderMessage.objects.filter(sid=message_ref).exists():
+    if ProviderMessage.objects.filter(sid__in=refs).exists():
         return sms.error_message(language)
     reply = _routed(sender, body, channel)
     if reply is not None:
@@ -258,8 +264,7 @@ def receive_text_message(*, sid: str, channel: str, sender: str, body: str) -> s
         data = build_input({"text": body})
     except InvalidReport:
         return sms.error_message(language)
-    report, secret, _created = submit_report(data, channel=channel, idempotency_key=key)
-    Report.objects.filter(pk=report.pk, sender_ref="").update(sender_ref=ref)
+    report, secret, _created = submit_report(data, channel=channel, idempotency_key=key, sender_ref=ref)
     return sms.receipt_message(report, secret)
 
 

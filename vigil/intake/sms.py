@@ -25,7 +25,6 @@ from vigil.lib.urls import public_request_url
 SENDER_KEY_TTL = 24 * 3600
 # A message key must outlive the day it hashes for: yesterday's is still looked up all of today.
 MESSAGE_KEY_TTL = 50 * 3600
-MESSAGE_PREFIX = "message:"
 # Replies that agree to be contacted at this number, in the deployment's languages.
 CONSENT_WORDS = {
     "yes",
@@ -67,13 +66,7 @@ def parse_sender(raw: str) -> tuple[str, str]:
 
 
 def sender_ref(e164: str) -> str:
-    """A keyed hash of the number with a key that lives 24 hours in the cache (memory, CACHE_DIR or Redis).
-
-    intake.actions hashes a provider's message id through here too, as "message:<id>": that one is hashed
-    under the day's message key instead (message_refs), so that a delivery retried the next day is found.
-    """
-    if e164.startswith(MESSAGE_PREFIX):
-        return message_refs(e164[len(MESSAGE_PREFIX) :])[0]
+    """A keyed hash of the number with a key that lives 24 hours in the cache (memory, CACHE_DIR or Redis)."""
     day = timezone.now().strftime("%Y-%m-%d")
     key = cache.get_or_set(f"vigil:senderkey:{day}", lambda: secrets.token_hex(32), SENDER_KEY_TTL)
     return "s:" + hmac.new(bytes.fromhex(key), e164.encode(), hashlib.sha256).hexdigest()[:40]
@@ -103,28 +96,6 @@ def _message_key(day, *, create: bool) -> str | None:
 
 def _message_ref(sid: str, key: str) -> str:
     return "m:" + hmac.new(bytes.fromhex(key), sid.encode(), hashlib.sha256).hexdigest()[:40]
-
-
-def earlier_reply(sid: str, body: str) -> str | None:
-    """The reply to a message already handled today or yesterday (the provider delivered it again), or
-    None for a new one.
-
-    Steps:
-    1. Its keyed hashes under today's and yesterday's message keys.
-    2. A report stored under either: the same receipt again.
-    3. A message handled without a report (a keyword, a consent) under either: not handled twice.
-    """
-    from vigil.intake.models import ProviderMessage, Report
-    from vigil.lib.langid import detect_language
-
-    refs = message_refs(sid)
-    report = Report.objects.filter(idempotency_key__in=[f"twilio:{ref}" for ref in refs]).first()
-    if report is not None:
-        return receipt_message(report, report.receipt_secret)
-    if ProviderMessage.objects.filter(sid__in=refs).exists():
-        # The answer intake.actions gives a repeated message that made no report.
-        return error_message(detect_language(body).language if body.strip() else "und")
-    return None
 
 
 def fold(text: str) -> str:

@@ -153,11 +153,7 @@ def twilio_inbound(request):
         return HttpResponseBadRequest("invalid sender", content_type="text/plain")
     if not sid or len(sid) > 64 or "\x00" in body:
         return HttpResponseBadRequest("invalid message", content_type="text/plain")
-    # A delivery retried across midnight is found under yesterday's message key, which intake.actions
-    # does not look at.
-    reply = sms.earlier_reply(sid, body[:4000])
-    if reply is None:
-        reply = actions.receive_text_message(sid=sid, channel=channel, sender=sender, body=body[:4000])
+    reply = actions.receive_text_message(sid=sid, channel=channel, sender=sender, body=body[:4000])
     # The charset said outright: text/xml without one may be read as US-ASCII, garbling replies in
     # Chinese, Bengali or Arabic.
     return HttpResponse(sms.twiml(reply), content_type="text/xml; charset=utf-8")

@@ -79,3 +79,18 @@ def test_it_says_the_twiml_reply_is_utf_8(client):
     response = send(client, "移民局的人在罗斯福大道和74街，两辆面包车")
     assert response["Content-Type"].replace(" ", "").lower() == "text/xml;charset=utf-8"
     assert "<Message>" in response.content.decode("utf-8")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_it_writes_the_senders_link_with_the_report_never_after_it(client):
+    """A crash between the report's commit and a later update would lose the link a YES needs: the sender's
+    keyed hash is written by the report's own insert."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert send(client, "ICE en la esquina de Junction y Roosevelt").status_code == 200
+    report = Report.objects.get()
+    assert report.sender_ref.startswith("s:")
+    updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "sender_ref" in q["sql"]]
+    assert updates == []
