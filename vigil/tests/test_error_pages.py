@@ -13,7 +13,7 @@ def test_it_shows_its_own_page_in_the_visitors_language_when_a_form_fails_the_cs
     page = response.content.decode()
     assert '<html lang="es"' in page
     assert "Volver al inicio" in page  # "Back to the start", from the site's catalog
-    assert "This form has expired." in page  # its own words (translations to come)
+    assert "Este formulario venció." in page  # its own words, translated
     assert "CSRF" not in page and "Forbidden" not in page
 
 
