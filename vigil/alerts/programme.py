@@ -32,7 +32,7 @@ class AlertProgramme:
     """The alert behind one broadcast, loaded once per batch."""
 
     def __init__(self, broadcast):
-        self.alert = Alert.objects.select_related("incident").get(broadcast=broadcast)
+        self.alert = Alert.objects.select_related("incident", "organization").get(broadcast=broadcast)
 
     def stop_reason(self, now) -> str | None:
         return actions.stop_reason(self.alert, now)

@@ -413,9 +413,11 @@ def claim_batch(broadcast_id, channel: str, limit: int) -> Batch | None:
     before anything else), then queued ones by priority. Committed before any message goes out: a
     crash after this leaves the rows claimed, and the lease turns them uncertain."""
     now = timezone.now()
+    # Read before the write transaction: on SQLite its lock is held from the start, and the other
+    # channel's worker waits for it.
+    broadcast = Broadcast.objects.get(pk=broadcast_id)
+    programme = registry.programme_for(broadcast)
     with transaction.atomic():
-        broadcast = Broadcast.objects.get(pk=broadcast_id)
-        programme = registry.programme_for(broadcast)
         reason = programme.stop_reason(now)
         due = Delivery.objects.filter(broadcast_id=broadcast_id, channel=channel, not_before__lte=now)
         ids = list(
@@ -494,12 +496,12 @@ def record_outcomes(batch: Batch, outcomes: list[DeliveryOutcome]) -> int:
         for o in outcomes
     ]
     channel = batch.rows[0].channel if batch.rows else ""
+    context = batch.programme.audit_context()
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
             written = cursor.rowcount if cursor.rowcount >= 0 else len(rows)
         counts = Counter(o.state for o in outcomes if o.state not in Delivery.RECEIVED)
-        context = batch.programme.audit_context()
         for state, count in sorted(counts.items()):
             if state in (Delivery.State.QUEUED, Delivery.State.SENDING):
                 continue
