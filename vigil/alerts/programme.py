@@ -33,6 +33,7 @@ class AlertProgramme:
 
     def __init__(self, broadcast):
         self.alert = Alert.objects.select_related("incident", "organization").get(broadcast=broadcast)
+        self.send_until = self.alert.expires_at
 
     def stop_reason(self, now) -> str | None:
         return actions.stop_reason(self.alert, now)

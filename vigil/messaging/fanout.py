@@ -152,6 +152,8 @@ def _send_rows(batch: actions.Batch, transport, limiter: RateLimiter, outcomes: 
     record_every = max(1, conf.RECORD_EVERY)
     callback = status_callback_url()
     programme = batch.programme
+    # Checked for every message: nothing goes out late, even within a batch.
+    send_until = getattr(programme, "send_until", None)
     accepted_once = False
     addresses = _addresses(batch)
     # Every app sees an opt-out (STOP, a carrier's "unsubscribed"): one lookup for the whole batch.
@@ -191,7 +193,9 @@ def _send_rows(batch: actions.Batch, transport, limiter: RateLimiter, outcomes: 
                 )
                 continue
             resolution = settled.resolution
-        reason = batch.reason or programme.stop_reason(timezone.now())
+        reason = batch.reason
+        if reason is None and send_until is not None and timezone.now() >= send_until:
+            reason = "expired"
         if reason is None and address in opted_out:
             reason = "opted_out"
         if reason is not None:

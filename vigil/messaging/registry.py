@@ -31,6 +31,9 @@ PROGRAMMES: dict[str, Callable] = {}
 class Programme(Protocol):
     """What the app that owns a broadcast tells messaging while it goes out."""
 
+    # When the broadcast expires (None: never); checked before every message, the rest once per batch.
+    send_until: datetime | None
+
     def stop_reason(self, now: datetime) -> str | None:
         """Why no further message may go out now ("expired", "not_verified", "halted"...), or None."""
 

@@ -24,6 +24,7 @@ class Campaign:
     """A test app's programme: one text per language, and a switch to stop it."""
 
     stopped: str | None = None
+    send_until = None
 
     def __init__(self, broadcast):
         self.broadcast = broadcast
