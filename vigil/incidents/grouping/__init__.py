@@ -28,13 +28,22 @@ the same in memory for batch work and the benchmark (bench/clustering.py).
 
 One module per part, lowest first: `folding` (text to one form), `details` (what a report names
 besides the place, a car wash or a white van, in any language), `features` (hashed units and
-signatures), `statistics` (word statistics), `rules` (the fitted values), `distance`, `reports` (what
+signatures), `statistics` (word statistics), `rules` (the fitted values), `distance`, `cells` (where an open
+candidate is filed for the database's search), `reports` (what
 grouping knows of one report), `candidates` (the summary of an open incident), `scoring` (a report
 against candidates, and the choice), `context` (per process, for the database layer) and `stream` (in
 memory). Each imports only modules before it in that list.
 """
 
 from vigil.incidents.grouping.candidates import MAX_CANDIDATE_SIGNATURE, OUTLIER_M, CandidateState
+from vigil.incidents.grouping.cells import (
+    area_cell,
+    borough_cell,
+    candidate_cell,
+    cells_around,
+    cells_in_bounds,
+    point_cell,
+)
 from vigil.incidents.grouping.context import GroupingContext
 from vigil.incidents.grouping.distance import meters_between
 from vigil.incidents.grouping.features import (
@@ -66,6 +75,12 @@ from vigil.incidents.grouping.statistics import FeatureStats
 from vigil.incidents.grouping.stream import Grouper
 
 __all__ = [
+    "area_cell",
+    "borough_cell",
+    "candidate_cell",
+    "cells_around",
+    "cells_in_bounds",
+    "point_cell",
     "CandidateState",
     "Grouper",
     "GroupingContext",
