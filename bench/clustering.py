@@ -1,7 +1,8 @@
 """Benchmark: grouping reports into candidate incidents, quality and speed.
 
 Run from the repository root: `python bench/clustering.py` (`--quick` times 20,000 reports instead of
-100,000 and skips the harder variant and the hand-labeled sets, unless `--sets` asks for them; `--fit`
+100,000 and skips the harder variant, the hand-labeled sets and the surge case, unless `--sets` or
+`--surge` asks for them; `--fit`
 refits the scoring weights instead, see `fit_rules`).
 
 Steps:
@@ -17,7 +18,10 @@ Steps:
 5. Unless `--quick` (or with `--sets`): the hand-labeled sets of `bench/data/grouping/` through the
    production intake path (`bench/quality_sets.measure`), precision and recall per kind of grouping
    error, each with its goal. Those sets are held out: measured here, never used to fit or tune.
-6. Print human lines, then one JSON object as the last line.
+6. Unless `--quick` (or with `--surge`): the surge case (`bench/surge.py`): 5,000 open incidents in one
+   borough, then 1,000 reports about them through the production path; grouping time per report and
+   recall, with the old search (200 newest) as baseline.
+7. Print human lines, then one JSON object as the last line.
 
 The scoring weights in `vigil.incidents.grouping.Rules` were fitted (`--fit`) on sets generated with
 other seeds (1001-1003) than the ones measured here (20260501 for quality, 20260502 for speed).
@@ -224,6 +228,7 @@ def _quality_sets() -> tuple[dict, list[dict]]:
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
     with_sets = "--sets" in argv or not quick
+    with_surge = "--surge" in argv or not quick
     speed_n = 20_000 if quick else SPEED_REPORTS
     index = AreaIndex()
     neighbors, neighbors_source = index.neighbors_function(250.0)
@@ -391,6 +396,20 @@ def main(argv: list[str]) -> int:
         sets_figures, sets_goals = _quality_sets()
         figures.update(sets_figures)
         goals += sets_goals
+    if with_surge:
+        from bench import surge
+
+        surge_figures = surge.measure()
+        old = surge.measure(baseline=True)
+        surge_figures.update({f"baseline_{k}": v for k, v in old.items() if k != "surge_database"})
+        print(
+            f"surge: {surge_figures['surge_open_incidents']} open incidents: group_report "
+            f"{surge_figures['surge_group_ms_p99']:.1f} ms p99, recall {surge_figures['surge_recall']:.4f} "
+            f"(old search: {surge_figures['baseline_surge_group_ms_p99']:.1f} ms p99, recall "
+            f"{surge_figures['baseline_surge_recall']:.4f})"
+        )
+        figures.update(surge_figures)
+        goals += surge.goals(surge_figures)
     print(json.dumps({"name": "clustering", "figures": figures, "goals": goals}, ensure_ascii=False))
     return 0
 

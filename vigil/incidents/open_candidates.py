@@ -13,7 +13,7 @@ import functools
 import itertools
 import json
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from vigil.incidents import grouping
 from vigil.incidents.models import Incident
@@ -53,6 +53,9 @@ def _summary_aad_prefix() -> bytes:
     column = Incident._meta.get_field("grouping_summary").column
     return crypto.associated_data(Incident._meta.db_table, column, "")
 
+
+# The index the search reads through (see Incident.Meta).
+CELL_INDEX = "incident_grouping_cell"
 
 _CANDIDATE_COLUMNS = (
     "id",
@@ -121,12 +124,17 @@ def _candidate_sql(*, cells: int, in_borough: bool, partner: bool) -> str:
     c = lambda name: rows.column(Incident, name)  # noqa: E731
     where = [c("grouping_open"), f"{c('last_report_at')} >= %s"]
     where.append(f"{c('organization')} = %s" if partner else f"{c('organization')} IS NULL")
+    source = rows.table(Incident)
     if cells:
         where.append(f"{c('grouping_cell')} IN ({', '.join(['%s'] * cells)})")
+        if connection.vendor == "sqlite":
+            # SQLite plans without statistics and took the organization's index, which in a surge of one
+            # partner's reports holds every open incident; PostgreSQL's planner has its statistics.
+            source += f' INDEXED BY "{CELL_INDEX}"'
     elif in_borough:
         where.append(f"{c('borough')} IN (%s, '')")
     return "SELECT {} FROM {} WHERE {}".format(  # noqa: S608 (names from metadata)
-        ", ".join(c(name) for name in _CANDIDATE_COLUMNS), rows.table(Incident), " AND ".join(where)
+        ", ".join(c(name) for name in _CANDIDATE_COLUMNS), source, " AND ".join(where)
     )
 
 

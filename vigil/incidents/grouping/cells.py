@@ -1,9 +1,10 @@
 """Where an open candidate is, as one short key the database can index (`Incident.grouping_cell`), and
 the keys a report must look under to find every candidate it could join.
 
-A candidate with a point is filed under the grid cell of its point: cells about 1.1 km on a side (a
+A candidate with a point is filed under the grid cell of its point: cells about 550 m on a side (half a
 hundredth of a degree of latitude, and as many metres of longitude in each row), so every candidate
-within `Rules.max_distance_m` of a report is under one of the few cells around it. A candidate without
+within `Rules.max_distance_m` of a report is under one of the twenty-odd cells around it. Smaller cells
+read fewer candidates that are too far to join, at the cost of more keys in the query. A candidate without
 a point is filed under its neighborhood ("a" and the code), else its borough ("b" and the code), else
 under the empty key. Any engine indexes such a text column next to the time of the last report; no
 spatial extension is needed.
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-CELL_DEG = 0.01
+CELL_DEG = 0.005
 _M_PER_DEG = 111_195.0
 
 
