@@ -1,7 +1,9 @@
 """Benchmark: grouping reports into candidate incidents, quality and speed.
 
 Run from the repository root: `python bench/clustering.py` (`--quick` times 20,000 reports instead of
-100,000 and skips the harder variant; `--fit` refits the scoring weights instead, see `fit_rules`).
+100,000 and skips the harder variant, the hand-labeled sets and the surge case, unless `--sets` or
+`--surge` asks for them; `--fit`
+refits the scoring weights instead, see `fit_rules`).
 
 Steps:
 1. Generate the labeled quality set (about 5,000 reports, fixed seed) and check its two shares: events
@@ -13,7 +15,13 @@ Steps:
    street list.
 4. Generate 100,000 reports (same density, longer span) and time `Grouper` over them, signatures
    included (they are computed on arrival in production too); best of two runs, wall clock.
-5. Print human lines, then one JSON object as the last line.
+5. Unless `--quick` (or with `--sets`): the hand-labeled sets of `bench/data/grouping/` through the
+   production intake path (`bench/quality_sets.measure`), precision and recall per kind of grouping
+   error, each with its goal. Those sets are held out: measured here, never used to fit or tune.
+6. Unless `--quick` (or with `--surge`): the surge case (`bench/surge.py`): 5,000 open incidents in one
+   borough, then 1,000 reports about them through the production path; grouping time per report and
+   recall, with the old search (200 newest) as baseline.
+7. Print human lines, then one JSON object as the last line.
 
 The scoring weights in `vigil.incidents.grouping.Rules` were fitted (`--fit`) on sets generated with
 other seeds (1001-1003) than the ones measured here (20260501 for quality, 20260502 for speed).
@@ -191,8 +199,36 @@ def _calibration_seconds() -> float:
     return time.perf_counter() - start
 
 
+def _quality_sets() -> tuple[dict, list[dict]]:
+    """Figures and goals of the hand-labeled sets (`bench/quality_sets.py`), per kind and overall."""
+    from bench import quality_sets
+
+    result = quality_sets.measure()
+    figures: dict = {"sets_precision": result["precision"], "sets_recall": result["recall"]}
+    goals = []
+    for kind, f in result["kinds"].items():
+        print(f"hand-labeled set {kind}: precision {f['precision']:.4f} recall {f['recall']:.4f}")
+        for measure_name in ("precision", "recall"):
+            name = f"sets_{measure_name}.{kind}"
+            figures[name] = f[measure_name]
+            goals.append(
+                {
+                    "figure": name,
+                    "target": f">={quality_sets.GOAL}",
+                    "value": f[measure_name],
+                    "met": f[measure_name] >= quality_sets.GOAL,
+                }
+            )
+    for name in ("group_ms_p50", "group_ms_p99"):
+        figures[f"sets_{name}"] = result[name]
+    print(f"hand-labeled sets overall: precision {result['precision']:.4f} recall {result['recall']:.4f}")
+    return figures, goals
+
+
 def main(argv: list[str]) -> int:
     quick = "--quick" in argv
+    with_sets = "--sets" in argv or not quick
+    with_surge = "--surge" in argv or not quick
     speed_n = 20_000 if quick else SPEED_REPORTS
     index = AreaIndex()
     neighbors, neighbors_source = index.neighbors_function(250.0)
@@ -356,6 +392,24 @@ def main(argv: list[str]) -> int:
             "met": stats.share_text_only_place >= 0.20,
         },
     ]
+    if with_sets:
+        sets_figures, sets_goals = _quality_sets()
+        figures.update(sets_figures)
+        goals += sets_goals
+    if with_surge:
+        from bench import surge
+
+        surge_figures = surge.measure()
+        old = surge.measure(baseline=True)
+        surge_figures.update({f"baseline_{k}": v for k, v in old.items() if k != "surge_database"})
+        print(
+            f"surge: {surge_figures['surge_open_incidents']} open incidents: group_report "
+            f"{surge_figures['surge_group_ms_p99']:.1f} ms p99, recall {surge_figures['surge_recall']:.4f} "
+            f"(old search: {surge_figures['baseline_surge_group_ms_p99']:.1f} ms p99, recall "
+            f"{surge_figures['baseline_surge_recall']:.4f})"
+        )
+        figures.update(surge_figures)
+        goals += surge.goals(surge_figures)
     print(json.dumps({"name": "clustering", "figures": figures, "goals": goals}, ensure_ascii=False))
     return 0
 

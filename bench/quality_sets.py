@@ -1,7 +1,8 @@
 """Benchmark: grouping quality on the hand-labeled report sets, through the production intake path.
 
-Run from the repository root: `python bench/quality_sets.py` (`--kind near_distinct` for one set, repeatable).
-`measure(kinds=None)` returns the same figures as a dict (for `bench/clustering.py`).
+Run from the repository root: `python bench/quality_sets.py` (`--kind near_distinct` for one set, repeatable;
+`--dev` for the development sets of `bench/data/grouping/dev/`, the ones changes may be tuned on).
+`measure(kinds=None, data=DATA)` returns the same figures as a dict (for `bench/clustering.py`).
 
 The sets are `bench/data/grouping/<kind>.jsonl`, one per kind of grouping error (see the README there).
 They were written by hand before any grouping change and are never used to fit or tune anything.
@@ -44,6 +45,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "bench" / "data" / "grouping"
+DEV_DATA = DATA / "dev"
 KINDS = (
     "near_distinct",
     "neighborhood_only",
@@ -59,9 +61,9 @@ FIELDS = {"event", "text", "language", "minutes", "lat", "lon", "area", "place",
 LANGUAGES = ("en", "es", "zh-hans", "zh-hant", "ru", "bn", "ht", "ko", "ar", "ur", "fr", "pl")
 
 
-def load(kind: str) -> list[dict]:
+def load(kind: str, data: Path = DATA) -> list[dict]:
     """The reports of one set, checked, in file order."""
-    path = DATA / f"{kind}.jsonl"
+    path = data / f"{kind}.jsonl"
     reports = []
     for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not raw.strip():
@@ -114,9 +116,9 @@ def _is_postgres(url: str) -> bool:
     return url.startswith(("postgres://", "postgresql://", "pgsql://"))
 
 
-def run_kind(kind: str) -> dict:
+def run_kind(kind: str, data: Path = DATA) -> dict:
     """Send one set through the production path on a fresh database; what each report was grouped into."""
-    reports = load(kind)
+    reports = load(kind, data)
     given_url = os.environ.get("DATABASE_URL", "")
     postgres = _is_postgres(given_url)
     folder = Path(tempfile.mkdtemp(prefix="vigil-bench-sets-", dir=ROOT / "var" if (ROOT / "var").exists() else None))
@@ -234,9 +236,9 @@ def _warm_up() -> None:
 # --- the parent: one process per kind, figures -------------------------------------------------------
 
 
-def _run_in_process(kind: str) -> dict:
+def _run_in_process(kind: str, data: Path) -> dict:
     done = subprocess.run(  # noqa: S603 - our own script, with a kind from KINDS
-        [sys.executable, str(Path(__file__).resolve()), "--worker", kind],
+        [sys.executable, str(Path(__file__).resolve()), "--worker", kind, "--data", str(data)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -273,7 +275,7 @@ def _kind_figures(kind: str, reports: list[dict], run: dict) -> dict:
     }
 
 
-def measure(kinds: Sequence[str] | None = None) -> dict:
+def measure(kinds: Sequence[str] | None = None, data: Path = DATA) -> dict:
     """Per kind and overall: pairwise precision and recall, counts, per-report times (ms, p50/p99)."""
     kinds = tuple(kinds or KINDS)
     unknown = set(kinds) - set(KINDS)
@@ -285,8 +287,8 @@ def measure(kinds: Sequence[str] | None = None) -> dict:
     submit_ms: list[float] = []
     group_ms: list[float] = []
     for kind in kinds:
-        reports = load(kind)
-        run = _run_in_process(kind)
+        reports = load(kind, data)
+        run = _run_in_process(kind, data)
         per_kind[kind] = _kind_figures(kind, reports, run)
         all_labels += [f"{kind}/{r['event']}" for r in reports]
         all_predicted += [f"{kind}/{i}" for i in run["incidents"]]
@@ -311,14 +313,17 @@ def measure(kinds: Sequence[str] | None = None) -> dict:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", action="append", choices=KINDS, help="measure this kind only (repeatable)")
+    parser.add_argument("--dev", action="store_true", help="the development sets (bench/data/grouping/dev/)")
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
+    parser.add_argument("--data", type=Path, default=DATA, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(run_kind(args.worker)))
+        print(json.dumps(run_kind(args.worker, args.data)))
         return 0
 
-    result = measure(args.kind)
-    print(f"hand-labeled grouping sets through submit_report (channel api), on {result['database']}")
+    result = measure(args.kind, DEV_DATA if args.dev else DATA)
+    which = "development" if args.dev else "hand-labeled (held-out)"
+    print(f"{which} grouping sets through submit_report (channel api), on {result['database']}")
     print(f"{'kind':26} {'reports':>7} {'events':>6} {'incid.':>6} {'langs':>5} {'precision':>9} {'recall':>7}")
     for kind, f in result["kinds"].items():
         print(
@@ -354,7 +359,12 @@ def main(argv: list[str]) -> int:
         for kind, f in result["kinds"].items()
         for measure_name in ("precision", "recall")
     ]
-    print(json.dumps({"name": "grouping_sets", "figures": figures, "goals": goals}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"name": "grouping_dev_sets" if args.dev else "grouping_sets", "figures": figures, "goals": goals},
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -252,6 +252,7 @@ def reset_cache() -> None:
     """Forget the loaded copy (after ``import_areas`` rewrote it, or in tests)."""
     _loaded.reset()
     _nearby.cache_clear()
+    area_bounds.cache_clear()
 
 
 def _check_coordinates(lat: float, lon: float) -> tuple[float, float]:
@@ -301,6 +302,17 @@ def _normalize_code(code) -> str:
 def get_area(code) -> Area | None:
     """Any NTA, community district or borough by code (case-insensitive; districts may be ints)."""
     return _data().areas.get(_normalize_code(code))
+
+
+@lru_cache(maxsize=4096)
+def area_bounds(code) -> tuple[float, float, float, float] | None:
+    """(south, west, north, east) in degrees of an NTA's lookup polygon; None for an unknown code."""
+    data = _data()
+    index = data.index.get(_normalize_code(code))
+    if index is None:
+        return None
+    west, south, east, north = data.frame.unproject(data.shapes[index]).bounds
+    return south, west, north, east
 
 
 def all_area_codes() -> set[str]:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import functools
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -13,8 +11,18 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vigil.accounts import audit
-from vigil.incidents import grouping
+from vigil.incidents import grouping, open_candidates
 from vigil.incidents.models import Incident, TimelineEntry
+
+# The summaries' helpers live with the search; the console and the tests read summaries through here.
+from vigil.incidents.open_candidates import (  # noqa: F401
+    _STATE_CACHE,
+    _cache_key,
+    _incident_state,
+    _open_summary,
+    _remember,
+    _seal_summary,
+)
 from vigil.lib import rows
 
 GROUPING_LOOKBACK = timedelta(hours=3)
@@ -34,18 +42,6 @@ def _lock_grouping() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [0x56_49_47_4C])
-
-
-def _neighbors(area: str) -> set[str]:
-    from vigil.geo.areas import nearby_neighborhoods
-
-    return set(nearby_neighborhoods(area, 1000))
-
-
-# Parsed grouping summaries by incident id, kept while the incident's report count is unchanged: parsing
-# a summary costs more than comparing against it, and most candidates do not change between two reports.
-_STATE_CACHE: dict[object, tuple[bytes, grouping.CandidateState]] = {}  # by id as the driver returns it
-_STATE_CACHE_LIMIT = 5000
 
 
 _CONTEXT: grouping.GroupingContext | None = None
@@ -71,17 +67,17 @@ def _context() -> grouping.GroupingContext:
                 core = header.index("core")
                 names = [line.rstrip("\n").split("\t")[core] for line in fh if line.strip()]
         context = grouping.GroupingContext(
-            neighbors=_neighbors,
+            neighbors=open_candidates.neighbors,
             place_words=grouping.place_word_features(names),
             defer_statistics=transaction.on_commit,
         )
         since = timezone.now() - timedelta(days=_CONTEXT_WARM_DAYS)
         # Reports live above this app (intake): read through the model the incidents' `reports` relation
         # points at, so nothing here imports intake; the pure core gets their features from here.
+        # Every report of the window, not the first so many: in a surge the newest days are the ones the
+        # weights must know. Streamed in chunks; `warm_reports` takes them in any order.
         report_model = Incident._meta.get_field("reports").related_model
-        recent = report_model.objects.filter(received_at__gte=since, incident__isnull=False).order_by("received_at")[
-            :20000
-        ]
+        recent = report_model.objects.filter(received_at__gte=since, incident__isnull=False).iterator(chunk_size=2000)
         context.warm_reports((str(r.incident_id), _features(r)) for r in recent)
         _CONTEXT = context
     return _CONTEXT
@@ -101,147 +97,36 @@ def _features(report, text: str | None = None) -> grouping.ReportFeatures:
         area=report.area or None,
         borough=report.borough or None,
         text=text if text is not None else f"{report.place_text or ''}\n{report.text or ''}",
+        area_words=_area_words(report.area or ""),
     )
 
 
-def _seal_summary(incident_id, state: grouping.CandidateState) -> bytes:
-    """The packed state (base64: the field holds text, which key rotation decrypts and re-encrypts as such)."""
-    from vigil.lib import crypto
+@functools.lru_cache(maxsize=512)
+def _area_words(area: str) -> frozenset[int]:
+    """The word features of what people call this neighborhood (its official name and the aliases of
+    the jurisdiction's neighborhoods.tsv, every language): a report placed there that says "Canarsie"
+    or "Mott Haven" names the neighborhood, not Canarsie Road or Mott Street."""
+    if not area:
+        return frozenset()
+    from django.conf import settings
 
-    return crypto.encrypt_text(base64.b64encode(state.to_bytes()).decode(), _summary_aad(incident_id))
+    from vigil.geo.areas import get_area
 
-
-def _open_summary(incident_id, blob) -> grouping.CandidateState:
-    """A sealed summary, packed or (written before packing) JSON."""
-    from vigil.lib import crypto
-
-    text = crypto.decrypt_text(bytes(blob), _summary_aad(incident_id))
-    if text.startswith("{"):
-        return grouping.CandidateState.from_dict(json.loads(text))
-    return grouping.CandidateState.from_bytes(base64.b64decode(text))
-
-
-def _summary_aad(incident_id) -> bytes:
-    return _summary_aad_prefix() + str(incident_id).encode()
-
-
-@functools.cache
-def _summary_aad_prefix() -> bytes:
-    from vigil.lib import crypto
-
-    column = Incident._meta.get_field("grouping_summary").column
-    return crypto.associated_data(Incident._meta.db_table, column, "")
-
-
-_CANDIDATE_COLUMNS = ("id", "area", "languages", "has_solved_submission", "report_count", "grouping_summary")
-
-
-@functools.cache
-def _candidate_sql(*, in_borough: bool, partner: bool) -> str:
-    """The open candidates near in time, newest first. Written out rather than built by the ORM each time:
-    compiling the query cost ten times what running it did (vigil/lib/rows.py)."""
-    c = lambda name: rows.column(Incident, name)  # noqa: E731
-    where = [c("grouping_open"), f"{c('last_report_at')} >= %s"]
-    where.append(f"{c('organization')} = %s" if partner else f"{c('organization')} IS NULL")
-    if in_borough:
-        where.append(f"{c('borough')} IN (%s, '')")
-    return "SELECT {} FROM {} WHERE {} ORDER BY {} DESC LIMIT 200".format(  # noqa: S608 (names from metadata)
-        ", ".join(c(name) for name in _CANDIDATE_COLUMNS),
-        rows.table(Incident),
-        " AND ".join(where),
-        c("last_report_at"),
-    )
+    found = get_area(area)
+    names = [found.name] if found is not None else []
+    path = settings.JURISDICTION_DIR / "aliases" / "neighborhoods.tsv"
+    if path.exists():
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                columns = line.rstrip("\n").split("\t")
+                if len(columns) >= 3 and columns[0] == area:
+                    names.append(columns[2])
+    return grouping.place_word_features(names)
 
 
 def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
-    """Open candidates near in time in the report's borough, each with the few columns grouping updates.
-    A summary is read and parsed again only when it was written again since this process saw it."""
-    since = report.occurred_at - GROUPING_LOOKBACK
-    # Reports group only with incidents of the same owner: the network's (public intake) or one partner's,
-    # so no organization ever reads another's reports through a shared incident.
-    params = [rows.prep(Incident, "last_report_at", since)]
-    if report.partner_id:
-        params.append(rows.prep(Incident, "organization", report.partner_id))
-    if report.borough:
-        params.append(report.borough)
-    # Raw values: most candidates are only scored, so only the chosen one's columns are converted.
-    current = rows.select(
-        Incident,
-        _CANDIDATE_COLUMNS,
-        _candidate_sql(in_borough=bool(report.borough), partner=bool(report.partner_id)),
-        params,
-        raw=True,
-    )
-    if len(_STATE_CACHE) > _STATE_CACHE_LIMIT:
-        _STATE_CACHE.clear()
-    out = []
-    for db_id, area, languages, solved, count, summary in current:
-        if not summary:
-            continue
-        row = {"area": area, "languages": languages, "has_solved_submission": solved, "report_count": count}
-        out.append((_parsed_summary(db_id, summary), row))
-    return out
-
-
-def _parsed_summary(db_id, summary) -> grouping.CandidateState:
-    """The summary as this process last parsed it, parsed again only when it was written again since."""
-    cached = _STATE_CACHE.get(db_id)
-    tag = _summary_tag(summary)
-    if cached is None or cached[0] != tag:
-        # Written since this process last read it (a report grouped by another process, a report
-        # moved out by a dispatcher, a rebuild): read it again.
-        pk = rows.convert(Incident, "id", db_id)
-        cached = _STATE_CACHE[db_id] = (tag, _open_summary(pk, summary))
-    return cached[1]
-
-
-@functools.cache
-def _incident_sql() -> str:
-    c = lambda name: rows.column(Incident, name)  # noqa: E731
-    return "SELECT {} FROM {} WHERE {} = %s".format(  # noqa: S608 (names from metadata)
-        ", ".join(c(name) for name in (*_CANDIDATE_COLUMNS, "grouping_open")), rows.table(Incident), c("id")
-    )
-
-
-def _incident_state(incident_id) -> tuple[grouping.CandidateState | None, dict] | None:
-    """One incident's summary (None when it is closed to grouping) and the columns grouping updates;
-    None if there is no such incident."""
-    found = rows.select(
-        Incident,
-        (*_CANDIDATE_COLUMNS, "grouping_open"),
-        _incident_sql(),
-        [rows.prep(Incident, "id", incident_id)],
-        raw=True,
-    )
-    if not found:
-        return None
-    db_id, area, languages, solved, count, summary, grouping_open = found[0]
-    row = {"area": area, "languages": languages, "has_solved_submission": solved, "report_count": count}
-    open_state = (
-        _parsed_summary(db_id, summary) if summary and rows.convert(Incident, "grouping_open", grouping_open) else None
-    )
-    return open_state, row
-
-
-def _cache_key(incident_id):
-    """The id as the database driver returns it (hex text on SQLite, a UUID on PostgreSQL)."""
-    return rows.prep(Incident, "id", incident_id)
-
-
-def _summary_tag(sealed) -> bytes:
-    """What tells one write of a summary from any other: its key version and random nonce, fresh at every
-    encryption (a report count is not enough: a report moved out and another grouped in restore it)."""
-    return bytes(sealed[2:16])
-
-
-def _remember(incident_id: str, sealed: bytes, state: grouping.CandidateState) -> None:
-    key = _cache_key(incident_id)
-    tag = _summary_tag(sealed)
-
-    def store():
-        _STATE_CACHE[key] = (tag, state)
-
-    transaction.on_commit(store)
+    """Every open candidate the report could join within the look-back (`open_candidates.candidate_states`)."""
+    return open_candidates.candidate_states(report, report.occurred_at - GROUPING_LOOKBACK)
 
 
 def close_stale_grouping(now=None) -> int:
@@ -325,7 +210,7 @@ def group_report(
         )
         incident_id = incident.pk
         state = context.start(str(incident_id), features)
-        fields = {**_summary_fields(incident_id, state), "report_count": 1}
+        fields = {**_summary_fields(incident_id, state, report.area, report.borough), "report_count": 1}
         for name, value in fields.items():
             setattr(incident, name, value)
         rows.insert(incident)
@@ -336,9 +221,12 @@ def group_report(
         if chosen is not None:
             state = chosen.copy()  # the cache stays as committed until this transaction is
             context.absorb(state, features)
-            fields.update(_summary_fields(incident_id, state))
+            area, borough = (report.area, report.borough) if not row["area"] and report.area else (row["area"], "")
+            fields.update(_summary_fields(incident_id, state, area, borough))
             if state.first_at == chosen.first_at:
                 del fields["first_report_at"]  # an indexed column left alone is an index page not written
+            if fields["grouping_cell"] == row["grouping_cell"]:
+                del fields["grouping_cell"]
         if not row["area"] and report.area:
             fields.update(area=report.area, borough=report.borough)
         languages = rows.convert(Incident, "languages", row["languages"])
@@ -354,13 +242,15 @@ def group_report(
     return incident_id
 
 
-def _summary_fields(incident_id, state: grouping.CandidateState) -> dict:
+def _summary_fields(incident_id, state: grouping.CandidateState, area: str, borough: str) -> dict:
     """The incident's columns that follow its grouping summary: the sealed summary, the span of its
-    reports and its position (about 100 m, like a reporter's point)."""
+    reports, its position (about 100 m, like a reporter's point) and where the candidate search finds it
+    (the cell of the summary's exact centroid, else the incident's area or borough)."""
     fields = {
         "grouping_summary": _seal_summary(incident_id, state),
         "first_report_at": state.first_at,
         "last_report_at": state.last_at,
+        "grouping_cell": grouping.candidate_cell(state.lat, state.lon, area or "", borough or ""),
     }
     if state.lat is not None:
         fields.update(lat=round(state.lat, 3), lon=round(state.lon, 3))
@@ -454,7 +344,7 @@ def rebuild_grouping(incident_id) -> None:
     if state is None:
         fields.update(grouping_summary=None, grouping_open=False)
     else:
-        fields.update(_summary_fields(incident.pk, state))
+        fields.update(_summary_fields(incident.pk, state, incident.area, incident.borough))
         if state.lat is None:
             fields.update(lat=None, lon=None)  # the reports that placed it were moved out
         if not incident.grouping_open:

@@ -46,6 +46,10 @@ class Incident(PersonalRecord):
     # could turn back into text.
     grouping_summary = EncryptedTextField()
     grouping_open = models.BooleanField(default=True, db_index=True)
+    # Where grouping files the open incident (`grouping.cells`: the grid cell of its point, else its
+    # neighborhood or borough): a report's candidates are read by these keys and the look-back, through
+    # the index below, whatever their number (vigil/incidents/open_candidates.py).
+    grouping_cell = models.CharField(max_length=32, blank=True, default="")
     # At least one report came through a solved challenge or a trusted channel: triaged first.
     has_solved_submission = models.BooleanField(default=False)
     # Field documentation, filled in by the responder on scene (choices below; blank until known).
@@ -81,6 +85,15 @@ class Incident(PersonalRecord):
 
     class Meta:
         ordering = ["-last_report_at"]
+        indexes = [
+            # The candidate search: equality on the cell, a range on the time; only open incidents, so the
+            # index stays the size of the last hours whatever the archive holds.
+            models.Index(
+                fields=["grouping_cell", "last_report_at"],
+                name="incident_grouping_cell",
+                condition=models.Q(grouping_open=True),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(state="verified") | models.Q(current_verification__isnull=False),

@@ -10,7 +10,9 @@ whatever the language (case, accents, digits of every script, Arabic letter vari
 Chinese characters, Cyrillic romanized), then cut by script: whole words with their character
 trigrams for alphabetic scripts, character bigrams for Chinese and Japanese, words with syllable
 bigrams for Korean, and numbers as tokens of their own, because a street number is often the only
-thing two reports in two languages share. No language model is involved, so a report in Haitian Creole
+thing two reports in two languages share. Details a report points at an event by (a car wash, an
+e-bike checkpoint, a van's colour) become features of their own whatever the language they are named
+in, from a hand-written list of their forms. No language model is involved, so a report in Haitian Creole
 is compared exactly like one in English.
 
 How much a shared feature counts depends on how rare it is among recent incidents (`FeatureStats`: a
@@ -24,14 +26,24 @@ incident and, with a `GroupingContext` held per process (neighbors, street list,
 asks which of the open candidates a new report belongs to, then starts or updates one. `Grouper` does
 the same in memory for batch work and the benchmark (bench/clustering.py).
 
-One module per part, lowest first: `folding` (text to one form), `features` (hashed units and
-signatures), `statistics` (word statistics), `rules` (the fitted values), `distance`, `reports` (what
+One module per part, lowest first: `folding` (text to one form), `details` (what a report names
+besides the place, a car wash or a white van, in any language), `features` (hashed units and
+signatures), `statistics` (word statistics), `rules` (the fitted values), `distance`, `cells` (where an open
+candidate is filed for the database's search), `reports` (what
 grouping knows of one report), `candidates` (the summary of an open incident), `scoring` (a report
 against candidates, and the choice), `context` (per process, for the database layer) and `stream` (in
 memory). Each imports only modules before it in that list.
 """
 
 from vigil.incidents.grouping.candidates import MAX_CANDIDATE_SIGNATURE, OUTLIER_M, CandidateState
+from vigil.incidents.grouping.cells import (
+    area_cell,
+    borough_cell,
+    candidate_cell,
+    cells_around,
+    cells_in_bounds,
+    point_cell,
+)
 from vigil.incidents.grouping.context import GroupingContext
 from vigil.incidents.grouping.distance import meters_between
 from vigil.incidents.grouping.features import (
@@ -63,6 +75,12 @@ from vigil.incidents.grouping.statistics import FeatureStats
 from vigil.incidents.grouping.stream import Grouper
 
 __all__ = [
+    "area_cell",
+    "borough_cell",
+    "candidate_cell",
+    "cells_around",
+    "cells_in_bounds",
+    "point_cell",
     "CandidateState",
     "Grouper",
     "GroupingContext",

@@ -154,7 +154,13 @@ class CandidateState:
                                 self.numbers[head] = weights[head]
                                 if kind == KIND_NUMBER:
                                     self._number_total += weights[head]
-                        elif kind == KIND_WORD and place_words and head in place_words and weights[head] > 0.0:
+                        elif (
+                            kind == KIND_WORD
+                            and place_words
+                            and head in place_words
+                            and head not in r.area_words
+                            and weights[head] > 0.0
+                        ):
                             if head not in self.streets:
                                 self.streets[head] = weights[head]
                                 self._street_total += weights[head]

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from itertools import chain
 from operator import itemgetter
 
+from vigil.incidents.grouping.details import detail_names
 from vigil.incidents.grouping.folding import normalize_text
 
 Signature = frozenset[int]
@@ -233,6 +234,8 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     3. A one-digit number is a street number when an ordinal ending or a street-type word follows
        it (or one like "calle" precedes it), else a count; it gets the matching kind.
     4. Turn every other token into units (`_token_units`, cached with the token's features).
+    5. Add the details the tokens name in any language (`details.detail_names`: a car wash, a
+       checkpoint, a colour), each as a whole word of its own.
     """
     tokens = _TOKEN.findall(normalize_text(text))
     got = list(map(_TOKEN_CACHE.get, tokens))
@@ -252,7 +255,23 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
                 unit = (_DIGIT_AS_STREET if street else _DIGIT_AS_COUNT)[digit]
                 got[i] = ((unit,), (unit[0],))
     units = list(chain.from_iterable(map(_FIRST, got)))
+    details = detail_names(tokens)
+    if details:
+        extra = [_detail_unit(name) for name in details]
+        units.extend(extra)
+        return units, frozenset(chain(chain.from_iterable(map(_SECOND, got)), map(_FIRST, extra)))
     return units, frozenset(chain.from_iterable(map(_SECOND, got)))
+
+
+_DETAIL_UNITS: dict[str, Unit] = {}
+
+
+def _detail_unit(name: str) -> Unit:
+    """A detail (see `details`) as a whole word of its own, the same whichever language named it."""
+    unit = _DETAIL_UNITS.get(name)
+    if unit is None:
+        unit = _DETAIL_UNITS[name] = (_hash("d:" + name, KIND_WORD), ())
+    return unit
 
 
 def text_units(text: str) -> list[Unit]:

@@ -30,6 +30,10 @@ class ReportFeatures:
     # Points of the places the text names, as the caller's gazetteer resolved them (corners, stations,
     # landmarks; not streets or neighborhoods, which have no point): for the named-place rule.
     places: tuple[tuple[float, float], ...] = ()
+    # Word features of the report's own neighborhood's names ("Mott Haven", "Canarsie"): in a report
+    # placed there they name the neighborhood, not the street of the same name, so they are no street
+    # for the street-name conflict rule.
+    area_words: frozenset[int] = frozenset()
     _units: list[Unit] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

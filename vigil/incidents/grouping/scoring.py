@@ -30,6 +30,7 @@ class Probe:
         "total",
         "numbers",
         "streets",
+        "place_feats",
         "place_words",
         "counts_given",
         "near_areas",
@@ -62,9 +63,13 @@ class Probe:
         log = math.log
         w: dict[int, float] = {}
         heads: list[tuple[int, float]] = []
-        numbers: list[tuple[int, float]] = []
+        # By feature: a report that repeats a number or a street ("5大道81街 ... 5大道81街") says it once,
+        # and must not cancel a candidate's other numbers twice over (see text_parts).
+        numbers: dict[int, float] = {}
         counts: list[int] = []
-        streets: list[tuple[int, float]] = []
+        streets: dict[int, float] = {}
+        area_words = report.area_words
+        place_feats: list[int] = []
         for head, parts in units:
             if stats is None:
                 b = uniform
@@ -80,13 +85,16 @@ class Probe:
                 w.update(dict.fromkeys(parts, b))
             kind = head & 3
             if kind == KIND_NUMBER:
-                numbers.append((head, b * 3.0))
+                numbers[head] = b * 3.0
+                place_feats.append(head)
                 if b * 3.0 < COMMON_NUMBER_WEIGHT:
                     counts.append(head)
                 heads.append((head, b * 3.0))
             elif kind == KIND_WORD:
-                if place_words and head in place_words:
-                    streets.append((head, b * 2.0))
+                if place_words and head in place_words and head not in area_words:
+                    streets[head] = b * 2.0
+                    place_feats.append(head)
+                    place_feats.extend(parts)
                 heads.append((head, b * 2.0))
             else:
                 if kind == KIND_DIGIT:
@@ -96,9 +104,10 @@ class Probe:
         w.update(heads)
         self.weights = w
         self.total = sum(w.values())
-        self.numbers = numbers
+        self.numbers = list(numbers.items())
         self.counts_given = counts
-        self.streets = streets
+        self.streets = list(streets.items())
+        self.place_feats = frozenset(place_feats)
         self.place_words = place_words
         self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
         self.window, self.max_span = rules.window_seconds, rules.max_span_seconds
@@ -183,11 +192,21 @@ class Probe:
                 return self.rules.count_mismatch
         return 0.0
 
-    def text(self, c: CandidateState) -> float:
+    def text(self, c: CandidateState, apart: bool = False) -> float:
         """Text contribution: matched weight for; against, the report's unmatched weight in proportion
-        to how much the candidate says itself, and street numbers that disagree; counts either way."""
+        to how much the candidate says itself, and street numbers that disagree; counts either way.
+
+        `apart`: the two name places more than `Rules.named_place_m` apart (`places_apart`). Then the
+        street names and numbers they share count for nothing: two corners of one avenue both name it,
+        two exits of one station both give its number, and that says they are on one street, not at
+        one scene."""
         rules = self.rules
         matched, unmatched, report_numbers, candidate_numbers, report_streets, candidate_streets = self.text_parts(c)
+        if apart and self.place_feats:
+            shared = self.place_feats.intersection(c.signature)
+            if shared:
+                w = self.weights
+                matched = max(0.0, matched - sum(w[f] for f in shared))
         own = min(c.text_weight, rules.candidate_text_cap)
         out = rules.text_match * min(matched, rules.text_cap)
         if unmatched > 0.0 and own > 0.0:
@@ -231,13 +250,14 @@ class Probe:
             return EXCLUDED
         rules = self.rules
         minutes = gap / 60.0
+        apart = self.places_apart(c)
         return (
             rules.bias
             + place
             + rules.per_log_minute * math.log1p(minutes)
             + rules.per_half_hour * minutes / 30.0
-            + self.text(c)
-            + (rules.named_place_conflict if self.places_apart(c) else 0.0)
+            + self.text(c, apart)
+            + (rules.named_place_conflict if apart else 0.0)
         )
 
 
@@ -259,7 +279,8 @@ def score(
     3. Text: weight of the report's features the candidate has (weights from `stats`, uniform
        without), less what the report says that the candidate does not, in proportion to how much the
        candidate says; street numbers and street names (`place_words`) that disagree; counts.
-    4. Named places: both name places more than `Rules.named_place_m` apart, against.
+    4. Named places: both name places more than `Rules.named_place_m` apart, against; and then the
+       street names and numbers both give do not count as matched text (see `Probe.text`).
     5. The sum, with the bias (a report is more often not about a given nearby candidate).
     """
     return Probe(report, neighbors, rules, stats, place_words).score(candidate)

@@ -1,0 +1,52 @@
+"""Details in any language (a car wash, a checkpoint, a colour) that let a report naming no place find its
+event (the pure core, no database)."""
+
+from datetime import UTC, datetime, timedelta
+
+from vigil.incidents.grouping import CandidateState, FeatureStats, ReportFeatures, choose_candidate, features_signature
+from vigil.incidents.grouping.details import _TOKEN as DETAILS_TOKEN
+from vigil.incidents.grouping.details import detail_names
+from vigil.incidents.grouping.features import _TOKEN as FEATURES_TOKEN
+from vigil.incidents.grouping.folding import normalize_text
+
+T0 = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
+
+
+def details(text: str) -> list[str]:
+    return detail_names(FEATURES_TOKEN.findall(normalize_text(text)))
+
+
+def features(rid, minutes, text):
+    return ReportFeatures(rid, T0 + timedelta(minutes=minutes), None, None, None, "BK", text)
+
+
+def test_it_cuts_detail_forms_as_it_cuts_reports():
+    assert DETAILS_TOKEN.pattern == FEATURES_TOKEN.pattern
+
+
+def test_it_finds_the_same_detail_in_many_languages():
+    for text in ("car wash raid", "redada en el lavado de carros", "洗车场那边还在抓吗", "세차장에서", "автомойка"):
+        assert "carwash" in details(text), text
+    for text in ("e-bike checkpoint", "reten de las e-bikes", "ই-বাইক চেকপয়েন্টে", "查电动车的检查站"):
+        assert {"bike", "checkpoint"} <= set(details(text)), text
+
+
+def test_it_reads_case_endings_but_not_a_shorter_word():
+    assert details("на рыбном рынке") == ["market"]
+    assert "red" not in details("redada en la fabrica")
+    assert details("redada en la fabrica") == ["factory"]
+
+
+def test_it_adds_a_detail_as_a_feature_two_languages_share():
+    spanish = features_signature("siguen en el lavado de carros?")
+    chinese = features_signature("洗车场那边还在抓吗")
+    assert spanish & chinese
+    assert not features_signature("the bakery on 5th") & chinese
+
+
+def test_it_joins_a_report_naming_no_place_to_the_event_with_its_detail():
+    stats = FeatureStats()
+    carwash = CandidateState.start("carwash", features("a", 0, "redada en el car wash de la 4 av, 3 vans blancas"))
+    bakery = CandidateState.start("bakery", features("b", 5, "agents at the bakery on church ave, black suv"))
+    later = features("c", 40, "洗车场那边还在抓吗 白色面包车")
+    assert choose_candidate(later, [carwash, bakery], stats=stats) is carwash

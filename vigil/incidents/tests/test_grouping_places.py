@@ -1,0 +1,65 @@
+"""Grouping by what reports say besides the place: street names and numbers two scenes share, a
+neighborhood's own name (the pure core, no database)."""
+
+from datetime import UTC, datetime, timedelta
+
+from vigil.incidents.grouping import (
+    DEFAULT_RULES,
+    CandidateState,
+    FeatureStats,
+    ReportFeatures,
+    place_word_features,
+    score,
+)
+from vigil.incidents.grouping.scoring import Probe
+
+T0 = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
+STREETS = place_word_features(["Church Avenue", "Flatbush Avenue", "Bedford Avenue", "Canarsie Road", "Mott Street"])
+
+
+def features(rid, minutes, text, point=None, area=None, places=(), area_words=frozenset()):
+    lat, lon = point if point else (None, None)
+    return ReportFeatures(
+        rid, T0 + timedelta(minutes=minutes), lat, lon, area, "BK", text, places=places, area_words=area_words
+    )
+
+
+def test_it_counts_a_number_a_report_repeats_once():
+    stats = FeatureStats()
+    candidate = CandidateState.start("c", features("a", 0, "5 Ave & 86 St\nagents at 5 ave and 86"))
+    once = Probe(features("b", 10, "5大道81街"), None, DEFAULT_RULES, stats)
+    twice = Probe(features("b", 10, "5大道81街\n5大道81街面包店"), None, DEFAULT_RULES, stats)
+    assert once.text_parts(candidate)[2:4] == twice.text_parts(candidate)[2:4]
+    assert twice.text_parts(candidate)[3] > 0.0  # the candidate's 86 still disagrees with the report's 81
+
+
+def test_it_does_not_count_a_shared_street_when_the_named_places_are_apart():
+    # Two corners of Church Ave about 500 m apart, both reports naming their corner.
+    flatbush, bedford = (40.6506, -73.9590), (40.6510, -73.9534)
+    candidate = CandidateState.start(
+        "c",
+        features("a", 0, "Church Ave & Flatbush Ave\nICE at church and flatbush", flatbush, places=(flatbush,)),
+        place_words=STREETS,
+    )
+    near_text = "Church Ave & Bedford Ave\nICE at church and bedford"
+    apart = features("b", 10, near_text, bedford, places=(bedford,))
+    unnamed = features("b", 10, near_text, bedford)
+    probe_apart = Probe(apart, None, DEFAULT_RULES, None, STREETS)
+    probe_unnamed = Probe(unnamed, None, DEFAULT_RULES, None, STREETS)
+    assert probe_apart.text(candidate, apart=True) < probe_unnamed.text(candidate)
+    assert score(apart, candidate, place_words=STREETS) < score(unnamed, candidate, place_words=STREETS)
+
+
+def test_it_reads_a_neighborhoods_own_name_as_no_street_there():
+    canarsie = place_word_features(["Canarsie"])
+    at_corner = CandidateState.start(
+        "c",
+        features("a", 0, "Flatlands Ave & Rockaway Pkwy\nICE at the supermarket", area="BK1803", area_words=canarsie),
+        place_words=STREETS,
+    )
+    assert not at_corner.streets
+    named = features("b", 20, "Canarsie\nICE still at the supermarket", area="BK1803", area_words=canarsie)
+    plain = features("b", 20, "Canarsie\nICE still at the supermarket", area="BK1803")
+    assert not Probe(named, None, DEFAULT_RULES, None, STREETS).streets
+    assert Probe(plain, None, DEFAULT_RULES, None, STREETS).streets
+    assert score(named, at_corner, place_words=STREETS) >= score(plain, at_corner, place_words=STREETS)
