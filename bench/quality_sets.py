@@ -26,15 +26,11 @@ Steps:
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
-import secrets
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Sequence
@@ -43,6 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.freshdb import fresh_database, is_postgres  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "grouping"
 DEV_DATA = DATA / "dev"
@@ -108,52 +106,11 @@ def percentile(values: Sequence[float], q: float) -> float:
 # --- the worker: one kind, one fresh database, one process -------------------------------------------
 
 
-def _key() -> str:
-    return "1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
-
-
-def _is_postgres(url: str) -> bool:
-    return url.startswith(("postgres://", "postgresql://", "pgsql://"))
-
-
 def run_kind(kind: str, data: Path = DATA) -> dict:
     """Send one set through the production path on a fresh database; what each report was grouped into."""
     reports = load(kind, data)
-    given_url = os.environ.get("DATABASE_URL", "")
-    postgres = _is_postgres(given_url)
-    folder = Path(tempfile.mkdtemp(prefix="vigil-bench-sets-", dir=ROOT / "var" if (ROOT / "var").exists() else None))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "vigil.settings",
-            "DATABASE_URL": given_url if postgres else f"sqlite:///{folder / 'bench.sqlite3'}",
-            "REDIS_URL": "",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "FIELD_ENCRYPTION_KEYS": _key(),
-            "BLIND_INDEX_KEYS": _key(),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection, connections
-
-    old_name = None
-    try:
-        if postgres:
-            settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"vigil_bench_sets_{os.getpid()}"
-            old_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        else:
-            call_command("migrate", verbosity=0)
+    with fresh_database("sets"):
         return _send(kind, reports)
-    finally:
-        if old_name is not None:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        connections.close_all()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _send(kind: str, reports: list[dict]) -> dict:
@@ -306,7 +263,7 @@ def measure(kinds: Sequence[str] | None = None, data: Path = DATA) -> dict:
         "group_ms_p50": round(percentile(group_ms, 0.5), 2),
         "group_ms_p99": round(percentile(group_ms, 0.99), 2),
         "group_ms_mean": round(statistics.fmean(group_ms), 2) if group_ms else 0.0,
-        "database": "postgresql" if _is_postgres(os.environ.get("DATABASE_URL", "")) else "sqlite",
+        "database": "postgresql" if is_postgres(os.environ.get("DATABASE_URL", "")) else "sqlite",
     }
 
 

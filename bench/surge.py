@@ -29,11 +29,8 @@ from __future__ import annotations
 import json
 import os
 import random
-import secrets
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -42,7 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.quality_sets import _is_postgres, _key, pairwise, percentile  # noqa: E402
+from bench.freshdb import fresh_database, is_postgres  # noqa: E402
+from bench.quality_sets import pairwise, percentile  # noqa: E402
 
 SEED = 20261105
 # Events at as many corners: a few of the 5,300 are close enough to a neighbor to be grouped with it,
@@ -163,43 +161,10 @@ def _old_search() -> None:
 
 def run(baseline: bool = False) -> dict:
     """The worker: a fresh database, the surge sent through submit_report (`baseline`: with the old search)."""
-    given_url = os.environ.get("DATABASE_URL", "")
-    postgres = _is_postgres(given_url)
-    folder = Path(tempfile.mkdtemp(prefix="vigil-bench-surge-", dir=ROOT / "var" if (ROOT / "var").exists() else None))
-    os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "vigil.settings",
-            "DATABASE_URL": given_url if postgres else f"sqlite:///{folder / 'bench.sqlite3'}",
-            "REDIS_URL": "",
-            "SECRET_KEY": secrets.token_urlsafe(50),
-            "FIELD_ENCRYPTION_KEYS": _key(),
-            "BLIND_INDEX_KEYS": _key(),
-            "LOG_LEVEL": "WARNING",
-        }
-    )
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.db import connection, connections
-
-    old_name = None
-    try:
-        if postgres:
-            settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = f"vigil_bench_surge_{os.getpid()}"
-            old_name = connection.settings_dict["NAME"]
-            connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-        else:
-            call_command("migrate", verbosity=0)
+    with fresh_database("surge"):
         if baseline:
             _old_search()
         return _send(plan(random.Random(SEED)))
-    finally:
-        if old_name is not None:
-            connection.creation.destroy_test_db(old_name, verbosity=0)
-        connections.close_all()
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _send(items: list[tuple[float, int, dict, bool]]) -> dict:
@@ -257,7 +222,7 @@ def _send(items: list[tuple[float, int, dict, bool]]) -> dict:
         "surge_group_ms_max": round(max(measured_ms), 2),
         "surge_setup_group_ms_p99": round(percentile(setup_ms, 0.99), 2),
         "surge_seconds": round(seconds, 1),
-        "surge_database": "postgresql" if _is_postgres(os.environ.get("DATABASE_URL", "")) else "sqlite",
+        "surge_database": "postgresql" if is_postgres(os.environ.get("DATABASE_URL", "")) else "sqlite",
     }
 
 
