@@ -104,7 +104,10 @@ def test_it_prints_a_demo_code_on_a_fresh_clone_without_make_run_first(fresh_clo
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("FIELD_", "BLIND_", "SECRET_", "DATABASE_", "REDIS_", "DEBUG", "VIGIL_"))
+        # MAKELEVEL and MAKEFLAGS too: under `make test` the inner make would print its directories.
+        if not key.startswith(
+            ("FIELD_", "BLIND_", "SECRET_", "DATABASE_", "REDIS_", "DEBUG", "VIGIL_", "MAKE", "MFLAGS")
+        )
     }
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'demo.sqlite3'}"
     result = subprocess.run(
