@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from vigil.accounts import audit
 from vigil.lib.tracebacks import bare_traceback
@@ -91,9 +92,12 @@ def schedule_periodic(now=None) -> int:
     return queued
 
 
-def _send_to_backend(job_ids: list) -> None:
-    from vigil.work.tasks import run_job
+# The Tasks backend's entry point, named rather than imported (vigil/work/tasks.py calls back into this module).
+RUN_JOB_TASK = "vigil.work.tasks.run_job"
 
+
+def _send_to_backend(job_ids: list) -> None:
+    run_job = import_string(RUN_JOB_TASK)
     for job_id in job_ids:
         run_job.enqueue(str(job_id))
 
