@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "vigil.rules",
     "vigil.intake",
     "vigil.alerts",
+    "vigil.cases",
+    "vigil.rights",
 ]
 
 MIDDLEWARE = [
