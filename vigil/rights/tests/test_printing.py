@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import functools
 import io
+import os
 import re
 import shutil
 import subprocess
 import zlib
+from pathlib import Path
 
 import pytest
 
@@ -240,3 +242,25 @@ def test_it_names_a_file_by_its_content():
     assert sample("es").digest() == sample("es").digest()
     assert sample("es").digest() != sample("es", reviewed=True).digest()
     assert card("fr") == pdf.render_card(sample("fr"))  # the same content makes the same bytes
+
+
+REFERENCES = Path(__file__).parent / "references"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_it_renders_each_language_as_its_committed_reference(language):
+    """A 100 dpi render of each side against the one committed in references/. Regenerate them, after
+    looking at them, with VIGIL_WRITE_REFERENCES=1 make test -k reference (a font or layout change)."""
+    from PIL import Image, ImageChops
+
+    for side, page in enumerate(_pages(card(language))):
+        image = page.render(scale=100 / 72).to_pil().convert("L")
+        path = REFERENCES / f"{language}-card-{side + 1}.png"
+        if os.environ.get("VIGIL_WRITE_REFERENCES") == "1":
+            path.parent.mkdir(exist_ok=True)
+            image.save(path, optimize=True)
+        reference = Image.open(path).convert("L")
+        assert image.size == reference.size
+        histogram = ImageChops.difference(image, reference).histogram()
+        changed = sum(histogram[65:]) / (image.size[0] * image.size[1])
+        assert changed < 0.005, f"{path.name}: {changed:.2%} of the pixels differ"
