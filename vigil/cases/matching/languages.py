@@ -81,6 +81,7 @@ def matchable(tag: str | None) -> str | None:
     return spoken(tag)
 
 
+@lru_cache(maxsize=1024)
 def english_name(tag: str) -> str:
     code = spoken(tag)
     return Locale("en").languages.get(code) or NAMES_CLDR_LACKS.get(code) or code

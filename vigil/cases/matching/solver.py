@@ -92,6 +92,31 @@ def _pairs(pairs: Iterable[tuple[str, str]], kind: str, cases: dict, providers: 
     return out
 
 
+class _Prefilter:
+    """Providers by service and court, to screen a case only against those offering what it needs.
+
+    Only a shortcut: every candidate is still screened in full by `eligibility.exclusion`.
+    """
+
+    def __init__(self, providers: Sequence[Provider]):
+        self.automatic = frozenset(p for p, provider in enumerate(providers) if provider.automatic)
+        self.by_service: dict[str, set[int]] = defaultdict(set)
+        self.by_court: dict[str, set[int]] = defaultdict(set)
+        for p, provider in enumerate(providers):
+            for service in provider.services:
+                self.by_service[service].add(p)
+            for court in provider.courts:
+                self.by_court[court].add(p)
+
+    def candidates(self, case: Case) -> set[int]:
+        found = set(self.automatic)
+        for service in case.services:
+            found &= self.by_service.get(service, set())
+        if case.court is not None:
+            found &= self.by_court.get(case.court, set())
+        return found
+
+
 def _prepare(cases, providers, pinned, dropped) -> _Problem:
     """Steps: index the ids; read the pins and drops; screen every pair once per kind of case; check the pins."""
     if len(cases) > MAX_CASES:
@@ -111,6 +136,7 @@ def _prepare(cases, providers, pinned, dropped) -> _Problem:
     dropped_by_case: dict[int, frozenset[int]] = defaultdict(frozenset)
     for c, p in dropped_set:
         dropped_by_case[c] = dropped_by_case[c] | {p}
+    prefilter = _Prefilter(providers)
     screened: dict[tuple, dict[int, tuple[Language, bool]]] = {}
     options = []
     for c, case in enumerate(cases):
@@ -127,9 +153,9 @@ def _prepare(cases, providers, pinned, dropped) -> _Problem:
         )
         if profile not in screened:
             screened[profile] = {
-                p: (eligibility.language_level(case, provider), eligibility.borough_served(case, provider))
-                for p, provider in enumerate(providers)
-                if eligibility.exclusion(case, provider, dropped=p in profile[-1]) is None
+                p: (eligibility.language_level(case, providers[p]), eligibility.borough_served(case, providers[p]))
+                for p in sorted(prefilter.candidates(case))
+                if eligibility.exclusion(case, providers[p], dropped=p in profile[-1]) is None
             }
         options.append(screened[profile])
 

@@ -177,7 +177,7 @@ def violations(case_list, provider_list, pinned, dropped, pairs) -> list[str]:
     return found
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_cases=30, max_providers=6))
 def test_it_never_breaks_a_hard_constraint(instance):
     case_list, provider_list, pinned, dropped = instance
@@ -186,7 +186,7 @@ def test_it_never_breaks_a_hard_constraint(instance):
     assert set(result.pairs) == {case.id for case in case_list}
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_cases=8, max_providers=3))
 def test_it_equals_the_brute_force_optimum_on_every_small_instance(instance):
     case_list, provider_list, pinned, dropped = instance
