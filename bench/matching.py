@@ -59,6 +59,11 @@ def main() -> int:
         "greedy_seconds": round(greedy_s, 3),
         "tier3_unassigned_matcher": unassigned(cases, result.pairs, 3),
         "tier3_unassigned_greedy": unassigned(cases, greedy_pairs, 3),
+        "tier3_with_no_eligible_provider": sum(
+            1
+            for row in result.results
+            if row.tier == 3 and any(reason.code == "no_eligible_provider" for reason in row.reasons)
+        ),
         "tier2_unassigned_matcher": unassigned(cases, result.pairs, 2),
         "tier2_unassigned_greedy": unassigned(cases, greedy_pairs, 2),
         "assigned_matcher": sum(1 for p in result.pairs.values() if p),

@@ -291,11 +291,15 @@ class _Flow:
 
     def assigned(self) -> dict[int, int]:
         """Case index -> provider index from the last solve; within a kind, the longest waiting first."""
-        out = {}
-        for members, arcs in self.kind_arcs:
+        out: dict[int, int] = {}
+        if not self.kind_arcs:
+            return out
+        arcs = [arc for _, kind in self.kind_arcs for _, arc in kind]
+        flows = iter(self.flow.flows(np.array(arcs, dtype=np.int32)).tolist())
+        for members, kind in self.kind_arcs:
             waiting = iter(members)
-            for p, arc in arcs:
-                for _ in range(self.flow.flow(arc)):
+            for p, _ in kind:
+                for _ in range(next(flows)):
                     out[next(waiting)] = p
         return out
 
@@ -346,24 +350,26 @@ def assign(
     # The first solution bounds the answer from above; in a surge (every provider full) the share just
     # below it is already out of reach, so search down from there before bisecting.
     low, high = 0, bisect.bisect_left(shares, flow.max_share(providers, pinned_count))
-    solved_at = high  # the flow's current solution fits the room at shares[high]
+    chosen = flow.assigned()  # the best solution found so far: it fits the room at shares[high]
+
+    def reaches_best(index: int) -> bool:
+        nonlocal chosen
+        if flow.solve(room_at(shares[index])) != best:
+            return False
+        chosen = flow.assigned()
+        return True
+
     if high > low:
-        probe = high - 1
-        solved_at = probe
-        if flow.solve(room_at(shares[probe])) == best:
-            high = probe
+        if reaches_best(high - 1):
+            high -= 1
         else:
             low = high
     while low < high:
         middle = (low + high) // 2
-        solved_at = middle
-        if flow.solve(room_at(shares[middle])) == best:
+        if reaches_best(middle):
             high = middle
         else:
             low = middle + 1
-    if solved_at != low:
-        flow.solve(room_at(shares[low]))
-    chosen = flow.assigned()
     chosen.update(problem.pins)
     return _result(problem, chosen, room)
 

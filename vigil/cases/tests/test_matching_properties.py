@@ -195,3 +195,46 @@ def test_it_equals_the_brute_force_optimum_on_every_small_instance(instance):
     assert objective(case_list, provider_list, result.pairs) == brute_force(case_list, provider_list, pinned, dropped)
     assert result.objective.key() == objective(case_list, provider_list, result.pairs)
     assert evaluate(case_list, provider_list, result.pairs) == result.objective
+
+
+INDIVIDUAL_CHINESE = ["cmn", "yue", "cdo", "nan", "hak", "wuu"]
+SUBTAGS = ["", "-hant", "-hans", "-us", "-cn", "-hk"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(INDIVIDUAL_CHINESE),
+    st.sampled_from(INDIVIDUAL_CHINESE),
+    st.sampled_from(SUBTAGS),
+    st.sampled_from(SUBTAGS),
+    st.sampled_from(["zh", "zh-hant", "zh-hans", "zh-tw"]),
+)
+def test_chinese_languages_match_only_themselves_and_zh_matches_none(family, staff, family_subtag, staff_subtag, macro):
+    from vigil.cases.matching.eligibility import Language, language_level
+
+    native = Provider(id="p", capacity=1, languages=frozenset({staff + staff_subtag}))
+    through = Provider(id="q", capacity=1, interpreter_languages=frozenset({staff + staff_subtag}))
+    family_case = Case(id="c", language=family + family_subtag)
+    expected = family == staff
+    assert (language_level(family_case, native) is Language.NATIVE) == expected
+    assert (language_level(family_case, through) is Language.INTERPRETER) == expected
+    assert language_level(Case(id="z", language=macro), native) is Language.NONE
+    assert language_level(Case(id="z", language=macro), through) is Language.NONE
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(max_cases=1, max_providers=3))
+def test_the_best_ranked_provider_is_the_one_a_lone_case_is_assigned(instance):
+    from vigil.cases.matching import rank_providers
+
+    case_list, provider_list, _, _ = instance
+    if not case_list:
+        return
+    ranked, excluded = rank_providers(case_list[0], provider_list)
+    chosen = assign(case_list, provider_list).pairs[case_list[0].id]
+    assert {r.provider_id for r in ranked} | {p for p, _ in excluded} == {p.id for p in provider_list}
+    if not ranked:
+        assert chosen is None
+    else:
+        assert chosen is not None
+        assert next(r.value for r in ranked if r.provider_id == chosen) == ranked[0].value
