@@ -130,7 +130,9 @@ def _prepare(cases, providers, pinned, dropped) -> _Problem:
         if c in pins:
             raise MatchingInputError(f"pinned[{position}]: field 'case': case {cases[c].id!r} is pinned twice")
         if (c, p) in dropped_set:
-            raise MatchingInputError(f"pinned[{position}]: the pair is also dropped")
+            raise MatchingInputError(
+                f"pinned[{position}] (case {cases[c].id!r}, provider {providers[p].id!r}): the pair is also dropped"
+            )
         pins[c] = p
 
     dropped_by_case: dict[int, frozenset[int]] = defaultdict(frozenset)

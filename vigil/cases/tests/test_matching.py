@@ -238,3 +238,10 @@ def test_the_matching_package_imports_nothing_from_django():
     code = "import sys, vigil.cases.matching; print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_it_refuses_a_pair_both_pinned_and_dropped_and_a_case_pinned_twice():
+    with pytest.raises(MatchingInputError, match=r"pinned\[0\] \(case 'a', provider 'p'\): the pair is also dropped"):
+        assign([case("a")], [provider("p")], pinned=[("a", "p")], dropped=[("a", "p")])
+    with pytest.raises(MatchingInputError, match=r"pinned\[1\]: field 'case': case 'a' is pinned twice"):
+        assign([case("a")], [provider("p"), provider("q")], pinned=[("a", "p"), ("a", "q")])
