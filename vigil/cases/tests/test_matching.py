@@ -245,3 +245,9 @@ def test_it_refuses_a_pair_both_pinned_and_dropped_and_a_case_pinned_twice():
         assign([case("a")], [provider("p")], pinned=[("a", "p")], dropped=[("a", "p")])
     with pytest.raises(MatchingInputError, match=r"pinned\[1\]: field 'case': case 'a' is pinned twice"):
         assign([case("a")], [provider("p"), provider("q")], pinned=[("a", "p"), ("a", "q")])
+
+
+def test_of_two_cases_alike_the_one_waiting_longest_gets_the_slot():
+    cases = [case("recent", received_at=T0 + timedelta(hours=1)), case("longest", received_at=T0), case("unknown")]
+    assert assign(cases, [provider("p")]).pairs == {"recent": None, "longest": "p", "unknown": None}
+    assert assign(cases, [provider("p", capacity=2)]).pairs == {"recent": "p", "longest": "p", "unknown": None}
