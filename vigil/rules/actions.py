@@ -65,62 +65,6 @@ def _shape(rows, keys):
 
 
 FINDING_KEYS = ("detention_number", "rule", "level", "citation", "unverified", "facts", "unknown")
-
-
-def judge_incident(incident_id, *, pack=None) -> int:
-    """Steps: read the incident and its detention records (the read audited, by the system); judge them
-    under the pack; if the findings or categories differ from the current ones, or came from another pack,
-    supersede those and write the new; audit with the count. Returns the number of current findings."""
-    from vigil.incidents import detentions
-    from vigil.incidents.models import Incident
-
-    pack = pack or current_pack()
-    now = timezone.now()
-    with transaction.atomic():
-        incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
-        if incident is None:
-            return 0
-        records = detentions.read_records(incident, actor=None, purpose="rules")
-        parsed = parse_incident(incident_object(incident, records), 0, pack.zone)
-        numbers = [record.number for record in records]
-        found = [
-            {
-                "detention_number": None if f["detention"] is None else numbers[f["detention"]],
-                "rule": f["rule"],
-                "level": f["level"],
-                "citation": f["citation"],
-                "unverified": f["unverified"],
-                "facts": f["facts"],
-                "unknown": f["unknown"],
-            }
-            for f in findings_for(pack, parsed)
-        ]
-        derived = categories(pack, parsed)
-        for row, number in zip(derived, numbers, strict=True):
-            row["detention_number"] = number
-        current = Finding.objects.filter(incident=incident, superseded_at__isnull=True)
-        current_categories = DetentionCategory.objects.filter(incident=incident, superseded_at__isnull=True)
-        same_pack = not current.exclude(pack_hash=pack.hash).exists() and (
-            current.exists() or current_categories.exists() or not (found or derived)
-        )
-        unchanged = (
-            same_pack
-            and _shape([{k: getattr(f, k) for k in FINDING_KEYS} for f in current], FINDING_KEYS)
-            == _shape(found, FINDING_KEYS)
-            and _shape(current_categories.values(), CATEGORY_KEYS) == _shape(derived, CATEGORY_KEYS)
-        )
-        if unchanged:
-            return len(found)
-        current.update(superseded_at=now)
-        current_categories.update(superseded_at=now)
-        for row in found:
-            Finding.objects.create(incident=incident, pack_hash=pack.hash, computed_at=now, **row)
-        for row in derived:
-            DetentionCategory.objects.create(incident=incident, pack_hash=pack.hash, computed_at=now, **row)
-        audit.record("rules.judged", obj=incident, count=len(found))
-    return len(found)
-
-
 CATEGORY_KEYS = (
     "detention_number",
     "custody",
@@ -131,6 +75,87 @@ CATEGORY_KEYS = (
     "hold_hours",
     "court_related",
 )
+
+
+
+
+def _judged(pack, incident, records) -> tuple[list, list]:
+    """The findings and derived categories of one incident, as rows to write."""
+    parsed = parse_incident(incident_object(incident, records), 0, pack.zone)
+    numbers = [record.number for record in records]
+    found = [
+        {
+            "detention_number": None if f["detention"] is None else numbers[f["detention"]],
+            "rule": f["rule"],
+            "level": f["level"],
+            "citation": f["citation"],
+            "unverified": f["unverified"],
+            "facts": f["facts"],
+            "unknown": f["unknown"],
+        }
+        for f in findings_for(pack, parsed)
+    ]
+    derived = categories(pack, parsed)
+    for row, number in zip(derived, numbers, strict=True):
+        row["detention_number"] = number
+    return found, derived
+
+
+def judge_incidents(incident_ids, *, pack=None) -> int:
+    """Steps, for a batch of incidents in one transaction: read them and their detention records (each
+    incident's read audited, by the system); judge each under the pack; for those whose findings or
+    categories differ from the current ones, or came from another pack, supersede those and write the new
+    (in bulk); audit each judged incident with its count. Returns the number of current findings."""
+    from vigil.incidents.models import DetentionRecord, Incident
+
+    pack = pack or current_pack()
+    now = timezone.now()
+    total = 0
+    with transaction.atomic():
+        incidents = list(Incident.objects.select_for_update().filter(pk__in=list(incident_ids)).order_by("pk"))
+        ids = [incident.pk for incident in incidents]
+        records, findings, cats = {}, {}, {}
+        for row in DetentionRecord.objects.filter(incident_id__in=ids).order_by("number", "created_at"):
+            records.setdefault(row.incident_id, []).append(row)
+        for row in Finding.objects.filter(incident_id__in=ids, superseded_at__isnull=True):
+            findings.setdefault(row.incident_id, []).append(row)
+        for row in DetentionCategory.objects.filter(incident_id__in=ids, superseded_at__isnull=True).values():
+            cats.setdefault(row["incident_id"], []).append(row)
+        changed, new_findings, new_cats = [], [], []
+        for incident in incidents:
+            mine = records.get(incident.pk, [])
+            audit.record("incident.detentions_read", obj=incident, count=len(mine), kind="rules")
+            found, derived = _judged(pack, incident, mine)
+            total += len(found)
+            current, current_cats = findings.get(incident.pk, []), cats.get(incident.pk, [])
+            hashes = {f.pack_hash for f in current} | {c["pack_hash"] for c in current_cats}
+            if (
+                hashes <= {pack.hash}
+                and (hashes or not (found or derived))
+                and _shape([{k: getattr(f, k) for k in FINDING_KEYS} for f in current], FINDING_KEYS)
+                == _shape(found, FINDING_KEYS)
+                and _shape(current_cats, CATEGORY_KEYS) == _shape(derived, CATEGORY_KEYS)
+            ):
+                continue
+            changed.append(incident.pk)
+            new_findings += [Finding(incident=incident, pack_hash=pack.hash, computed_at=now, **r) for r in found]
+            new_cats += [
+                DetentionCategory(incident=incident, pack_hash=pack.hash, computed_at=now, **r) for r in derived
+            ]
+            audit.record("rules.judged", obj=incident, count=len(found))
+        if changed:
+            Finding.objects.filter(incident_id__in=changed, superseded_at__isnull=True).update(superseded_at=now)
+            DetentionCategory.objects.filter(incident_id__in=changed, superseded_at__isnull=True).update(
+                superseded_at=now
+            )
+            Finding.objects.bulk_create(new_findings, batch_size=500)
+            DetentionCategory.objects.bulk_create(new_cats, batch_size=500)
+    return total
+
+
+def judge_incident(incident_id, *, pack=None) -> int:
+    """One incident (the job queued when its documentation changes)."""
+    return judge_incidents([incident_id], pack=pack)
 
 
 def start_recompute_if_new_pack() -> Recompute | None:
@@ -166,8 +191,7 @@ def continue_recompute(run_id, *, batch: int = RECOMPUTE_BATCH) -> bool:
         qs = qs.filter(pk__gt=run.cursor)
     ids = list(qs.values_list("pk", flat=True)[:batch])
     with transaction.atomic():
-        for incident_id in ids:
-            judge_incident(incident_id, pack=pack)
+        judge_incidents(ids, pack=pack)
         done = len(ids) < batch
         Recompute.objects.filter(pk=run.pk).update(
             cursor=ids[-1] if ids else run.cursor,
