@@ -77,8 +77,6 @@ CATEGORY_KEYS = (
 )
 
 
-
-
 def _judged(pack, incident, records) -> tuple[list, list]:
     """The findings and derived categories of one incident, as rows to write."""
     parsed = parse_incident(incident_object(incident, records), 0, pack.zone)
