@@ -83,3 +83,38 @@ def _export(request, qs, kind: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="findings.{kind}"'
     response["Cache-Control"] = "no-store"
     return response
+
+
+@staff_view(*MONITOR_ROLES)
+def referral_letter(request, incident_id):
+    """A print-ready letter to an oversight office about one incident: its summary, the derived categories
+    of its detentions and its current findings with their citations (the allow-list only); audited."""
+    from django.shortcuts import get_object_or_404
+
+    from vigil.incidents.views import _uuid_or_404
+
+    incident = get_object_or_404(incidents_for_monitor(request.user), pk=_uuid_or_404(incident_id))
+    qs = monitoring.findings(incident_models.Incident.objects.filter(pk=incident.pk), monitoring.Filters())
+    rows = monitoring.rows(qs)
+    if not rows:
+        from django.http import Http404
+
+        raise Http404
+    pack = current_pack()
+    rules = {rule.id: rule for rule in pack.rules}
+    for row in rows:
+        row["level_text"] = LEVEL_TEXT.get(row["level"], row["level"])
+        row["title"] = rules[row["rule"]].shown_title if row["rule"] in rules else row["rule"]
+    audit.record("rules.letter_exported", actor=request.user, obj=incident, format="letter", count=len(rows))
+    agencies = dict(incident_models.AGENCIES)
+    return render(
+        request,
+        "rules/letter.html",
+        {
+            "summary": rows[0],
+            "agencies": [agencies.get(code, code) for code in rows[0]["agencies"].split()],
+            "police_role": dict(incident_models.POLICE_ROLES).get(rows[0]["local_police_role"], ""),
+            "rows": rows,
+            "pack": pack,
+        },
+    )

@@ -171,3 +171,19 @@ def test_docs_list_exactly_the_monitors_allow_list():
     listed = re.findall(r"^\s*-\s.*?$|^\s{2}.*?$", section, flags=re.M)
     names = [name for line in listed for name in re.findall(r"`([a-z_]+)`", line)]
     assert tuple(names) == monitoring.ALLOWED_COLUMNS
+
+
+def test_the_referral_letter_shows_only_the_allow_list_and_is_audited(client, incident, caseworker, monitor, outsider):
+    documented(incident, caseworker)
+    url = reverse("referral_letter", args=[incident.pk])
+    client.force_login(monitor)
+    letter = client.get(url).content.decode()
+    assert "Admin. Code § 9-131" in letter and str(incident.pk) in letter
+    for personal in ("PL 160.15", "2021-02-03", "2025-06-01", "jail entrance"):
+        assert personal not in letter
+    assert AuditEvent.objects.filter(action="rules.letter_exported", actor=monitor).count() == 1
+    Incident.objects.filter(pk=incident.pk).update(organization=caseworker.organization)
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(caseworker)
+    assert client.get(url).status_code == 403
