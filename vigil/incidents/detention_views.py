@@ -48,6 +48,7 @@ def _page(request, incident, *, facts_form=None, new_form=None, status=200):
         or IncidentFactsForm(initial={name: getattr(incident, name) for name in IncidentFactsForm.base_fields}),
         "new_form": new_form or DetentionForm(prefix="new"),
         "panels": extra_panels(request, incident),
+        "partial": bool(request.htmx),
     }
     template = "incidents/_detentions.html" if request.htmx else "incidents/detentions.html"
     return render(request, template, context, status=status)

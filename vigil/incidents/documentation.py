@@ -14,9 +14,9 @@ def register(handler_name: str) -> None:
 
 
 def queue_on_commit(incident) -> None:
-    """Inside the caller's transaction: the jobs commit or roll back with the change (the outbox), once per
-    incident while one is still waiting."""
+    """Inside the caller's transaction: the jobs commit or roll back with the change (the outbox). One job
+    per change, not deduplicated: a job already running may have read the incident before this change."""
     from vigil.work.actions import enqueue
 
     for name in ON_DOCUMENTED:
-        enqueue(name, incident.pk, dedupe_key=f"{name}:{incident.pk}")
+        enqueue(name, incident.pk)
