@@ -13,4 +13,4 @@ class RulesConfig(AppConfig):
 
         documentation.register("vigil.rules.jobs.judge_incident")
         panels.register(findings_panel)
-        register_periodic("vigil.rules.jobs.check_pack", every="hour")
+        register_periodic("vigil.rules.jobs.check_pack", every="day")

@@ -21,7 +21,7 @@ def continue_recompute(run_id):
 
 @durable
 def check_pack():
-    """Every hour (the worker's first round of the hour): a pack whose hash differs from the last judged starts a
+    """Daily (the worker's first round of the day): a pack whose hash differs from the last judged starts a
     recompute."""
     from vigil.rules.actions import start_recompute_if_new_pack
 
