@@ -60,3 +60,141 @@ class DocumentationForm(forms.Form):
         for name in ("place_kind", "area_entered", "local_police_role", "warrant_seen", "home_entry", "force_used"):
             data[name] = data.get(name) or ""
         return data
+
+
+UNKNOWN_CHOICE = ("", _("Unknown"))
+
+
+def _known(choices, label):
+    return forms.ChoiceField(choices=[UNKNOWN_CHOICE, *choices], required=False, label=label)
+
+
+class IncidentFactsForm(forms.Form):
+    """The incident-level facts the sanctuary-law rules read; each may stay unknown."""
+
+    site_operator = _known(m.SITE_OPERATORS, _("Who runs the place"))
+    court = _known(m.COURTS, _("At or near a court"))
+    doc_property_office = _known(m.YES_NO, _("An immigration office on Correction property"))
+    doc_office_purpose = _known(m.DOC_OFFICE_PURPOSES, _("Its stated purpose"))
+    operation_purpose = _known(m.OPERATION_PURPOSES, _("The operation's stated purpose"))
+    warrant_source = _known(m.WARRANT_SOURCES, _("How the warrant is known"))
+
+
+BOOL_CHOICES = [UNKNOWN_CHOICE, ("yes", _("Yes")), ("no", _("No"))]
+LIST_STATES = [
+    ("unknown", _("Unknown")),
+    ("none", _("None")),
+    ("listed", _("As listed below")),
+]
+ROWS = 3  # conviction and incarceration rows of the form; more are added by saving and editing again
+
+
+def _date(label):
+    return forms.DateField(required=False, label=label, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class DetentionForm(forms.Form):
+    """One detention record (vigil/incidents/detentions.py FIELDS), every field optional."""
+
+    def __init__(self, *args, **kwargs):
+        from vigil.incidents.detentions import FIELDS
+
+        super().__init__(*args, **kwargs)
+        for name, (label, kind) in FIELDS.items():
+            if isinstance(kind, list):
+                self.fields[name] = _known(kind, label)
+            elif kind == "bool":
+                self.fields[name] = forms.ChoiceField(choices=BOOL_CHOICES, required=False, label=label)
+            elif kind == "date":
+                self.fields[name] = _date(label)
+            elif kind == "datetime":
+                self.fields[name] = forms.DateTimeField(
+                    required=False, label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+                )
+            else:
+                self.fields[name] = forms.ChoiceField(choices=LIST_STATES, required=False, label=label)
+                for i in range(1, ROWS + 1):
+                    self._row_fields(kind, i)
+
+    def _row_fields(self, kind, i):
+        if kind == "convictions":
+            self.fields[f"conviction{i}_sentence_date"] = _date(_("Conviction %(n)s: date of sentence") % {"n": i})
+            self.fields[f"conviction{i}_plea_or_verdict_date"] = _date(_("Date of plea or verdict"))
+            self.fields[f"conviction{i}_offence"] = forms.CharField(
+                required=False,
+                max_length=120,
+                label=_("Offence: Penal Law section, or the section it is the equivalent of"),
+            )
+            self.fields[f"conviction{i}_jurisdiction"] = forms.CharField(
+                required=False, max_length=60, label=_("Jurisdiction")
+            )
+        else:
+            self.fields[f"incarceration{i}_from"] = _date(_("Incarceration %(n)s: from") % {"n": i})
+            self.fields[f"incarceration{i}_to"] = _date(_("To"))
+            self.fields[f"incarceration{i}_conviction"] = forms.ChoiceField(
+                choices=[UNKNOWN_CHOICE, *((f"c{n}", _("Conviction %(n)s") % {"n": n}) for n in range(1, ROWS + 1))],
+                required=False,
+                label=_("For which conviction"),
+            )
+
+    @classmethod
+    def initial_from(cls, facts: dict) -> dict:
+        """A stored record's facts as the form's initial values."""
+        from vigil.incidents.detentions import FIELDS
+
+        initial = {}
+        for name, (_label, kind) in FIELDS.items():
+            if name not in facts:
+                continue
+            value = facts[name]
+            if kind == "bool":
+                initial[name] = "yes" if value else "no"
+            elif kind == "convictions":
+                initial[name] = "listed" if value else "none"
+                for i, item in enumerate(value[:ROWS], start=1):
+                    for key in ("sentence_date", "plea_or_verdict_date", "offence", "jurisdiction"):
+                        initial[f"conviction{i}_{key}"] = item.get(key, "")
+            elif kind == "incarcerations":
+                initial[name] = "listed" if value else "none"
+                for i, item in enumerate(value[:ROWS], start=1):
+                    for key in ("from", "to", "conviction"):
+                        initial[f"incarceration{i}_{key}"] = item.get(key, "")
+            elif kind == "datetime":
+                initial[name] = value[:16]
+            else:
+                initial[name] = value
+        return initial
+
+    def facts(self) -> dict:
+        """The cleaned form as a record's facts (detentions.clean_facts takes it)."""
+        from vigil.incidents.detentions import FIELDS
+
+        data, out = self.cleaned_data, {}
+        for name, (_label, kind) in FIELDS.items():
+            value = data.get(name)
+            if kind == "bool":
+                out[name] = {"yes": True, "no": False}.get(value)
+            elif kind in ("convictions", "incarcerations"):
+                out[name] = {"none": [], "listed": self._rows(kind)}.get(value)
+            else:
+                out[name] = value or None
+        return out
+
+    def _rows(self, kind) -> list:
+        data, rows = self.cleaned_data, []
+        for i in range(1, ROWS + 1):
+            if kind == "convictions":
+                item = {"id": f"c{i}"}
+                for key in ("sentence_date", "plea_or_verdict_date", "offence", "jurisdiction"):
+                    value = data.get(f"conviction{i}_{key}")
+                    if value:
+                        item[key] = value.isoformat() if hasattr(value, "isoformat") else value.strip()
+            else:
+                item = {}
+                for key in ("from", "to", "conviction"):
+                    value = data.get(f"incarceration{i}_{key}")
+                    if value:
+                        item[key] = value.isoformat() if hasattr(value, "isoformat") else value
+            if len(item) > (1 if kind == "convictions" else 0):
+                rows.append(item)
+        return rows

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from vigil.privacy.fields import EncryptedTextField
+from vigil.incidents import warrants
+from vigil.privacy.fields import EncryptedJSONField, EncryptedTextField
 from vigil.privacy.models import PersonalRecord
 
 
@@ -68,6 +69,14 @@ class Incident(PersonalRecord):
     activity_started_at = models.DateTimeField(_("activity started"), null=True, blank=True)
     activity_ended_at = models.DateTimeField(_("activity ended"), null=True, blank=True)
     field_notes = EncryptedTextField()
+    # Facts the sanctuary-law rules read (docs/rules.md), blank while unknown. About the place and the
+    # operation, never about a person: those go in a sealed detention record.
+    site_operator = models.CharField(_("who runs the place"), max_length=24, blank=True)
+    court = models.CharField(_("at or near a court"), max_length=16, blank=True)
+    doc_property_office = models.CharField(_("immigration office on Correction property"), max_length=4, blank=True)
+    doc_office_purpose = models.CharField(_("stated purpose of that office"), max_length=24, blank=True)
+    operation_purpose = models.CharField(_("stated purpose of the operation"), max_length=32, blank=True)
+    warrant_source = models.CharField(_("how the warrant is known"), max_length=24, blank=True)
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -175,16 +184,46 @@ POLICE_ROLES = [
     ("arresting", _("Arresting")),
     ("holding", _("Holding")),
 ]
-# The one list of warrant kinds (the sanctuary-law rules read these codes).
-WARRANTS = [
-    ("fed_judicial_arrest", _("Federal judicial arrest warrant")),
-    ("fed_judicial_search", _("Federal judicial search warrant")),
-    ("state_court", _("State or local court warrant or order")),
-    ("ij_order", _("Immigration judge's order")),
-    ("ice_administrative", _("ICE administrative warrant (I-200 / I-205)")),
-    ("detainer_only", _("Detainer form only")),
-    ("none_shown", _("None shown")),
-    ("unknown", _("Unknown")),
+# The one list of warrant kinds (vigil/incidents/warrants.py; the sanctuary-law rules read these codes).
+WARRANT_LABELS = {
+    "federal_judicial_arrest": _("Federal judicial arrest warrant"),
+    "federal_judicial_search": _("Federal judicial search warrant"),
+    "state_local_court": _("State or local court warrant or order"),
+    "immigration_judge_order": _("Immigration judge's order"),
+    "ice_administrative": _("ICE administrative warrant (I-200 / I-205)"),
+    "detainer_only": _("Detainer form only"),
+    "none_shown": _("None shown"),
+}
+WARRANTS = [*((code, WARRANT_LABELS[code]) for code in warrants.WARRANT_KINDS), (warrants.UNKNOWN, _("Unknown"))]
+WARRANT_SOURCES = [
+    ("copy_read_by_lawyer", _("Read from a copy by a lawyer")),
+    ("described_on_scene", _("Described on the scene")),
+]
+SITE_OPERATORS = [
+    ("city_agency", _("A city agency")),
+    ("city_contractor", _("A city human-services contractor (most shelters)")),
+    ("hhc", _("NYC Health + Hospitals")),
+    ("public_school", _("A public school")),
+    ("charter_school", _("A charter school")),
+    ("private", _("Private")),
+    ("mta", _("The MTA")),
+    ("federal", _("Federal")),
+]
+COURTS = [
+    ("none", _("Not at or near a court")),
+    ("state_or_city", _("A state or city court")),
+    ("immigration", _("A federal immigration court")),
+]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+DOC_OFFICE_PURPOSES = [
+    ("civil_enforcement", _("Civil immigration enforcement")),
+    ("criminal_enforcement", _("Criminal enforcement")),
+    ("other", _("Other")),
+]
+OPERATION_PURPOSES = [
+    ("civil_immigration", _("Civil immigration enforcement")),
+    ("criminal_presence_entry", _("A crime of presence, entry or re-entry")),
+    ("criminal_other", _("Another criminal matter")),
 ]
 HOME_ENTRY = [("none", _("No entry")), ("consented", _("Consented")), ("forced", _("Forced"))]
 AREA_ENTERED = [("public", _("Public area")), ("non_public", _("Non-public area"))]
@@ -463,3 +502,47 @@ class NotificationAddress(models.Model):
 
     def __str__(self):
         return f"notification address ({'confirmed' if self.confirmed_at else 'pending'})"
+
+
+def cascade_unless_held(collector, field, sub_objs, using):
+    """A detention record goes with its incident, unless a legal hold (set by a case or by hand) keeps it:
+    then it stays, without its incident."""
+    held = [row for row in sub_objs if row.legal_hold]
+    free = [row for row in sub_objs if not row.legal_hold]
+    if free:
+        models.CASCADE(collector, field, free, using)
+    if held:
+        collector.add_field_update(field, None, held)
+
+
+class DetentionRecord(PersonalRecord):
+    """A person taken during an incident: what responders saw and what caseworkers and legal-provider staff
+    learned later (the fields are `vigil.incidents.detentions.FIELDS`). Every fact is personal data, so all
+    of them are kept in one sealed JSON value; reading it is audited (`detentions.read_records`). Purged
+    with its incident unless a legal hold keeps it; at the latest after the incidents' retention period."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=cascade_unless_held, null=True, blank=True, related_name="detention_records"
+    )
+    number = models.PositiveSmallIntegerField(default=1)  # "person 1, 2 …" of this incident: no name
+    facts = EncryptedJSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    retention_key = "incident"
+    retention_date_field = "created_at"
+
+    class Meta:
+        ordering = ["number", "created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "number"], name="detention_record_number_once"),
+        ]
+
+    def __str__(self):
+        return f"detention record {self.number}"

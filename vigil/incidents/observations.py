@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from vigil.accounts import audit
+from vigil.incidents import documentation
 from vigil.incidents.models import Incident, Observation, TimelineEntry
 
 FACT_FIELDS = (
@@ -87,6 +88,7 @@ def record_observation(incident: Incident, values: dict, *, actor, notes: str = 
         changed = _settle(current)
         TimelineEntry.objects.create(incident=current, actor=actor, kind="documented")
         audit.record("incident.documented", actor=actor, obj=current, fields=sorted(given), count=len(changed))
+        documentation.queue_on_commit(current)
     return row
 
 
@@ -105,6 +107,7 @@ def resolve_fact(incident: Incident, name: str, observation_id, *, actor) -> Inc
         _settle(current)
         TimelineEntry.objects.create(incident=current, actor=actor, kind="fact_resolved")
         audit.record("incident.fact_resolved", actor=actor, obj=current, fields=[name])
+        documentation.queue_on_commit(current)
         current.refresh_from_db()
     return current
 

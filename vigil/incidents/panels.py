@@ -59,3 +59,18 @@ def waiting_context(user, visible) -> dict:
         call.waiting_minutes = int((now - call.help_requested_at).total_seconds() // 60)
         call.place = area_label(call.incident.area) or "?"
     return {"waiting": waiting, "speed": verification.time_to_verification(recent), "help_calls": help_calls}
+
+
+# Panels of the incident page added by apps above this one (the rules' findings): each a function of
+# (request, incident) giving HTML, or "" to show nothing. Registered from AppConfig.ready(); this module
+# never imports them.
+PANELS: list = []
+
+
+def register(panel) -> None:
+    if panel not in PANELS:
+        PANELS.append(panel)
+
+
+def extra_panels(request, incident) -> list[str]:
+    return [html for html in (panel(request, incident) for panel in PANELS) if html]

@@ -58,6 +58,9 @@ ENTRY_TEXT = {
     "dispatch_offered": gettext_lazy("Offered to a responder"),
     "check_in_missed": gettext_lazy("A responder missed a check-in"),
     "documented": gettext_lazy("Field documentation updated"),
+    "rule_facts": gettext_lazy("Facts for the sanctuary-law rules updated"),
+    "detention_recorded": gettext_lazy("Detention record added"),
+    "detention_updated": gettext_lazy("Detention record updated"),
 }
 # Written by intake next to the follow-up report, which the timeline shows itself (linked to the first).
 SHOWN_AS_REPORTS = {"reporter_added_information"}

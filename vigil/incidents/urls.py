@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.incidents import field_views, verification_views, views
+from vigil.incidents import detention_views, field_views, verification_views, views
 
 urlpatterns = [
     path("", views.queue, name="incident_queue"),
@@ -13,6 +13,9 @@ urlpatterns = [
     path("<uuid:incident_id>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("<uuid:incident_id>/evidence/export/", views.evidence_export, name="evidence_export"),
     path("<uuid:incident_id>/merge/", views.incident_merge, name="incident_merge"),
+    path("<uuid:incident_id>/detentions/", detention_views.detention_page, name="detention_page"),
+    path("<uuid:incident_id>/detentions/new/", detention_views.detention_new, name="detention_new"),
+    path("<uuid:incident_id>/detentions/<uuid:record_id>/", detention_views.detention_edit, name="detention_edit"),
     path("evidence/<uuid:evidence_id>/", views.evidence_view, name="evidence_view"),
     path("reports/<uuid:report_id>/move/", views.report_move, name="report_move"),
     path("roster/", views.roster, name="roster"),

@@ -135,7 +135,7 @@ def incident_detail(request, incident_id):
     reports = list(reports_page.object_list)
     audit.record("incident.reports_viewed", actor=request.user, obj=incident, count=len(reports))
     from vigil.incidents import observations
-    from vigil.incidents.panels import panel_context
+    from vigil.incidents.panels import extra_panels, panel_context
 
     reads = set(request.user.languages or [])
     unread = {r.language for r in reports if r.language not in reads and r.language != "und"}
@@ -150,6 +150,7 @@ def incident_detail(request, incident_id):
         "incidents/detail.html",
         {
             **panel_context(request, incident),
+            "panels": extra_panels(request, incident),
             "facts": observations.facts(incident),
             "incident": incident,
             "reports": reports,

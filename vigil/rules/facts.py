@@ -12,19 +12,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from vigil.incidents.warrants import WARRANT_KINDS, WARRANT_SOURCES
 from vigil.rules.lang import UNKNOWN
 
-# The one list of warrant kinds, shared with the responder's observation form (step 2).
-WARRANT_KINDS = (
-    "federal_judicial_arrest",  # Article III or magistrate judge: the only "judicial warrant" of §§ 9-131, 14-154
-    "federal_judicial_search",
-    "state_local_court",  # a state or local court's warrant or order
-    "immigration_judge_order",
-    "ice_administrative",  # Forms I-200, I-205
-    "detainer_only",  # Forms I-247A/N/X
-    "none_shown",
-)
-
+# The one list of warrant kinds, shared with the responder's observation form and the detention records.
 INCIDENT_FIELDS = {
     "date": "date",
     "operator": (
@@ -57,7 +48,7 @@ INCIDENT_FIELDS = {
         "disaster",
     ),
     "warrant": WARRANT_KINDS,
-    "warrant_source": ("copy_read_by_lawyer", "described_on_scene"),
+    "warrant_source": WARRANT_SOURCES,
     "custody": ("nypd", "doc", "probation", "federal"),
 }
 
@@ -65,7 +56,7 @@ DETENTION_FIELDS = {
     "targeted": ("targeted", "collateral"),
     "custody": ("nypd", "doc", "probation", "federal"),
     "warrant": WARRANT_KINDS,
-    "warrant_source": ("copy_read_by_lawyer", "described_on_scene"),
+    "warrant_source": WARRANT_SOURCES,
     "arrest_by": ("local", "federal"),
     "arrest_basis": ("civil_immigration", "criminal"),
     "request": ("detention", "notification", "transfer", "other", "none"),

@@ -22,6 +22,7 @@ OBJECT_FACTORIES = {
     "alert_id": lambda ctx: _alert(ctx).pk,
     "proposal_id": lambda ctx: _proposal(ctx).pk,
     "confirmation_id": lambda ctx: _confirmation(ctx).pk,
+    "record_id": lambda ctx: _detention_record(ctx).pk,
 }
 
 
@@ -53,6 +54,14 @@ def _confirmation(ctx):
     for step in ("accepted", "en_route", "on_scene"):
         dispatch = actions.dispatch_move(dispatch, step, actor=responder)
     return verification.confirm_on_scene(dispatch, sees_enforcement=True, what_seen="Two vans", actor=responder)
+
+
+def _detention_record(ctx):
+    """A detention record on the first organization's incident, written by a caseworker."""
+    from vigil.incidents import detentions
+
+    caseworker = make_staff("record-caseworker", Role.CASEWORKER, ctx["owner"].organization)
+    return detentions.record_detention(_partner_report(ctx).incident, {"custody": "doc"}, actor=caseworker)
 
 
 def _evidence(ctx):

@@ -46,7 +46,7 @@ def test_it_shows_a_disagreement_with_its_sources_and_lets_a_dispatcher_settle_i
 ):
     first, second = two_responders
     observations.record_observation(incident, {"warrant_seen": "ice_administrative"}, actor=first)
-    said = observations.record_observation(incident, {"warrant_seen": "fed_judicial_arrest"}, actor=second)
+    said = observations.record_observation(incident, {"warrant_seen": "federal_judicial_arrest"}, actor=second)
     incident.refresh_from_db()
     assert incident.warrant_seen == ""  # unsettled: no value until someone resolves it
     client.force_login(colleague)
@@ -59,7 +59,7 @@ def test_it_shows_a_disagreement_with_its_sources_and_lets_a_dispatcher_settle_i
     client.force_login(colleague)
     client.post(url, {"field": "warrant_seen", "observation": said.pk})
     incident.refresh_from_db()
-    assert incident.warrant_seen == "fed_judicial_arrest"
+    assert incident.warrant_seen == "federal_judicial_arrest"
     assert AuditEvent.objects.filter(action="incident.fact_resolved", actor=colleague).exists()
     assert "observers disagree" not in client.get(f"/staff/incidents/{incident.pk}/").content.decode()
 

@@ -10,9 +10,8 @@ from vigil.rules.pack import PackError, load_pack
 from vigil.rules.tests.cases import PACK
 
 RULES_DIR = Path(__file__).resolve().parents[1]
-CORE = [
-    p for p in RULES_DIR.rglob("*.py") if "tests" not in p.parts and "management" not in p.parts and p.name != "apps.py"
-]
+# The evaluator's core; the rest of the app (models, mapping, views, jobs) is the product around it.
+CORE = [RULES_DIR / name for name in ("__init__.py", "engine.py", "facts.py", "lang.py", "pack.py")]
 
 
 def broken(tmp_path, old, new):
