@@ -20,6 +20,7 @@ urlpatterns = [
     path("staff/work/", include("vigil.work.urls")),
     path("staff/", include("vigil.intake.staff_urls")),
     path("staff/incidents/", include("vigil.incidents.urls")),
+    path("staff/cases/", include("vigil.cases.urls")),
 ]
 
 handler400 = "vigil.views.bad_request"
