@@ -92,7 +92,7 @@ class Case(PersonalRecord):
     urgency_tier = models.PositiveSmallIntegerField(default=1)
     services_needed = models.JSONField(default=list, blank=True)
     detention_status = models.CharField(
-        _("detention status"), max_length=16, choices=DetentionStatus.choices, default=DetentionStatus.DETAINED
+        max_length=16, choices=DetentionStatus.choices, default=DetentionStatus.DETAINED
     )
     income_band = models.CharField(max_length=16, choices=IncomeBand.choices, default=IncomeBand.UNKNOWN)
     # The family's borough (an area code of the jurisdiction), for providers that serve residents.
@@ -313,7 +313,7 @@ class Service(models.Model):
     residence = models.JSONField(default=list, blank=True)
     detention_statuses = models.JSONField(default=list, blank=True)
     income_band = models.CharField(
-        _("income"), max_length=16, choices=[("any", _("Any income")), ("low", _("Low income"))], default="any"
+        max_length=16, choices=[("any", _("Any income")), ("low", _("Low income"))], default="any"
     )
 
     class Meta:
