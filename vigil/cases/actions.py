@@ -117,14 +117,16 @@ def open_case(
     related_parties: str = "",
     incident_workplace: str = "",
     incident=None,
+    intake_key=None,
 ) -> tuple[Case, bool]:
     """Open a case, or find the open one for the same A-number. Returns (case, created).
 
     Steps:
     1. Check what cannot be stored (an A-number in a wrong format, a date of birth in the future).
-    2. With an A-number, look for the organization's open case under its blind index: if there is one,
+    2. The same intake form sent twice (its `intake_key`) returns the case it opened.
+    3. With an A-number, look for the organization's open case under its blind index: if there is one,
        note on its timeline that another relative called and return it.
-    3. Otherwise create the case (sealed fields, urgency tier from the urgent needs), its "opened" event
+    4. Otherwise create the case (sealed fields, urgency tier from the urgent needs), its "opened" event
        and its first "locate" task, and audit. Two relatives at the same moment: the database's unique
        constraint refuses the second insert, which then returns the first case.
     """
@@ -137,6 +139,10 @@ def open_case(
     services = [code for code in ServiceKind.values if code in set(services_needed or ())]
     try:
         with transaction.atomic():
+            if intake_key is not None:
+                again = Case.objects.filter(organization=organization, intake_key=intake_key).first()
+                if again is not None:
+                    return again, False
             if digits:
                 existing = find_open_case_by_a_number(organization, digits)
                 if existing is not None:
@@ -147,6 +153,7 @@ def open_case(
             case = Case(
                 organization=organization,
                 code=crockford.random_code(CASE_CODE_LENGTH),
+                intake_key=intake_key,
                 urgent_needs=needs,
                 urgency_tier=urgency_tier(needs),
                 services_needed=services,
@@ -181,6 +188,10 @@ def open_case(
             audit.record("case.opened", actor=actor, obj=case, organization=organization, count=len(needs))
             return case, True
     except IntegrityError:
+        if intake_key is not None:
+            again = Case.objects.filter(organization=organization, intake_key=intake_key).first()
+            if again is not None:
+                return again, False
         if not digits:
             raise
         existing = find_open_case_by_a_number(organization, digits)

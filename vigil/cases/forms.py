@@ -1,5 +1,7 @@
 """Parsing what staff type in: every refusal a clear message in the reader's language."""
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,11 +58,15 @@ class CaseIntakeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     incident_workplace = forms.CharField(label=_("Workplace, if taken at work"), required=False, max_length=300)
+    # Made when the form is shown: the same form sent twice opens one case.
+    intake_key = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = _language_choices()
         self.fields["borough"].choices = _borough_choices()
+        if not self.is_bound:
+            self.initial.setdefault("intake_key", uuid.uuid4())
 
     def clean_a_number(self):
         raw = self.cleaned_data.get("a_number", "").strip()

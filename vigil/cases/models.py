@@ -88,6 +88,8 @@ class Case(PersonalRecord):
     closing_reason = models.CharField(max_length=32, choices=ClosingReason.choices, blank=True)
     # The case code families will type in (the public status page comes with the family intake).
     code = models.CharField(max_length=16, unique=True)
+    # The id of the intake form that opened the case: the same form sent twice opens one case.
+    intake_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     urgent_needs = models.JSONField(default=list, blank=True)
     urgency_tier = models.PositiveSmallIntegerField(default=1)
     services_needed = models.JSONField(default=list, blank=True)

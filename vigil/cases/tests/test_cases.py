@@ -194,3 +194,16 @@ def test_the_queue_puts_overdue_tasks_first_then_cases_by_tier_then_age(client, 
     page = client.get(reverse("case_queue")).content.decode()
     assert page.index('id="overdue"') < page.index('id="waiting"')
     assert page.index(tier_three.code) < page.index(tier_two_newer.code)
+
+
+@pytest.mark.django_db
+def test_the_same_intake_form_sent_twice_opens_one_case(client, caseworker):
+    client.force_login(caseworker)
+    form_page = client.get(reverse("case_new")).content.decode()
+    key = form_page.split('name="intake_key" value="', 1)[1].split('"', 1)[0]
+    data = {"person_name": "Ana", "detention_status": "detained", "income_band": "unknown", "intake_key": key}
+    first = client.post(reverse("case_new"), data)
+    second = client.post(reverse("case_new"), data)
+    assert Case.objects.count() == 1
+    assert first["Location"] == second["Location"]
+    assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.SECOND_CALLER).exists()
