@@ -207,3 +207,22 @@ def test_the_same_intake_form_sent_twice_opens_one_case(client, caseworker):
     assert Case.objects.count() == 1
     assert first["Location"] == second["Location"]
     assert not CaseEvent.objects.filter(kind=CaseEvent.Kind.SECOND_CALLER).exists()
+
+
+@pytest.mark.django_db
+def test_a_relative_still_lands_on_the_case_after_the_keys_are_rotated(settings, caseworker):
+    import base64
+
+    from django.core.management import call_command
+
+    case = open_case(caseworker, a_number="A123456789", person_name="Rotated")
+    new = base64.urlsafe_b64encode(b"r" * 32).decode()
+    settings.FIELD_ENCRYPTION_KEYS = f"{settings.FIELD_ENCRYPTION_KEYS},2:{new}"
+    settings.BLIND_INDEX_KEYS = f"{settings.BLIND_INDEX_KEYS},2:{new}"
+    call_command("rotate_keys")
+    settings.FIELD_ENCRYPTION_KEYS = f"2:{new}"
+    settings.BLIND_INDEX_KEYS = f"2:{new}"
+    assert Case.objects.get(pk=case.pk).a_number_index.startswith("2:")
+    again, created = actions.open_case(organization=caseworker.organization, actor=caseworker, a_number="123-456-789")
+    assert (again.pk, created) == (case.pk, False)
+    assert again.person_name == "Rotated"
