@@ -335,6 +335,16 @@ def _refuse_unless_eligible(case: Case, provider: Provider, service: str) -> Non
         raise CaseActionRefused("income", _("The provider's funding covers low-income households only."))
 
 
+def eligibility_refusal(case: Case, provider: Provider, service: str) -> str | None:
+    """Why `provider` cannot take `case` for `service` (a code), or None: the hard constraints a matcher
+    keeps, capacity left included."""
+    try:
+        _refuse_unless_eligible(case, provider, service)
+    except CaseActionRefused as refused:
+        return refused.code
+    return "no_capacity" if capacity_left(provider) <= 0 else None
+
+
 def propose_referral(case: Case, provider: Provider, service: str, *, actor) -> Referral:
     """A referral proposed by a caseworker (or, later, the matcher): checked, not yet sent."""
     with transaction.atomic():

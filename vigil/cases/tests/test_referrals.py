@@ -203,3 +203,15 @@ def test_closing_a_case_withdraws_its_open_referral(caseworker, provider_a):
     referral.refresh_from_db()
     assert referral.state == "withdrawn"
     assert Case.objects.get(pk=case.pk).closing_reason == "duplicate"
+
+
+@pytest.mark.django_db
+def test_it_says_why_a_provider_is_not_eligible_for_a_case(caseworker, provider_a, staff_a):
+    case = open_case(caseworker)
+    assert actions.eligibility_refusal(case, provider_a, "detained_removal_defense") is None
+    assert actions.eligibility_refusal(case, provider_a, "habeas") == "no_service"
+    actions.decline_referral(send(case, provider_a, caseworker), "conflict", actor=staff_a)
+    assert actions.eligibility_refusal(case, provider_a, "detained_removal_defense") == "conflict"
+    assert actions.eligibility_refusal(
+        case, make_provider("empty-legal", open_slots=0), "detained_removal_defense"
+    ) == ("no_capacity")
