@@ -516,7 +516,7 @@ def expire_referral(referral_id) -> bool:
 
 
 def expire_overdue_referrals() -> int:
-    """The hourly sweep, in case a queued expiry was lost."""
+    """The daily sweep, in case a queued expiry was missed."""
     due = Referral.objects.filter(state=Referral.State.SENT, response_due_at__lte=timezone.now())
     return sum(expire_referral(pk) for pk in due.values_list("pk", flat=True))
 
