@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class UrgentNeed(models.TextChoices):
-    HEARING_OR_REMOVAL_72H = "hearing_or_removal_72h", _("Hearing or removal within 72 hours")
-    EXPEDITED_REMOVAL = "expedited_removal", _("In the US under two years, or cannot prove it (expedited removal)")
+    HEARING_OR_REMOVAL_72H = "hearing_or_removal_within_72h", _("Hearing or removal within 72 hours")
+    EXPEDITED_REMOVAL = "expedited_removal_risk", _("In the US under two years, or cannot prove it (expedited removal)")
     PREVIOUS_REMOVAL_ORDER = "previous_removal_order", _("A previous removal order")
     FEAR_OF_RETURN = "fear_of_return", _("Fear of return")
     CHILD_WITHOUT_CARE = "child_without_care", _("A child without care")
@@ -24,7 +24,7 @@ class UrgentNeed(models.TextChoices):
     PREGNANT = "pregnant", _("Pregnant")
     NO_BOND_HEARING = "no_bond_hearing", _("Held without a bond hearing")
     TRANSFER_FEARED = "transfer_feared", _("A transfer is feared")
-    HEARING_14_DAYS = "hearing_14_days", _("A hearing within 14 days")
+    HEARING_14_DAYS = "hearing_within_14_days", _("A hearing within 14 days")
 
 
 TIER_3 = frozenset(

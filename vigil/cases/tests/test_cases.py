@@ -61,7 +61,7 @@ def test_the_same_a_number_in_another_organization_is_another_case(caseworker, c
 @pytest.mark.django_db
 def test_it_sets_the_urgency_tier_from_the_urgent_needs(caseworker):
     assert open_case(caseworker, urgent_needs=["pregnant", "child_without_care"]).urgency_tier == 3
-    assert open_case(caseworker, urgent_needs=["hearing_14_days", "fear_of_return"]).urgency_tier == 2
+    assert open_case(caseworker, urgent_needs=["hearing_within_14_days", "fear_of_return"]).urgency_tier == 2
     case = open_case(caseworker, urgent_needs=["lawful_permanent_resident", "unknown-need"])
     assert case.urgency_tier == 1
     assert case.urgent_needs == ["lawful_permanent_resident"]
@@ -181,7 +181,7 @@ def test_the_queue_puts_overdue_tasks_first_then_cases_by_tier_then_age(client, 
 
     old_tier_one = open_case(caseworker, person_name="Old")
     tier_three = open_case(caseworker, person_name="Urgent", urgent_needs=["medical_need"])
-    tier_two_older = open_case(caseworker, person_name="Two-older", urgent_needs=["hearing_14_days"])
+    tier_two_older = open_case(caseworker, person_name="Two-older", urgent_needs=["hearing_within_14_days"])
     tier_two_newer = open_case(caseworker, person_name="Two-newer", urgent_needs=["transfer_feared"])
     Case.objects.filter(pk=old_tier_one.pk).update(created_at=timezone.now() - timedelta(days=3))
     Case.objects.filter(pk=tier_two_older.pk).update(created_at=timezone.now() - timedelta(hours=2))
