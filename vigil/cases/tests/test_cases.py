@@ -226,3 +226,13 @@ def test_a_relative_still_lands_on_the_case_after_the_keys_are_rotated(settings,
     again, created = actions.open_case(organization=caseworker.organization, actor=caseworker, a_number="123-456-789")
     assert (again.pk, created) == (case.pk, False)
     assert again.person_name == "Rotated"
+
+
+def test_the_urgent_needs_and_their_tiers_are_the_matchers():
+    from vigil.cases.matching import model
+    from vigil.cases.urgency import TIER_2, TIER_3, UrgentNeed, urgency_tier
+
+    assert set(UrgentNeed.values) == set(model.URGENT_NEEDS)
+    assert set(TIER_3) == set(model.TIER_3_NEEDS) and set(TIER_2) == set(model.TIER_2_NEEDS)
+    for code in UrgentNeed.values:
+        assert urgency_tier([code]) == model.tier_of(frozenset({code})), code
