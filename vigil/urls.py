@@ -21,6 +21,7 @@ urlpatterns = [
     path("staff/", include("vigil.intake.staff_urls")),
     path("staff/incidents/", include("vigil.incidents.urls")),
     path("staff/rules/", include("vigil.rules.urls")),
+    path("staff/cases/", include("vigil.cases.urls")),
 ]
 
 handler400 = "vigil.views.bad_request"

@@ -23,7 +23,36 @@ OBJECT_FACTORIES = {
     "proposal_id": lambda ctx: _proposal(ctx).pk,
     "confirmation_id": lambda ctx: _confirmation(ctx).pk,
     "record_id": lambda ctx: _detention_record(ctx).pk,
+    "case_id": lambda ctx: _case(ctx).pk,
+    "task_id": lambda ctx: _case(ctx).tasks.get().pk,
+    "referral_id": lambda ctx: _referral(ctx).pk,
 }
+
+
+def _case(ctx):
+    """An open case of the first organization, opened by one of its caseworkers."""
+    from vigil.cases import actions
+
+    if "case" not in ctx:
+        caseworker = make_staff("first-caseworker", Role.CASEWORKER, ctx["owner"].organization)
+        ctx["caseworker"] = caseworker
+        ctx["case"] = actions.open_case(
+            organization=caseworker.organization, actor=caseworker, person_name="A. Person"
+        )[0]
+    return ctx["case"]
+
+
+def _referral(ctx):
+    """The first organization's case, sent to a provider of a third organization."""
+    from vigil.cases import actions
+    from vigil.cases.tests.conftest import make_provider
+
+    if "referral" not in ctx:
+        case = _case(ctx)
+        provider = make_provider("walk-legal")
+        proposed = actions.propose_referral(case, provider, "detained_removal_defense", actor=ctx["caseworker"])
+        ctx["referral"] = actions.send_referral(proposed, actor=ctx["caseworker"])
+    return ctx["referral"]
 
 
 def _dispatch(ctx):

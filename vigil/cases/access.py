@@ -1,0 +1,102 @@
+"""Who may see which case, referral, task and note. One lookup helper per model; deny by default; a
+404 for what the user may not see (a provider's staff cannot tell another provider's case from none).
+
+- Caseworkers and admins see the cases of their own organization.
+- A provider's staff see a case while their provider holds a sent or accepted referral for it; a
+  declined, expired or withdrawn referral ends that.
+- A note is read by its author's organization; the case organization's notes are also read by the
+  provider that accepted the case; a provider's notes by that provider only.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from vigil.accounts.models import Role
+from vigil.cases.models import Case, CaseNote, CaseTask, Provider, Referral
+
+COALITION_ROLES = (Role.CASEWORKER, Role.ADMIN)
+PROVIDER_ROLES = (Role.PROVIDER_STAFF,)
+# The referral states in which the provider's staff see the case.
+PROVIDER_VISIBLE_STATES = ("sent", "accepted")
+
+
+def _uuid_or_404(value) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def provider_of(user) -> Provider | None:
+    """The provider the user works for (provider staff only)."""
+    if user.role != Role.PROVIDER_STAFF or not user.organization_id:
+        return None
+    return Provider.objects.filter(organization_id=user.organization_id).first()
+
+
+def cases_for_user(user):
+    if user.role in COALITION_ROLES and user.organization_id:
+        return Case.objects.filter(organization_id=user.organization_id)
+    if user.role in PROVIDER_ROLES and user.organization_id:
+        return Case.objects.filter(
+            referrals__provider__organization_id=user.organization_id,
+            referrals__state__in=PROVIDER_VISIBLE_STATES,
+        ).distinct()
+    return Case.objects.none()
+
+
+def get_case_for_user(request, case_id) -> Case:
+    return get_object_or_404(cases_for_user(request.user), pk=_uuid_or_404(case_id))
+
+
+def referrals_for_user(user):
+    if user.role in COALITION_ROLES and user.organization_id:
+        return Referral.objects.filter(case__organization_id=user.organization_id)
+    if user.role in PROVIDER_ROLES and user.organization_id:
+        return Referral.objects.filter(
+            provider__organization_id=user.organization_id, state__in=PROVIDER_VISIBLE_STATES
+        )
+    return Referral.objects.none()
+
+
+def get_referral_for_user(request, referral_id) -> Referral:
+    return get_object_or_404(
+        referrals_for_user(request.user).select_related("case", "provider"), pk=_uuid_or_404(referral_id)
+    )
+
+
+def tasks_for_user(user):
+    return CaseTask.objects.filter(case__in=cases_for_user(user).values("pk"))
+
+
+def get_task_for_user(request, task_id) -> CaseTask:
+    return get_object_or_404(tasks_for_user(request.user).select_related("case"), pk=_uuid_or_404(task_id))
+
+
+def accepted_provider_org_id(case: Case):
+    return (
+        Referral.objects.filter(case=case, state=Referral.State.ACCEPTED)
+        .values_list("provider__organization_id", flat=True)
+        .first()
+    )
+
+
+def notes_for_user(user, case: Case):
+    """The notes of `case` the user may read (the case itself already checked with get_case_for_user)."""
+    org_id = user.organization_id
+    if not org_id:
+        return CaseNote.objects.none()
+    visible = Q(organization_id=org_id)
+    if org_id == accepted_provider_org_id(case):
+        visible |= Q(organization_id=case.organization_id)
+    return CaseNote.objects.filter(case=case).filter(visible)
+
+
+def may_read_conflict_check(user, referral: Referral) -> bool:
+    """Only the provider's own staff read what a referral carries for their conflict check."""
+    return user.role in PROVIDER_ROLES and referral.provider.organization_id == user.organization_id
