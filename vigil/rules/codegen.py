@@ -165,9 +165,10 @@ class Compiler:
         return None
 
     @staticmethod
-    def _bound(scope: dict, head: str, node: str):
+    def _bound(scope: dict, head: str, node: str, expanding: tuple):
         if head not in scope:
-            raise ExprError(node, f"{node!r} reads an item no `some` or `sum_days` binds here")
+            where = f"defs.{expanding[-1]}" if expanding else node
+            raise ExprError(where, f"{node!r} reads an item no `some` or `sum_days` binds where it is used")
         return scope[head]
 
     # Values ---------------------------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ class Compiler:
         if isinstance(node, str) and node.startswith("$"):
             head, _, field = node[1:].partition(".")
             local = src.tmp()
-            source = self._bound(scope, head, node) if field else "f"
+            source = self._bound(scope, head, node, expanding) if field else "f"
             src.emit(ind, f"{local} = {source}.get({(field or head)!r}, U)")
             return local
         if isinstance(node, str) and node.startswith("@"):
@@ -307,7 +308,7 @@ class Compiler:
             head, _, field = node[1:].partition(".")
             v, k, u = src.tmp(), src.tmp("k"), src.tmp("u")
             if field:
-                item, prefix = self._bound(scope, head, node)
+                item, prefix = self._bound(scope, head, node, expanding)
                 path = src.tmp("path")
                 src.emit(ind, f"{v} = {item}.get({field!r}, U)")
                 src.emit(ind, f"{path} = ({prefix} + {('.' + field)!r},)")
@@ -355,7 +356,7 @@ class Compiler:
             return self._tracked_sum_days(node, tag, scope, src, ind, expanding, (v, k, u))
         b = self._right(op, arg[1])
         if b is not None and (op in _INFIX or op == "in"):
-            fused = self._tracked_read_test(arg[0], op, b, scope, src, ind, (v, k, u))
+            fused = self._tracked_read_test(arg[0], op, b, scope, src, ind, expanding, (v, k, u))
             if fused:
                 return fused
         a, ka, ua = self.tracked(arg[0], tag, scope, src, ind, expanding)
@@ -382,7 +383,7 @@ class Compiler:
             src.emit(ind + 1, f"{k}, {u} = {_cat(ka, kb)}, E")
         return v, k, u
 
-    def _tracked_read_test(self, node, op, b, scope, src, ind, out):
+    def _tracked_read_test(self, node, op, b, scope, src, ind, expanding, out):
         """A fact or an item's field compared with a literal, in one test; None for any other left operand."""
         if not (isinstance(node, str) and node.startswith("$")):
             return None
@@ -390,7 +391,7 @@ class Compiler:
         head, _, field = node[1:].partition(".")
         a = src.tmp()
         if field:
-            item, prefix = self._bound(scope, head, node)
+            item, prefix = self._bound(scope, head, node, expanding)
             path = src.tmp("path")
             src.emit(ind, f"{a} = {item}.get({field!r}, U)")
             src.emit(ind, f"{path} = ({prefix} + {('.' + field)!r},)")

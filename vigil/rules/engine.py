@@ -242,7 +242,8 @@ def _finding(pack: Pack, rule: Rule, verdict, facts: dict, index, inherited: tup
         value = facts.get(head, UNKNOWN)
         if item is not None and value is not UNKNOWN:
             value = value[item].get(field, UNKNOWN)
-        shown[path] = _json(value)
+        cls = value.__class__
+        shown[path] = value if cls is str or cls is bool else _json(value)
     if reason == "readings":
         note = pack.reading_notes[rule.readings]
     elif level == rule.level:
