@@ -509,6 +509,11 @@ class Compiler:
             "f", src, f"{a[0]}, {a[1]}, {a[2]}, ({''.join(f'({v}, {k}, {u}), ' for v, k, u in results)})"
         )
 
+    def key_function(self, names: list) -> Callable:
+        """f(facts) -> the tuple of the values of the facts `names` (U for an unknown one)."""
+        src = _Source()
+        return self._function("f", src, f"({''.join(f'f.get({name!r}, U), ' for name in names)})")
+
     def program(self, rules: list) -> Callable:
         """f(facts, index, hits) for `rules`, a list of (position, applicability, violation, reading tags,
         silent on an unknown applicability): appends (position, index) to `hits` for each rule that is not

@@ -49,7 +49,24 @@ def judge(rule: Rule, facts: dict, baseline: bool = False, memo: dict | None = N
         return None
     if all(value is not UNKNOWN and not value for value in (fn(facts) for fn in rule.viol_values)):
         return None
-    return _tracked_verdict(rule, facts)
+    return _kept_verdict(rule, facts)
+
+
+_SILENT = ("silent",)
+
+
+def _kept_verdict(rule: Rule, facts: dict):
+    """`_tracked_verdict`, kept per combination of values for a rule that reads only categorical facts."""
+    key_of = rule.verdict_key
+    if key_of is None:
+        return _tracked_verdict(rule, facts)
+    key = key_of(facts)
+    verdict = rule.verdicts.get(key)
+    if verdict is None:
+        verdict = _tracked_verdict(rule, facts) or _SILENT
+        if len(rule.verdicts) < _CACHE_LIMIT:
+            rule.verdicts[key] = verdict
+    return None if verdict is _SILENT else verdict
 
 
 def _tracked_verdict(rule: Rule, facts: dict):
@@ -150,7 +167,7 @@ def findings_for(pack: Pack, incident: Incident, *, baseline: bool = False) -> l
     for position, i in hits:
         rule = rules[position]
         record_facts = facts if i < 0 else merged[i]
-        verdict = _tracked_verdict(rule, record_facts)
+        verdict = _kept_verdict(rule, record_facts)
         if verdict is None:
             continue
         if i < 0:

@@ -78,6 +78,9 @@ class Rule:
     # Compiled (codegen): f(facts) -> (a, ak, au, ((v, k, u) per reading)), the values with the facts that
     # decided them; and the values alone, f(facts, scope, memo) (tools, the benchmark's coverage, the tests).
     track: object
+    # A rule that reads only categorical facts (a kind, yes/no) has finitely many inputs: f(facts) -> the tuple
+    # of their values, under which its verdict is kept in `verdicts` (a pure function of them). None otherwise.
+    verdict_key: object
     app_value: object
     viol_values: tuple
     contexts: tuple  # the lang.Context of each reading, for the baseline interpreter
@@ -85,6 +88,7 @@ class Rule:
     # When the applicability is unknown: "ask" when every fact it could name is asked for, "silent" when none
     # is (the rule is then silent without naming them), else "check" (name them and see).
     app_unknown: str
+    verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def in_force(self, day: dt.date) -> bool:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
@@ -411,10 +415,11 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, c
         if name not in known:
             raise PackError(rid, f"ask_when_unknown[{i}]", f"{name!r} is not a fact of a {scope}")
     variants = variant_defs.get(reading, []) if reading else []
-    app_names, app_ops = set(), set()
+    app_names, app_ops, read = set(), set(), set()
     for key in ("applicability", "violation"):
         _check(raw[key], key, def_names, rid)
         names = _fact_names(raw[key], defs, [v for vs in variant_defs.values() for v in vs])
+        read |= names
         if key == "applicability":
             app_names = names
             app_ops = _operators(raw[key], {**defs, **(variants[0][1] if variants else {})})
@@ -458,6 +463,8 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, c
         viol_values = tuple(compiler.value_function(raw["violation"], tag) for tag in tags)
     except lang.ExprError as error:
         raise PackError(rid, error.where, str(error).partition(": ")[2])
+    kinds = {**INCIDENT_FIELDS, **(DETENTION_FIELDS if scope == "detention" else {})}
+    categorical = all(isinstance(kinds[name], tuple) or kinds[name] == "bool" for name in read)
     return Rule(
         id=rid,
         title=raw["title"],
@@ -476,6 +483,7 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, c
         explanation=texts,
         tags=tags,
         track=track,
+        verdict_key=compiler.key_function(sorted(read)) if categorical else None,
         app_value=app_value,
         viol_values=viol_values,
         contexts=contexts,
