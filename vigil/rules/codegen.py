@@ -2,7 +2,7 @@
 
 Each expression is translated to straight-line Python source (assignments, `if`s and `for` loops over list
 facts) doing Kleene three-valued logic on plain locals: no call per node, no intermediate tuples when only the
-value is needed. Three kinds of function come out:
+value is needed. These functions come out:
 
 - a *program* per set of rules in force and scope (incident or detention record), `program(facts, index, hits)`:
   every rule's applicability and violation values (under each reading), appending `(rule position, index)` to
@@ -13,6 +13,8 @@ value is needed. Three kinds of function come out:
   facts that could change it; it runs only for a hit, to write the finding;
 - per rule, the applicability's and each reading's violation's value alone (`app_value`, `viol_values`), for
   tools, the benchmark's coverage and the tests.
+- for a rule reading only categorical facts, `key(facts)`: the tuple of their values, which its verdict is
+  kept under (the engine's memo).
 
 Every piece of pack data in the source is a `repr` of a string, a boolean or an integer, or the name of a
 constant held beside the code (dates, sets of literals); definitions and bound items get generated local names.
