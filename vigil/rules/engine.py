@@ -49,24 +49,7 @@ def judge(rule: Rule, facts: dict, baseline: bool = False, memo: dict | None = N
         return None
     if all(value is not UNKNOWN and not value for value in (fn(facts) for fn in rule.viol_values)):
         return None
-    return _kept_verdict(rule, facts)
-
-
-_SILENT = ("silent",)
-
-
-def _kept_verdict(rule: Rule, facts: dict):
-    """`_tracked_verdict`, kept per combination of values for a rule that reads only categorical facts."""
-    key_of = rule.verdict_key
-    if key_of is None:
-        return _tracked_verdict(rule, facts)
-    key = key_of(facts)
-    verdict = rule.verdicts.get(key)
-    if verdict is None:
-        verdict = _tracked_verdict(rule, facts) or _SILENT
-        if len(rule.verdicts) < _CACHE_LIMIT:
-            rule.verdicts[key] = verdict
-    return None if verdict is _SILENT else verdict
+    return _tracked_verdict(rule, facts)
 
 
 def _tracked_verdict(rule: Rule, facts: dict):
@@ -166,16 +149,40 @@ def findings_for(pack: Pack, incident: Incident, *, baseline: bool = False) -> l
     rules, out = programs.rules, []
     for position, i in hits:
         rule = rules[position]
-        record_facts = facts if i < 0 else merged[i]
-        verdict = _kept_verdict(rule, record_facts)
-        if verdict is None:
-            continue
         if i < 0:
-            out.append(_finding(pack, rule, verdict, facts, None, ()))
+            record_facts, index, inherited = facts, None, ()
         else:
+            record_facts, index = merged[i], i
             inherited = tuple(o for o in OVERRIDES if o not in records[i] and o in facts)
-            out.append(_finding(pack, rule, verdict, record_facts, i, inherited))
+        if rule.verdict_key is None:
+            verdict = _tracked_verdict(rule, record_facts)
+            shape = None if verdict is None else _shape(pack, rule, verdict, index, inherited)
+        else:
+            shape = _kept_shape(pack, rule, record_facts, index, inherited)
+        if shape is not None:
+            out.append(_finding(rule, shape, record_facts, index, pack.hash))
     return out
+
+
+def _kept_shape(pack: Pack, rule: Rule, facts: dict, index, inherited: tuple):
+    """The shape of the finding of a rule that reads only categorical facts, kept with its verdict per
+    combination of their values (and per place of the record); None when the rule is silent."""
+    key = rule.verdict_key(facts)
+    entry = rule.verdicts.get(key)
+    if entry is None:
+        entry = (_tracked_verdict(rule, facts), {})
+        if len(rule.verdicts) < _CACHE_LIMIT:
+            rule.verdicts[key] = entry
+    verdict, shapes = entry
+    if verdict is None:
+        return None
+    spot = (index, inherited)
+    shape = shapes.get(spot)
+    if shape is None:
+        shape = _shape(pack, rule, verdict, index, inherited)
+        if len(shapes) < 64:
+            shapes[spot] = shape
+    return shape
 
 
 def _findings_walk(pack: Pack, incident: Incident) -> list[dict]:
@@ -190,12 +197,12 @@ def _findings_walk(pack: Pack, incident: Incident) -> list[dict]:
         if rule.scope == "incident":
             verdict = _judge_walk(rule, facts)
             if verdict:
-                out.append(_finding(pack, rule, verdict, facts, None, ()))
+                out.append(_finding(rule, _shape(pack, rule, verdict, None, ()), facts, None, pack.hash))
             continue
         for i, (merged, inherited) in enumerate(records):
             verdict = _judge_walk(rule, merged)
             if verdict:
-                out.append(_finding(pack, rule, verdict, merged, i, inherited))
+                out.append(_finding(rule, _shape(pack, rule, verdict, i, inherited), merged, i, pack.hash))
     return out
 
 
@@ -242,43 +249,51 @@ def _layout(known: tuple, index, inherited: tuple) -> tuple:
     return layout
 
 
-def _unknown_paths(unknown: tuple, index, inherited: tuple) -> list:
+def _unknown_paths(unknown: tuple, index, inherited: tuple) -> tuple:
     key = (unknown, index, inherited)
     paths = _UNKNOWN_PATHS.get(key)
     if paths is None:
         paths = tuple(sorted({_place(n, index, inherited)[0] for n in unknown}))
         if len(_UNKNOWN_PATHS) < _CACHE_LIMIT:
             _UNKNOWN_PATHS[key] = paths
-    return list(paths)
+    return paths
 
 
-def _finding(pack: Pack, rule: Rule, verdict, facts: dict, index, inherited: tuple) -> dict:
+def _shape(pack: Pack, rule: Rule, verdict, index, inherited: tuple) -> tuple:
+    """What a finding shows besides the facts' values: (level, its text, note, the places of the facts shown,
+    the paths of the unknown facts named)."""
     level, known, unknown, reason = verdict
-    shown = {}
-    for path, head, item, field in _layout(known, index, inherited):
-        value = facts.get(head, UNKNOWN)
-        if item is not None and value is not UNKNOWN:
-            value = value[item].get(field, UNKNOWN)
-        cls = value.__class__
-        shown[path] = value if cls is str or cls is bool else _json(value)
     if reason == "readings":
         note = pack.reading_notes[rule.readings]
     elif level == rule.level:
         note = rule.note
     else:
         note = None
+    layout = _layout(known, index, inherited)
+    return level, LEVELS[level], note, layout, _unknown_paths(unknown, index, inherited) if unknown else ()
+
+
+def _finding(rule: Rule, shape: tuple, facts: dict, index, pack_hash: str) -> dict:
+    level, level_text, note, layout, unknown = shape
+    shown = {}
+    for path, head, item, field in layout:
+        value = facts.get(head, UNKNOWN)
+        if item is not None and value is not UNKNOWN:
+            value = value[item].get(field, UNKNOWN)
+        cls = value.__class__
+        shown[path] = value if cls is str or cls is bool else _json(value)
     return {
         "rule": rule.id,
         "title": rule.shown_title,
         "citation": rule.citation,
         "level": level,
-        "level_text": LEVELS[level],
+        "level_text": level_text,
         "unverified": rule.unverified,
         "detention": index,
         "facts": shown,
-        "unknown": _unknown_paths(unknown, index, inherited) if unknown else [],
+        "unknown": list(unknown),
         "note": note,
-        "pack": pack.hash,
+        "pack": pack_hash,
     }
 
 
