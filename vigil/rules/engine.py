@@ -8,19 +8,23 @@ For each rule in force on the incident's date (and, for a detention rule, each d
   naming only the unknown facts that could change it;
 - a rule with readings (two readings of an unsettled point) is judged under each: if they agree, as above; if
   one gives a violation and the other not, `needs_information` with the readings' note.
+
+The pack's compiled programs (`codegen`) judge every rule of an incident, and of each detention record, on
+values alone; only the rules that are not silent are evaluated again, tracked, to name the facts of the finding.
+`baseline=True` judges by the plain interpreter instead (`interpret.walk`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from vigil.rules import lang
 from vigil.rules.facts import DETENTION_FIELDS, OVERRIDES, Incident, parse_incident
+from vigil.rules.interpret import walk
 from vigil.rules.lang import UNKNOWN
 from vigil.rules.pack import LEVELS, Pack, Rule
 
 _BASES: dict = {}
-_NO_SCOPE: dict = {}
+_CACHE_LIMIT = 1 << 16
 
 
 def _base(name: str) -> str:
@@ -31,57 +35,53 @@ def _base(name: str) -> str:
 
 
 def judge(rule: Rule, facts: dict, baseline: bool = False, memo: dict | None = None):
-    """(level, known facts, unknown facts, reason) or None when the rule is silent. `memo` is the record's
-    memo of definitions (one dict per incident or detention record, shared by the rules)."""
+    """(level, known facts, unknown facts, reason) or None when the rule is silent, for one incident or one
+    detention record. (`memo` is accepted for callers of the closures' time; the compiled functions keep their
+    own.)"""
     if baseline:
         return _judge_walk(rule, facts)
-    memo = {} if memo is None else memo
     # The values first: most rules are silent, and a silent rule names no facts.
-    a = rule.app_value(facts, _NO_SCOPE, memo)
+    a = rule.app_value(facts)
     if a is UNKNOWN:
-        mode = rule.app_unknown
-        if mode == "silent":
+        if rule.app_unknown == "silent":
             return None
-        if mode == "check":
-            ask = rule.ask_when_unknown
-            for n in rule.app_fn(facts, _NO_SCOPE, memo)[2]:
-                if _base(n) not in ask:
-                    return None
     elif not a:
         return None
-    pending = decided = False
-    for fn in rule.viol_values:
-        value = fn(facts, _NO_SCOPE, memo)
-        if value is UNKNOWN:
-            pending = True
-        elif value:
-            decided = True
-    if not pending and not decided:
+    if all(value is not UNKNOWN and not value for value in (fn(facts) for fn in rule.viol_values)):
         return None
-    # A finding: now the facts that decided it.
-    _, ak, au = rule.app_fn(facts, _NO_SCOPE, memo)
-    return _verdict(rule, a, ak, au, [fn(facts, _NO_SCOPE, memo) for fn in rule.viol_fns])
+    return _tracked_verdict(rule, facts)
+
+
+def _tracked_verdict(rule: Rule, facts: dict):
+    """The verdict of a rule that is not silent on values, with the facts that decided it; None when its
+    applicability is unknown on a fact it does not ask for."""
+    a, ak, au, results = rule.track(facts)
+    if a is UNKNOWN and rule.app_unknown == "check":
+        ask = rule.ask_when_unknown
+        for n in au:
+            if _base(n) not in ask:
+                return None
+    return _verdict(rule, a, ak, au, results)
 
 
 def fully_evaluated(rule: Rule, facts: dict, memo: dict | None = None) -> bool:
     """Whether the rule's conditions are known on these facts: its applicability, and when it applies its
     violation condition under every reading (the benchmark's coverage)."""
-    memo = {} if memo is None else memo
-    a = rule.app_value(facts, _NO_SCOPE, memo)
+    a = rule.app_value(facts)
     if a is UNKNOWN:
         return False
-    return not a or all(fn(facts, _NO_SCOPE, memo) is not UNKNOWN for fn in rule.viol_values)
+    return not a or all(fn(facts) is not UNKNOWN for fn in rule.viol_values)
 
 
 def _judge_walk(rule: Rule, facts: dict):
     """The same judgment by the plain interpreter (the baseline)."""
-    a, ak, au = lang.walk(rule.applicability, facts, rule.contexts[0])
+    a, ak, au = walk(rule.applicability, facts, rule.contexts[0])
     if a is UNKNOWN:
         if not {_base(n) for n in au} <= rule.ask_when_unknown:
             return None
     elif not a:
         return None
-    results = [lang.walk(rule.violation, facts, ctx) for ctx in rule.contexts]
+    results = [walk(rule.violation, facts, ctx) for ctx in rule.contexts]
     if {value if value is UNKNOWN else bool(value) for value, _, _ in results} == {False}:
         return None
     return _verdict(rule, a, ak, au, results)
@@ -95,19 +95,27 @@ def _verdict(rule: Rule, a, ak, au, results):
         if value is UNKNOWN:
             return "needs_information", ak + k, u, "unknown"
         return rule.level, ak + k, (), "decided"  # a violation condition that is false is silent before this
-    unknown = [u for value, _, u in results if value is UNKNOWN]
-    values = {value if value is UNKNOWN else bool(value) for value, _, _ in results}
-    known = ak + tuple(x for _, k, _ in results for x in k)
+    known, unknown, pending, violated = ak, (), False, True
+    for value, k, u in results:
+        known += k
+        if value is UNKNOWN:
+            pending = True
+            unknown += u
+        elif not value:
+            violated = False
     if a is UNKNOWN:
-        return "needs_information", ak, au + tuple(x for u in unknown for x in u), "unknown"
-    if unknown:
-        return "needs_information", known, tuple(x for u in unknown for x in u), "unknown"
-    if values == {True}:
+        return "needs_information", ak, au + unknown, "unknown"
+    if pending:
+        return "needs_information", known, unknown, "unknown"
+    if violated:
         return rule.level, known, (), "decided"
     return "needs_information", known, (), "readings"
 
 
 def _json(value):
+    cls = value.__class__
+    if cls is str or cls is bool:
+        return value
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     if isinstance(value, list):
@@ -116,42 +124,86 @@ def _json(value):
 
 
 def findings_for(pack: Pack, incident: Incident, *, baseline: bool = False) -> list[dict]:
-    """Every finding for one parsed incident, in the pack's rule order, detention by detention."""
-    out = []
-    day = incident.date
+    """Every finding for one parsed incident, in the pack's rule order, detention by detention.
+
+    1. Run the compiled programs of the rules in force on the incident's date: once on the incident's facts,
+       once per detention record on the record's facts over the incident's; each names the rules that are not
+       silent on values alone, as (position, record).
+    2. For each, in rule order then record order, evaluate the rule tracked and write the finding."""
+    if baseline:
+        return _findings_walk(pack, incident)
+    programs = pack.program(incident.date)
     facts = incident.facts
-    records = None
-    memo: dict = {}
-    for rule in pack.in_force(day):
-        guards = () if baseline else rule.guards
-        if rule.scope == "incident":
-            if not _open(guards, facts):
-                continue
-            verdict = judge(rule, facts, baseline, memo)
-            if verdict:
-                out.append(_finding(pack, rule, verdict, facts, None, ()))
-            continue
-        if records is None:
-            records = [
-                ({**facts, **record}, {}, tuple(o for o in OVERRIDES if o not in record and o in facts))
-                for record in incident.detentions
-            ]
-        for i, (merged, dmemo, inherited) in enumerate(records):
-            if not _open(guards, merged):
-                continue
-            verdict = judge(rule, merged, baseline, dmemo)
-            if verdict:
-                out.append(_finding(pack, rule, verdict, merged, i, inherited))
+    hits: list = []
+    programs.incident(facts, -1, hits)
+    records = incident.detentions
+    merged = None
+    if records and programs.has_detention_rules:
+        merged = [{**facts, **record} for record in records]
+        detention = programs.detention
+        for i, record_facts in enumerate(merged):
+            detention(record_facts, i, hits)
+    if not hits:
+        return []
+    hits.sort()
+    rules, out = programs.rules, []
+    for position, i in hits:
+        rule = rules[position]
+        if i < 0:
+            record_facts, index, inherited = facts, None, ()
+        else:
+            record_facts, index = merged[i], i
+            inherited = tuple(o for o in OVERRIDES if o not in records[i] and o in facts)
+        if rule.verdict_key is None:
+            verdict = _tracked_verdict(rule, record_facts)
+            shape = None if verdict is None else _shape(pack, rule, verdict, index, inherited)
+        else:
+            shape = _kept_shape(pack, rule, record_facts, index, inherited)
+        if shape is not None:
+            out.append(_finding(rule, shape, record_facts, index, pack.hash))
     return out
 
 
-def _open(guards: tuple, facts: dict) -> bool:
-    """False when a guard fact is known and outside its values: the applicability is then false."""
-    for name, allowed in guards:
-        value = facts.get(name, UNKNOWN)
-        if value is not UNKNOWN and value not in allowed:
-            return False
-    return True
+def _kept_shape(pack: Pack, rule: Rule, facts: dict, index, inherited: tuple):
+    """The shape of the finding of a rule that reads only categorical facts, kept with its verdict per
+    combination of their values (and per place of the record); None when the rule is silent."""
+    key = rule.verdict_key(facts)
+    entry = rule.verdicts.get(key)
+    if entry is None:
+        entry = (_tracked_verdict(rule, facts), {})
+        if len(rule.verdicts) < _CACHE_LIMIT:
+            rule.verdicts[key] = entry
+    verdict, shapes = entry
+    if verdict is None:
+        return None
+    spot = (index, inherited)
+    shape = shapes.get(spot)
+    if shape is None:
+        shape = _shape(pack, rule, verdict, index, inherited)
+        if len(shapes) < 64:
+            shapes[spot] = shape
+    return shape
+
+
+def _findings_walk(pack: Pack, incident: Incident) -> list[dict]:
+    """The same findings by the plain interpreter, rule by rule (the baseline)."""
+    out = []
+    facts = incident.facts
+    records = [
+        ({**facts, **record}, tuple(o for o in OVERRIDES if o not in record and o in facts))
+        for record in incident.detentions
+    ]
+    for rule in pack.in_force(incident.date):
+        if rule.scope == "incident":
+            verdict = _judge_walk(rule, facts)
+            if verdict:
+                out.append(_finding(rule, _shape(pack, rule, verdict, None, ()), facts, None, pack.hash))
+            continue
+        for i, (merged, inherited) in enumerate(records):
+            verdict = _judge_walk(rule, merged)
+            if verdict:
+                out.append(_finding(rule, _shape(pack, rule, verdict, i, inherited), merged, i, pack.hash))
+    return out
 
 
 _PATHS: dict = {}
@@ -172,42 +224,76 @@ def _place(name: str, index, inherited: tuple) -> tuple:
         head, _, rest = name.partition("[")
         item, _, field = rest.partition("].")
         place = (path, head, int(item) if rest else None, field)
-        if len(_PATHS) < 1 << 16:
+        if len(_PATHS) < _CACHE_LIMIT:
             _PATHS[key] = place
     return place
 
 
-def _finding(pack: Pack, rule: Rule, verdict, facts: dict, index, inherited: tuple) -> dict:
+_LAYOUTS: dict = {}
+_UNKNOWN_PATHS: dict = {}
+
+
+def _layout(known: tuple, index, inherited: tuple) -> tuple:
+    """The places of the facts a finding shows, one per path, in the order of their paths (cached: the same
+    facts decide many findings)."""
+    key = (known, index, inherited)
+    layout = _LAYOUTS.get(key)
+    if layout is None:
+        places = {}
+        for n in known:
+            place = _place(n, index, inherited)
+            places[place[0]] = place
+        layout = tuple(places[path] for path in sorted(places))
+        if len(_LAYOUTS) < _CACHE_LIMIT:
+            _LAYOUTS[key] = layout
+    return layout
+
+
+def _unknown_paths(unknown: tuple, index, inherited: tuple) -> tuple:
+    key = (unknown, index, inherited)
+    paths = _UNKNOWN_PATHS.get(key)
+    if paths is None:
+        paths = tuple(sorted({_place(n, index, inherited)[0] for n in unknown}))
+        if len(_UNKNOWN_PATHS) < _CACHE_LIMIT:
+            _UNKNOWN_PATHS[key] = paths
+    return paths
+
+
+def _shape(pack: Pack, rule: Rule, verdict, index, inherited: tuple) -> tuple:
+    """What a finding shows besides the facts' values: (level, its text, note, the places of the facts shown,
+    the paths of the unknown facts named)."""
     level, known, unknown, reason = verdict
-    places = {}
-    for n in known:
-        place = _place(n, index, inherited)
-        places[place[0]] = place
-    shown = {}
-    for path in sorted(places):
-        _, head, item, field = places[path]
-        value = facts.get(head, UNKNOWN)
-        if item is not None and value is not UNKNOWN:
-            value = value[item].get(field, UNKNOWN)
-        shown[path] = _json(value)
     if reason == "readings":
         note = pack.reading_notes[rule.readings]
     elif level == rule.level:
         note = rule.note
     else:
         note = None
+    layout = _layout(known, index, inherited)
+    return level, LEVELS[level], note, layout, _unknown_paths(unknown, index, inherited) if unknown else ()
+
+
+def _finding(rule: Rule, shape: tuple, facts: dict, index, pack_hash: str) -> dict:
+    level, level_text, note, layout, unknown = shape
+    shown = {}
+    for path, head, item, field in layout:
+        value = facts.get(head, UNKNOWN)
+        if item is not None and value is not UNKNOWN:
+            value = value[item].get(field, UNKNOWN)
+        cls = value.__class__
+        shown[path] = value if cls is str or cls is bool else _json(value)
     return {
         "rule": rule.id,
         "title": rule.shown_title,
         "citation": rule.citation,
         "level": level,
-        "level_text": LEVELS[level],
+        "level_text": level_text,
         "unverified": rule.unverified,
         "detention": index,
         "facts": shown,
-        "unknown": sorted({_place(n, index, inherited)[0] for n in unknown}) if unknown else [],
+        "unknown": list(unknown),
         "note": note,
-        "pack": pack.hash,
+        "pack": pack_hash,
     }
 
 

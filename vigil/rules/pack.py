@@ -1,7 +1,8 @@
 """Rule packs: loaded from TOML, checked whole, hashed. No Django here.
 
-`load_pack(path)` reads `jurisdictions/<name>/rules.toml`, checks every part of it and compiles every rule; the
-first fault raises PackError naming the rule and the field, and no Pack is returned: nothing half-loaded runs.
+`load_pack(path)` reads `jurisdictions/<name>/rules.toml`, checks every part of it and compiles every rule
+(`codegen`: a tracked function per rule, and a program per set of rules in force and scope); the first fault
+raises PackError naming the rule and the field, and no Pack is returned: nothing half-loaded runs.
 The content hash is the SHA-256 of the pack's data in a canonical JSON form (comments and layout do not
 change it; any value does).
 """
@@ -17,7 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from vigil.rules import lang
+from vigil.rules import codegen, lang
+from vigil.rules.calendar_math import Calendar
 from vigil.rules.facts import DETENTION_FIELDS, INCIDENT_FIELDS, ITEM_FIELDS
 
 LEVELS = {
@@ -72,18 +74,21 @@ class Rule:
     ask_when_unknown: frozenset
     note: str | None
     explanation: dict  # language -> {"text", "reviewed", "shows"}
-    app_fn: object  # compiled, tracked: (value, known, unknown)
-    viol_fns: tuple  # compiled, tracked, one per reading (one when the rule has none)
-    app_value: object  # compiled, the value alone
+    tags: tuple  # the readings the rule is judged under ("" alone when it has none)
+    # Compiled (codegen): f(facts) -> (a, ak, au, ((v, k, u) per reading)), the values with the facts that
+    # decided them; and the values alone, f(facts, scope, memo) (tools, the benchmark's coverage, the tests).
+    track: object
+    # A rule that reads only categorical facts (a kind, yes/no) has finitely many inputs: f(facts) -> the tuple
+    # of their values, under which its verdict is kept in `verdicts` (a pure function of them). None otherwise.
+    verdict_key: object
+    app_value: object
     viol_values: tuple
     contexts: tuple  # the lang.Context of each reading, for the baseline interpreter
     shown_title: str  # the title a finding shows: "(UNVERIFIED)" added when the rule is
     # When the applicability is unknown: "ask" when every fact it could name is asked for, "silent" when none
     # is (the rule is then silent without naming them), else "check" (name them and see).
     app_unknown: str
-    # Conditions the applicability needs, as (fact, the values that do not make it false): a rule whose guard
-    # fact is known and outside them is silent without being evaluated.
-    guards: tuple
+    verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
     def in_force(self, day: dt.date) -> bool:
         return self.in_force_from <= day and (self.in_force_until is None or day <= self.in_force_until)
@@ -108,7 +113,10 @@ class Pack:
     links: dict
     reading_notes: dict
     data: dict
+    # The compiled programs, one per set of rules in force: the rules' ids -> Programs.
+    programs: dict = field(default_factory=dict, compare=False, repr=False)
     by_day: dict = field(default_factory=dict, compare=False, repr=False)  # day -> the rules in force
+    programs_by_day: dict = field(default_factory=dict, compare=False, repr=False)  # day -> Programs
 
     def in_force(self, day: dt.date) -> tuple:
         """The rules in force on `day`, in the pack's order."""
@@ -118,6 +126,50 @@ class Pack:
             if len(self.by_day) < 1 << 14:
                 self.by_day[day] = rules
         return rules
+
+    def program(self, day: dt.date) -> Programs:
+        """The compiled programs of the rules in force on `day`."""
+        programs = self.programs_by_day.get(day)
+        if programs is None:
+            programs = self.programs[tuple(rule.id for rule in self.in_force(day))]
+            if len(self.programs_by_day) < 1 << 14:
+                self.programs_by_day[day] = programs
+        return programs
+
+
+@dataclass(frozen=True)
+class Programs:
+    """The rules in force over a period, compiled: `incident(facts, -1, hits)` and `detention(facts, index,
+    hits)` append (position in `rules`, index) for each rule that is not silent on the values alone."""
+
+    rules: tuple
+    incident: object
+    detention: object
+    has_detention_rules: bool
+
+
+def _programs(compiler: codegen.Compiler, rules: tuple) -> dict:
+    """One Programs per distinct set of rules in force (the sets change only where a rule's period starts or
+    ends), keyed by the rules' ids."""
+    starts = {dt.date.min} | {rule.in_force_from for rule in rules}
+    starts |= {rule.in_force_until + dt.timedelta(days=1) for rule in rules if rule.in_force_until}
+    out = {}
+    for day in sorted(starts):
+        in_force = tuple(rule for rule in rules if rule.in_force(day))
+        key = tuple(rule.id for rule in in_force)
+        if key in out:
+            continue
+        parts = {"incident": [], "detention": []}
+        for position, rule in enumerate(in_force):
+            silent = rule.app_unknown == "silent"
+            parts[rule.scope].append((position, rule.applicability, rule.violation, rule.tags, silent))
+        out[key] = Programs(
+            rules=in_force,
+            incident=compiler.program(parts["incident"]),
+            detention=compiler.program(parts["detention"]),
+            has_detention_rules=bool(parts["detention"]),
+        )
+    return out
 
 
 def _need(table: dict, key: str, kind, rule: str | None, prefix: str = ""):
@@ -247,20 +299,25 @@ def build_pack(data: dict) -> Pack:
         holidays_from=h_from,
         holidays_through=h_through,
     )
-    # One compiler per set of definitions (the pack's; each reading's), shared by the rules, so that a
-    # definition is compiled once and its value memoized once per evaluated record.
-    compilers = {None: lang.Compiler(lang.Context(defs=dict(defs), **base_ctx))}
+    base_ctx["calendar"] = Calendar(lang.Context(defs={}, **base_ctx))  # precomputed once per pack
+    # One context per set of definitions (the pack's, tag ""; each reading's, tag "axis.variant"), and one
+    # compiler for them all, so that a definition is compiled once and computed once per evaluated record.
+    contexts, variants = {"": lang.Context(defs=dict(defs), **base_ctx)}, {}
     for axis, vs in variant_defs.items():
-        compilers[axis] = [
-            lang.Compiler(lang.Context(defs={**defs, **vdefs}, **base_ctx), f"{axis}.{vname}", frozenset(vdefs))
-            for vname, vdefs in vs
-        ]
+        for vname, vdefs in vs:
+            contexts[f"{axis}.{vname}"] = lang.Context(defs={**defs, **vdefs}, **base_ctx)
+            variants[f"{axis}.{vname}"] = frozenset(vdefs)
+    compiler = codegen.Compiler(contexts, variants)
+    readings_tags = {axis: tuple(f"{axis}.{vname}" for vname, _ in vs) for axis, vs in variant_defs.items()}
     rules, seen = [], set()
     raw_rules = _need(data, "rules", list, None)
     for index, raw in enumerate(raw_rules):
-        rules.append(_rule(raw, index, seen, sources, languages, defs, variant_defs, all_def_names, compilers))
+        rules.append(
+            _rule(raw, index, seen, sources, languages, defs, variant_defs, all_def_names, compiler, readings_tags)
+        )
     if not rules:
         raise PackError(None, "rules", "no rules")
+    programs = _programs(compiler, tuple(rules))
     return Pack(
         jurisdiction=jurisdiction,
         title=title,
@@ -272,6 +329,7 @@ def build_pack(data: dict) -> Pack:
         links=links,
         reading_notes=reading_notes,
         data=data,
+        programs=programs,
     )
 
 
@@ -311,27 +369,7 @@ def _operators(expr, defs: dict) -> set:
     return ops
 
 
-def _guards(expr, defs: dict) -> tuple:
-    """The (fact, allowed values) of the conjuncts of an applicability that test one fact against literals: a
-    known value outside them makes the whole `all` false, whatever else is unknown."""
-    parts = expr["all"] if isinstance(expr, dict) and "all" in expr else [expr]
-    out = []
-    for part in parts:
-        while isinstance(part, str) and part.startswith("@"):
-            part = defs[part[1:]]
-        if isinstance(part, str) and part.startswith("$") and "." not in part:
-            out.append((part[1:], frozenset([True])))
-        elif isinstance(part, dict) and len(part) == 1 and ("eq" in part or "in" in part):
-            left, right = part.get("eq") or part["in"]
-            if not (isinstance(left, str) and left.startswith("$") and "." not in left):
-                continue
-            choices = [right] if "eq" in part else right
-            if all(isinstance(c, str) and c[:1] not in "$@" for c in choices):
-                out.append((left[1:], frozenset(choices)))
-    return tuple(out)
-
-
-def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, compilers) -> Rule:
+def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, compiler, readings_tags) -> Rule:
     if not isinstance(raw, dict):
         raise PackError(f"#{index}", "", "a table expected")
     rid = raw.get("id")
@@ -377,10 +415,11 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, c
         if name not in known:
             raise PackError(rid, f"ask_when_unknown[{i}]", f"{name!r} is not a fact of a {scope}")
     variants = variant_defs.get(reading, []) if reading else []
-    app_names, app_ops = set(), set()
+    app_names, app_ops, read = set(), set(), set()
     for key in ("applicability", "violation"):
         _check(raw[key], key, def_names, rid)
         names = _fact_names(raw[key], defs, [v for vs in variant_defs.values() for v in vs])
+        read |= names
         if key == "applicability":
             app_names = names
             app_ops = _operators(raw[key], {**defs, **(variants[0][1] if variants else {})})
@@ -416,8 +455,16 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, c
         app_unknown = "silent"  # an unknown applicability names at least one fact, none of them asked for
     else:
         app_unknown = "check"
-    used = compilers[reading] if reading else [compilers[None]]
-    contexts = tuple(c.ctx for c in used)
+    tags = readings_tags[reading] if reading else ("",)
+    contexts = tuple(compiler.contexts[tag] for tag in tags)
+    try:
+        track = compiler.tracked_function(raw["applicability"], raw["violation"], tags)
+        app_value = compiler.value_function(raw["applicability"], tags[0])
+        viol_values = tuple(compiler.value_function(raw["violation"], tag) for tag in tags)
+    except lang.ExprError as error:
+        raise PackError(rid, error.where, str(error).partition(": ")[2])
+    kinds = {**INCIDENT_FIELDS, **(DETENTION_FIELDS if scope == "detention" else {})}
+    categorical = all(isinstance(kinds[name], tuple) or kinds[name] == "bool" for name in read)
     return Rule(
         id=rid,
         title=raw["title"],
@@ -434,12 +481,12 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, c
         ask_when_unknown=frozenset(ask),
         note=note,
         explanation=texts,
-        app_fn=used[0].tracked(raw["applicability"]),
-        viol_fns=tuple(c.tracked(raw["violation"]) for c in used),
-        app_value=used[0].value(raw["applicability"]),
-        viol_values=tuple(c.value(raw["violation"]) for c in used),
+        tags=tags,
+        track=track,
+        verdict_key=compiler.key_function(sorted(read)) if categorical else None,
+        app_value=app_value,
+        viol_values=viol_values,
         contexts=contexts,
         app_unknown=app_unknown,
-        guards=_guards(raw["applicability"], contexts[0].defs),
         shown_title=f"{raw['title']} (UNVERIFIED)" if unverified else raw["title"],
     )
