@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vigil.accounts import audit
-from vigil.rules import lang
+from vigil.rules import interpret, lang
 from vigil.rules.current import current_pack
 from vigil.rules.engine import findings_for
 from vigil.rules.facts import parse_incident
@@ -26,7 +26,7 @@ def _qualifying(pack, merged: dict) -> str:
     excluded incarceration (readings that disagree give "unknown")."""
     rule = next((r for r in pack.rules if r.readings), None)
     contexts = rule.contexts if rule else ()
-    values = {lang.walk("@qualifying", merged, ctx)[0] for ctx in contexts}
+    values = {interpret.walk("@qualifying", merged, ctx)[0] for ctx in contexts}
     if len(values) != 1 or lang.UNKNOWN in values:
         return "unknown"
     return "yes" if values.pop() else "no"
