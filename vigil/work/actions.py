@@ -167,13 +167,12 @@ def _claim_sql(vendor: str) -> str:
     concurrent workers each get a different row and none waits for another; SQLite runs it inside the
     IMMEDIATE transaction that admits one writer at a time."""
     table = rows.table(Job)
-    column = {name: rows.column(Job, name) for name in ("id", "state", "run_after", "priority")}
+    c = {name: rows.column(Job, name) for name in ("id", "state", "run_after", "priority", "lease_until", "attempts")}
     lock = " FOR UPDATE SKIP LOCKED" if vendor == "postgresql" else ""
     return (
-        f"UPDATE {table} SET {column['state']} = %s, {rows.column(Job, 'lease_until')} = %s, "  # noqa: S608
-        f"{rows.column(Job, 'attempts')} = {rows.column(Job, 'attempts')} + 1 "
-        f"WHERE {column['id']} = (SELECT {column['id']} FROM {table} WHERE {column['state']} = %s "
-        f"AND {column['run_after']} <= %s ORDER BY {column['priority']} DESC, {column['run_after']} LIMIT 1{lock}) "
+        f"UPDATE {table} SET {c['state']} = %s, {c['lease_until']} = %s, {c['attempts']} = {c['attempts']} + 1 "  # noqa: S608
+        f"WHERE {c['id']} = (SELECT {c['id']} FROM {table} WHERE {c['state']} = %s AND {c['run_after']} <= %s "
+        f"ORDER BY {c['priority']} DESC, {c['run_after']} LIMIT 1{lock}) "
         f"RETURNING {', '.join(rows.column(Job, name) for name in _CLAIMED)}"
     )
 
