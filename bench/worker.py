@@ -29,11 +29,11 @@ than once (by the handler's own notes, so a run rolled back counts); jobs whose 
 twice; throughput; the workers' processor time per job.
 
 The baseline, in the same run: the same bench at the surge's own rate (1x). Goals: no job run twice on
-either engine; p99 claim delay under 1 s at twice the surge's rate on PostgreSQL (the scale path), and at
-the surge's own rate on SQLite, which commits one transaction at a time, each waiting for the disk
-(`disk_fsync_ms`: three commits per job, the enqueue, the claim and the completion). A goal on the claim
-delay counts only if every job ran and the offered rate was at least 95% of the rate asked for. One JSON
-object last.
+either engine; p99 claim delay under 1 s at twice the surge's rate on PostgreSQL (the scale path),
+counted only if every job ran and the offered rate was at least 95% of the rate asked for. SQLite's
+delays are figures: it commits one transaction at a time, each waiting for the disk (`disk_fsync_ms`),
+and a job costs three (the enqueue, the claim, the completion). Without a PostgreSQL `DATABASE_URL` only
+SQLite runs. One JSON object last.
 """
 
 from __future__ import annotations
@@ -279,28 +279,22 @@ def main(argv: list[str]) -> int:
             f"p99 {baseline['p99_claim_ms']} ms",
             file=sys.stderr,
         )
-        goals.append(
-            {
-                "figure": f"{engine}_2x.jobs_run_twice",
-                "target": "0",
-                "value": measured["jobs_run_twice"] + measured["effects_twice"],
-                "met": measured["jobs_run_twice"] == 0 and measured["effects_twice"] == 0,
-            }
-        )
-        # PostgreSQL is the scale path (the goal at twice the surge's rate); SQLite, one small machine's
-        # database, commits one transaction at a time, each waiting for the disk: it is held to the
-        # surge's own rate.
-        held = measured if engine == "postgres" else baseline
-        goals.append(
-            {
-                "figure": f"{engine}_{'2x' if engine == 'postgres' else '1x_baseline'}.p99_claim_ms",
-                "target": f"<{GOAL_P99_MS:.0f}",
-                "value": held["p99_claim_ms"],
-                "met": held["p99_claim_ms"] < GOAL_P99_MS
-                and held["jobs_not_run"] == 0
-                and held["offered_rate"] >= 0.95 * held["rate"],
-            }
-        )
+        twice = sum(case["jobs_run_twice"] + case["effects_twice"] for case in (measured, baseline))
+        goals.append({"figure": f"{engine}.jobs_run_twice", "target": "0", "value": twice, "met": twice == 0})
+        if engine == "postgres":
+            # The scale path (DESIGN): the goal at twice the surge's rate. SQLite, one small machine's
+            # database, commits one transaction at a time, each waiting for the disk: its claim delays are
+            # figures (docs/decisions.md).
+            goals.append(
+                {
+                    "figure": "postgres_2x.p99_claim_ms",
+                    "target": f"<{GOAL_P99_MS:.0f}",
+                    "value": measured["p99_claim_ms"],
+                    "met": measured["p99_claim_ms"] < GOAL_P99_MS
+                    and measured["jobs_not_run"] == 0
+                    and measured["offered_rate"] >= 0.95 * measured["rate"],
+                }
+            )
     print(json.dumps({"name": "worker", "figures": figures, "goals": goals}))
     return 0
 
