@@ -1,7 +1,7 @@
 """Vigil settings: everything that differs between machines comes from the environment.
 
 See .env.example for every variable. With no variables at all, Vigil runs embedded: SQLite in WAL
-mode, in-process cache, the database task queue.
+mode, in-process cache, background work claimed from the database's job table.
 """
 
 from __future__ import annotations
@@ -40,8 +40,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_htmx",
     "csp",
-    "django_tasks",
-    "django_tasks_db",
     "vigil.apps.VigilConfig",
     "vigil.accounts",
     "vigil.work",
@@ -140,18 +138,12 @@ else:
     DATABASES["default"].setdefault("TEST", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Cache, rate limits, task queue -----------------------------------------------------------
+# --- Cache, rate limits -----------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
 # Without Redis: a directory on a tmpfs where every process of the machine shares the cache.
 CACHE_DIR = env_str("CACHE_DIR", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
-    RQ_QUEUES = {"default": {"URL": REDIS_URL}}
-    # No RQ dashboard in the admin: it would show every organization's queue and change jobs without an
-    # action or an audit event. Work is seen and retried through vigil.work's Job admin and staff page.
-    RQ_SHOW_ADMIN_LINK = False
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
 else:
     # Without Redis the cache stays in memory so the daily address salt never reaches disk: in a tmpfs
     # directory (CACHE_DIR, e.g. /dev/shm/vigil) shared by every process of the machine, or else in the
@@ -173,11 +165,10 @@ else:
                 "OPTIONS": {"MAX_ENTRIES": 200_000},
             }
         }
-    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Durable background work (vigil.work): leases, retries, backoff.
+# Durable background work (vigil.work): workers claim rows of the job table themselves (no task queue
+# beside it, docs/decisions.md); leases, retries, backoff.
 WORK_LEASE_SECONDS = env_int("WORK_LEASE_SECONDS", 300)
-WORK_REQUEUE_SECONDS = env_int("WORK_REQUEUE_SECONDS", 120)
 WORK_MAX_ATTEMPTS = env_int("WORK_MAX_ATTEMPTS", 8)
 WORK_BACKOFF_BASE_SECONDS = env_float("WORK_BACKOFF_BASE_SECONDS", 5.0)
 WORK_BACKOFF_MAX_SECONDS = env_float("WORK_BACKOFF_MAX_SECONDS", 3600.0)
@@ -374,9 +365,6 @@ LOGGING = {
         # A refusal (403) is one line with the view's name, never a traceback, a path or the request.
         "django.request": {"filters": ["forbidden_in_one_line"]},
         "django.security.csrf": {"filters": ["forbidden_in_one_line"]},
-        # One line per task run is noise at surge rates; failures still surface through vigil.work.
-        "django_tasks": {"level": "WARNING"},
-        "django_tasks_db": {"level": "WARNING"},
     },
 }
 LOG_FILE = env_str("LOG_FILE", "")

@@ -7,7 +7,6 @@ from django.shortcuts import redirect
 TRUSTED_VIEW_MODULES = (
     "allauth.",
     "django.contrib.admin.",
-    "django_rq.",
     "django.views.static",
     "django.contrib.staticfiles.",
 )

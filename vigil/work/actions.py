@@ -1,8 +1,9 @@
 """Every state change of background work.
 
 A job is written in the caller's transaction (the outbox), so the work to do commits or rolls back
-with the change that needs it. The dispatcher hands due jobs to the Tasks backend; the runner claims
-a job under a lease, runs it in a transaction with its completion, and retries failures with
+with the change that needs it. Workers claim due jobs from the table itself, one at a time under a
+lease (`claim_next`: `SELECT ... FOR UPDATE SKIP LOCKED` on PostgreSQL, the one-writer IMMEDIATE
+transaction on SQLite), run each in a transaction with its completion, and retry failures with
 exponential backoff until max_attempts, after which the job is failed and shown to admins.
 """
 
@@ -11,15 +12,17 @@ from __future__ import annotations
 import logging
 import random
 import uuid
+from contextlib import nullcontext
 from datetime import timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from vigil.accounts import audit
+from vigil.lib import rows
 from vigil.lib.tracebacks import bare_traceback
 from vigil.work.models import Job
 from vigil.work.registry import resolve
@@ -92,63 +95,23 @@ def schedule_periodic(now=None) -> int:
     return queued
 
 
-# The Tasks backend's entry point, named rather than imported (vigil/work/tasks.py calls back into this module).
-RUN_JOB_TASK = "vigil.work.tasks.run_job"
-
-
-def _send_to_backend(job_ids: list) -> None:
-    run_job = import_string(RUN_JOB_TASK)
-    for job_id in job_ids:
-        run_job.enqueue(str(job_id))
-
-
-def dispatch_due(limit: int = 500) -> int:
-    """Steps: pick due pending jobs; mark them queued; hand their ids to the Tasks backend.
-
-    With the database backend the hand-over is in the same transaction. With Redis a crash between
-    commit and hand-over leaves the job queued with no task; ``reap`` re-dispatches it later.
-    """
-    now = timezone.now()
-    with transaction.atomic():
-        # Locked, skipping rows another dispatcher holds (PostgreSQL; SQLite's IMMEDIATE transaction
-        # already admits one writer at a time).
-        ids = list(
-            Job.objects.select_for_update(skip_locked=True)
-            .filter(state=State.PENDING, run_after__lte=now)
-            .order_by("-priority", "run_after")
-            .values_list("id", flat=True)[:limit]
-        )
-        if not ids:
-            return 0
-        moved = Job.objects.filter(id__in=ids, state=State.PENDING).update(state=State.QUEUED, queued_at=now)
-        if moved != len(ids):
-            # Some were queued by someone else meanwhile: hand over only those this call moved, which
-            # carry its own queued_at.
-            ids = list(Job.objects.filter(id__in=ids, state=State.QUEUED, queued_at=now).values_list("id", flat=True))
-            if not ids:
-                return 0
-        if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
-            _send_to_backend(ids)
-        else:
-            transaction.on_commit(lambda: _send_to_backend(ids))
-    return len(ids)
-
-
 def reap(now=None) -> int:
-    """Return abandoned work to the queue: leases that ran out, and queued jobs no task ever picked up."""
+    """Return abandoned work to the queue: jobs whose runner died (their lease ran out) are due again, or
+    failed if that was their last attempt."""
     now = now or timezone.now()
+    expired = Job.objects.filter(state=State.RUNNING, lease_until__lt=now)
+    if not expired.exists():
+        # Read first: on SQLite the transaction below would take the one writer lock every few seconds
+        # per worker for nothing.
+        return 0
     with transaction.atomic():
-        expired = Job.objects.filter(state=State.RUNNING, lease_until__lt=now)
-        lost = Job.objects.filter(
-            state=State.QUEUED, queued_at__lt=now - timedelta(seconds=settings.WORK_REQUEUE_SECONDS)
-        )
         count = 0
-        for job in list(expired.select_for_update()) + list(lost.select_for_update()):
-            if job.state == State.RUNNING and job.attempts >= job.max_attempts:
+        for job in expired.select_for_update(skip_locked=True):
+            if job.attempts >= job.max_attempts:
                 _fail(job, "LeaseExpired", now)
             else:
-                Job.objects.filter(id=job.id, state=job.state).update(
-                    state=State.PENDING, lease_until=None, queued_at=None, run_after=now
+                Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
+                    state=State.PENDING, lease_until=None, run_after=now
                 )
             count += 1
     return count
@@ -171,26 +134,99 @@ def backoff_seconds(attempts: int) -> float:
     return min(base, settings.WORK_BACKOFF_MAX_SECONDS) * (0.75 + random.random() / 2)
 
 
+def _due(now):
+    return Job.objects.filter(state=State.PENDING, run_after__lte=now)
+
+
+def _take(jobs, now) -> int:
+    """Mark the given pending jobs running under a new lease, counting the attempt."""
+    return jobs.update(
+        state=State.RUNNING,
+        lease_until=now + timedelta(seconds=settings.WORK_LEASE_SECONDS),
+        attempts=F("attempts") + 1,
+    )
+
+
 def claim(job_id) -> Job | None:
-    """Take a job under a lease; None if another runner has it, or it is done or not yet due."""
+    """Take one given job under a lease; None if another runner has it, or it is done or not yet due."""
     now = timezone.now()
     with transaction.atomic():
-        claimed = Job.objects.filter(id=job_id, state__in=[State.PENDING, State.QUEUED], run_after__lte=now).update(
-            state=State.RUNNING,
-            lease_until=now + timedelta(seconds=settings.WORK_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-        if not claimed:
+        if not _take(_due(now).filter(id=job_id), now):
             return None
         return Job.objects.get(id=job_id)
 
 
+# What a claim reads back of the row it took: all that running it needs.
+_CLAIMED = ("id", "handler", "args", "attempts", "max_attempts")
+
+
+@cache
+def _claim_sql(vendor: str) -> str:
+    """One statement: mark the most urgent due row running and return it. The row is chosen by a subquery
+    that, on PostgreSQL, locks it and skips rows other claimers hold (`FOR UPDATE SKIP LOCKED`), so
+    concurrent workers each get a different row and none waits for another; SQLite runs it inside the
+    IMMEDIATE transaction that admits one writer at a time."""
+    table = rows.table(Job)
+    c = {name: rows.column(Job, name) for name in ("id", "state", "run_after", "priority", "lease_until", "attempts")}
+    lock = " FOR UPDATE SKIP LOCKED" if vendor == "postgresql" else ""
+    return (
+        f"UPDATE {table} SET {c['state']} = %s, {c['lease_until']} = %s, {c['attempts']} = {c['attempts']} + 1 "  # noqa: S608
+        f"WHERE {c['id']} = (SELECT {c['id']} FROM {table} WHERE {c['state']} = %s AND {c['run_after']} <= %s "
+        f"ORDER BY {c['priority']} DESC, {c['run_after']} LIMIT 1{lock}) "
+        f"RETURNING {', '.join(rows.column(Job, name) for name in _CLAIMED)}"
+    )
+
+
+def claim_next(now=None, *, look_first: bool = True) -> Job | None:
+    """Take the most urgent due job under a lease (highest priority, then longest due); None if none is due.
+
+    Steps: with `look_first` (an idle worker), a plain read first, so that on SQLite polling takes no writer
+    lock; then one UPDATE ... RETURNING (`_claim_sql`) marks the chosen row running, its attempt counted,
+    and commits before the job runs, so a worker that dies leaves a lease that `reap` returns to the queue.
+    """
+    now = now or timezone.now()
+    if look_first and not _due(now).exists():
+        return None
+    vendor = connection.vendor
+    lease_until = now + timedelta(seconds=settings.WORK_LEASE_SECONDS)
+    params = [
+        rows.prep(Job, "state", State.RUNNING),
+        rows.prep(Job, "lease_until", lease_until),
+        rows.prep(Job, "state", State.PENDING),
+        rows.prep(Job, "run_after", now),
+    ]
+    # On SQLite the statement goes through an atomic block, which takes the writer lock that queues writers;
+    # on PostgreSQL one statement is a transaction of its own (inside a caller's, it joins that one).
+    with transaction.atomic() if vendor == "sqlite" else nullcontext():
+        found = rows.select(Job, _CLAIMED, _claim_sql(vendor), params)
+    if not found:
+        return None
+    job = Job(**dict(zip(_CLAIMED, found[0], strict=True)), state=State.RUNNING, lease_until=lease_until)
+    job._state.adding = False
+    return job
+
+
 def run(job_id) -> str:
-    """Steps: claim under a lease; run the handler and mark done in one transaction; on error, retry later
-    with backoff or fail for good. Returns the job's state afterwards."""
+    """Run one given job if it is due and free: see `execute`. Returns the job's state afterwards, or
+    "skipped"."""
     job = claim(job_id)
     if job is None:
         return "skipped"
+    return execute(job)
+
+
+def run_next(*, look_first: bool = True) -> str | None:
+    """Claim the most urgent due job and run it (the worker's step); None if nothing is due."""
+    job = claim_next(look_first=look_first)
+    if job is None:
+        return None
+    return execute(job)
+
+
+def execute(job: Job) -> str:
+    """Steps, for a job this process claimed: run the handler and mark the job done in one transaction
+    (fenced by the attempt, so a runner whose lease ran out and whose job was taken again undoes its run);
+    on error, keep the error's type and places, then retry later with backoff or fail for good."""
     try:
         handler = resolve(job.handler)
         with transaction.atomic():
@@ -217,7 +253,6 @@ def run(job_id) -> str:
             Job.objects.filter(id=job.id, state=State.RUNNING, attempts=job.attempts).update(
                 state=State.PENDING,
                 lease_until=None,
-                queued_at=None,
                 last_error=error[:200],
                 last_traceback=trace,
                 run_after=now + timedelta(seconds=backoff_seconds(job.attempts)),
@@ -245,14 +280,10 @@ def retry_failed(job_id, *, actor) -> None:
 
 
 def run_pending_now(limit: int = 1000) -> int:
-    """Run every due job in this process (tests and `worker --once`)."""
-    dispatch_due()
+    """Run the jobs due now in this process, most urgent first (tests); work they queue waits for the next
+    call."""
     done = 0
-    for job_id in list(
-        Job.objects.filter(state__in=[State.QUEUED, State.PENDING], run_after__lte=timezone.now())
-        .order_by("-priority", "run_after")
-        .values_list("id", flat=True)[:limit]
-    ):
+    for job_id in list(_due(timezone.now()).order_by("-priority", "run_after").values_list("id", flat=True)[:limit]):
         run(job_id)
         done += 1
     return done

@@ -1,12 +1,8 @@
 from django.contrib import admin
-from django_tasks_db.models import DBTaskResult
 
 from vigil.accounts.admin import ReadOnlyAdmin
 from vigil.work import actions
 from vigil.work.models import Job
-
-# The task backend's rows carry only a job id each; Job below is where work is seen and retried.
-admin.site.unregister(DBTaskResult)
 
 
 @admin.register(Job)

@@ -8,12 +8,12 @@ from django.utils.translation import gettext_lazy as _
 class Job(models.Model):
     """One piece of background work, written in the same transaction as the change that needs it.
 
-    The Tasks backend only carries the job's id; this row is the truth about whether the work is done.
+    Workers claim these rows themselves (vigil.work.actions.claim_next): the row is the queue and the truth
+    about whether the work is done.
     """
 
     class State(models.TextChoices):
         PENDING = "pending", _("Pending")
-        QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
@@ -26,7 +26,6 @@ class Job(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     max_attempts = models.PositiveSmallIntegerField(default=8)
     run_after = models.DateTimeField(default=timezone.now)
-    queued_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     # Unique among unfinished work only (Meta.constraints): a key reused once its work is done is new work.
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, db_index=True)
@@ -41,14 +40,18 @@ class Job(models.Model):
     # Counted from completion: pending or running work is never purged.
     retention_date_field = "finished_at"
 
-    UNFINISHED_STATES = (State.PENDING, State.QUEUED, State.RUNNING)
+    UNFINISHED_STATES = (State.PENDING, State.RUNNING)
 
     class Meta:
-        indexes = [models.Index(fields=["state", "run_after"]), models.Index(fields=["state", "lease_until"])]
+        indexes = [
+            # The claim's order among due work: only pending rows, so done work never slows a claim.
+            models.Index(fields=["-priority", "run_after"], condition=models.Q(state="pending"), name="work_job_due"),
+            models.Index(fields=["state", "lease_until"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["dedupe_key"],
-                condition=models.Q(state__in=["pending", "queued", "running"]),
+                condition=models.Q(state__in=["pending", "running"]),
                 name="work_job_dedupe_key_unfinished",
             )
         ]

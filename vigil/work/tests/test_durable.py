@@ -98,15 +98,6 @@ def test_it_requeues_work_whose_lease_ran_out():
 
 
 @pytest.mark.django_db
-def test_it_redispatches_work_no_task_ever_picked_up():
-    job = actions.enqueue(handlers.record_effect, str(uuid.uuid4()))
-    Job.objects.filter(pk=job.pk).update(state=Job.State.QUEUED, queued_at=timezone.now() - timedelta(hours=1))
-    actions.reap()
-    job.refresh_from_db()
-    assert job.state == Job.State.PENDING
-
-
-@pytest.mark.django_db
 def test_it_deduplicates_by_key():
     assert actions.enqueue(handlers.record_effect, str(uuid.uuid4()), dedupe_key="once") is not None
     assert actions.enqueue(handlers.record_effect, str(uuid.uuid4()), dedupe_key="once") is None
