@@ -62,12 +62,15 @@ _ARABIC_VARIANTS = {
 # Latin letters that do not decompose under NFD, so that dropping accents leaves them alone.
 _LATIN_UNDECOMPOSABLE = {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
 
-_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+# A decimal digit that is not ASCII (a negated class: much faster than a look-ahead).
+_NON_ASCII_DIGIT = re.compile(r"[^\D0-9]")
 
 
 def ascii_digits(text: str) -> str:
     """Every decimal digit of every script (Bengali, Arabic-Indic, Urdu, Devanagari, ...) as ASCII:
     reporters write street numbers in their own digits."""
+    if not _NON_ASCII_DIGIT.search(text):
+        return text
     return _NON_ASCII_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group())), text)
 
 
@@ -191,13 +194,18 @@ def to_simplified(text: str) -> str:
 
 _APOSTROPHES = "'’`ʼ"
 _ASCII_GROUPING = {ord("'"): None, ord("`"): None}
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]+")
 
 
 @functools.cache
 def _grouping_table() -> tuple[dict[int, str | None], re.Pattern[str]]:
     """The character table applied after the shared steps, and a search for any of its characters."""
     table: dict[int, str | None] = {}
+    # anyascii romanizes letter by letter, so its Cyrillic fits in the table (the apostrophes it writes
+    # for the hard and soft signs are dropped like any other).
+    for code in range(0x0400, 0x0530):
+        latin = anyascii(chr(code)).lower().replace("'", "")
+        if latin != chr(code):
+            table[code] = latin or None
     for mapping in (_ARABIC_VARIANTS, _LATIN_UNDECOMPOSABLE, _han_table()[0]):
         for src, dst in mapping.items():
             table[ord(src)] = dst
@@ -207,28 +215,22 @@ def _grouping_table() -> tuple[dict[int, str | None], re.Pattern[str]]:
     return table, needs
 
 
-def _romanize(match: re.Match[str]) -> str:
-    return anyascii(match.group()).lower()
-
-
 def fold_for_grouping(text: str) -> str:
     """Fold a report text so that spelling variants of one place or detail compare equal in grouping.
 
     Steps:
     1. The shared steps: NFKC and casefold, digits of every script to ASCII, accents and Arabic vowel
        signs dropped.
-    2. Cyrillic romanized (anyascii), so a street name a Russian speaker wrote in Cyrillic letters
-       shares trigrams with its Latin spelling.
-    3. The character table: Arabic-script letter variants, Latin letters without a decomposition,
-       traditional Chinese to simplified (so zh-hant and zh-hans reports share bigrams), apostrophes
-       removed (St. Ann's / St Anns); other punctuation is left for the tokenizer to ignore.
+    2. The character table: Cyrillic romanized (anyascii's letters, so a street name a Russian speaker
+       wrote in Cyrillic shares trigrams with its Latin spelling), Arabic-script letter variants, Latin
+       letters without a decomposition, traditional Chinese to simplified (so zh-hant and zh-hans
+       reports share bigrams), apostrophes removed (St. Ann's / St Anns); other punctuation is left
+       for the tokenizer to ignore.
     """
     if text.isascii():
         # Nothing to compose, fold or transliterate (most English and Haitian Creole reports).
         return text.lower().translate(_ASCII_GROUPING)
     folded = drop_accents(_casefold_digits(text))
-    if _CYRILLIC.search(folded):
-        folded = _CYRILLIC.sub(_romanize, folded)
     table, needs = _grouping_table()
     return folded.translate(table) if needs.search(folded) else folded
 
