@@ -9,6 +9,7 @@ Latin-script languages), compiled into ``langid_data/model.tsv``.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -71,6 +72,8 @@ class NgramModel:
                 totals[kind][c] += value
         denominators = [[math.log(totals[k][c] + ALPHA * (distinct[k] + 1)) for c in range(n_classes)] for k in kinds]
         self.unseen = [[math.log(ALPHA) - denominators[k][c] for c in range(n_classes)] for k in kinds]
+        # The same, one row per class: a text's unseen part is then one dot product per class.
+        self.unseen_by_class = [tuple(self.unseen[k][c] for k in kinds) for c in range(n_classes)]
         log_alpha = math.log(ALPHA)
         self.delta: dict[str, tuple[tuple[int, float], ...]] = {
             feature: tuple((c, math.log(value + ALPHA) - log_alpha) for c, value in row) for feature, row in sparse
@@ -109,7 +112,7 @@ class NgramModel:
         result = {}
         for name in class_names:
             c = self.index[name]
-            result[name] = seen[c] + sum(n * self.unseen[k][c] for k, n in enumerate(per_kind) if n)
+            result[name] = seen[c] + sum(map(operator.mul, per_kind, self.unseen_by_class[c]))
         return result
 
 

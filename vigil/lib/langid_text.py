@@ -124,7 +124,10 @@ def _dominant_script(words: list[tuple[str, str, bool]]) -> tuple[str, int]:
     """
     letters: Counter[str] = Counter()
     for script, word, _ in words:
-        letters[script] += sum(1 for ch in word if ch != "'" and not unicodedata.combining(ch))
+        if word.isascii():
+            letters[script] += len(word) - word.count("'")
+        else:
+            letters[script] += sum(1 for ch in word if ch != "'" and not unicodedata.combining(ch))
     if not letters:
         return "", 0
     if letters.get("Kana"):
