@@ -20,7 +20,6 @@ from __future__ import annotations
 import string
 import threading
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +27,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from vigil.alerts.conf import conf
-from vigil.lib.bidi import isolate_ltr, strip_bidi_controls
+from vigil.lib.bidi import isolate_ltr
+from vigil.lib.folding import fold_keyword
 from vigil.messaging.inbound import STANDARD_STOP
 
 KINDS = ("verified_activity", "all_clear", "correction", "retraction", "reminder")
@@ -58,15 +58,9 @@ WHATSAPP_VARIABLES = ("ref", "area", "borough", "time", "original", "count", "pl
 # opt-out list is messaging's (STOP ends every programme, not only alerts).
 STANDARD_HELP = ("HELP", "INFO")
 
-
-_EDGE_PUNCTUATION = ".!¡¿?,;:'\"()[]。！？，、；：「」؟،۔"
-
-
-def fold(text: str) -> str:
-    """A message as compared with keywords: NFKC, trimmed, punctuation at the ends removed, casefolded,
-    runs of spaces made one."""
-    folded = unicodedata.normalize("NFKC", strip_bidi_controls(text or "")).strip().strip(_EDGE_PUNCTUATION).casefold()
-    return " ".join(folded.split())
+# A message as compared with keywords: the one keyword fold (vigil.lib.folding), so that STOP here and
+# in messaging match the same forms.
+fold = fold_keyword
 
 
 class TemplateError(ValueError):

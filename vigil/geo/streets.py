@@ -1,107 +1,34 @@
 """Street names as people write them, reduced to one comparable form.
 
-Pure functions, no Django and no data files: the gazetteer (``places.py``) and its importer both call
-these, so a street spelled "E  149 ST" in the city's centreline, "East 149th Street" in OpenStreetMap and
-"la 149" in a report all reduce to the same :class:`Street` key.
+Pure functions, no Django; the word tables are read once, at import, from ``data/street_words.toml``.
+The gazetteer (``places.py``) and its importer both call these, so a street spelled "E  149 ST" in the
+city's centreline, "East 149th Street" in OpenStreetMap and "la 149" in a report all reduce to the same
+:class:`Street` key.
 
 A street is (direction, core, kind): "E 149 ST" is ("E", "149", "ST"), "Roosevelt Avenue" is
 (None, "ROOSEVELT", "AVE"), "Avenue C" is (None, "C", "AVE"), "Broadway" is (None, "BROADWAY", None).
 
-The word lists below are language data, not NYC data: the ways English, Spanish, Chinese, Russian,
-Bengali, Haitian Creole, Korean, Arabic, Urdu, French and Polish write "street", "avenue", "and",
-"74th". Names of particular streets in other scripts belong in the jurisdiction's alias files.
+The word tables are language data, not NYC data: the ways English, Spanish, Chinese, Russian, Bengali,
+Haitian Creole, Korean, Arabic, Urdu, French and Polish write "street", "avenue", "and", "74th". Names
+of particular streets in other scripts belong in the jurisdiction's alias files.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
-# ---------------------------------------------------------------------------------------------------
-# Character folding
-# ---------------------------------------------------------------------------------------------------
-
-# Arabic-script letters that writers (and keyboards) use interchangeably; Urdu and Arabic spell the same
-# loanword with different yeh/kaf/heh, so both sides of a comparison fold to one letter.
-_ARABIC_FOLD = str.maketrans(
-    {
-        "أ": "ا",
-        "إ": "ا",
-        "آ": "ا",
-        "ٱ": "ا",
-        "ة": "ه",
-        "ۃ": "ه",
-        "ہ": "ه",
-        "ھ": "ه",
-        "ى": "ي",
-        "ی": "ي",
-        "ې": "ي",
-        "ئ": "ي",
-        "ک": "ك",
-        "ؤ": "و",
-        "ـ": None,  # tatweel only stretches a word
-        "ё": "е",
-        "ł": "l",  # Polish l-stroke does not decompose under NFKD
-        "ß": "ss",
-        "’": "'",
-        "‘": "'",
-        "ʼ": "'",
-        "`": "'",
-        "–": "-",
-        "—": "-",
-        "‐": "-",
-        "‑": "-",
-        "−": "-",
-        "、": ",",
-        "，": ",",
-        "。": ".",
-        "；": ";",
-        "：": ":",
-        "！": "!",
-        "？": "?",
-        "（": "(",
-        "）": ")",
-        "·": " ",
-    }
-)
-
-
-def _is_latin_base(ch: str) -> bool:
-    return ch.isascii() or "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff"
-
-
-def fold(text: str) -> str:
-    """Lower-case, compatibility-normalise and de-accent text without damaging non-Latin scripts.
-
-    1. NFKC, then casefold (so full-width letters, "ª" and ligatures become plain letters).
-    2. Every decimal digit of any script (Bengali, Arabic-Indic, Urdu, full-width) becomes ASCII.
-    3. Decompose; drop combining marks that sit on a Latin letter (é -> e, ą -> a) and Arabic short-vowel
-       marks, but keep Bengali vowel signs and everything else a script needs; recompose (Hangul
-       syllables come back whole).
-    4. Fold interchangeable Arabic-script letters, Cyrillic ё, Polish ł and typographic punctuation.
-    """
-    if text.isascii():
-        # Nothing to decompose or de-accent; only case and the few ASCII look-alikes to fold.
-        return text.lower().translate(_ARABIC_FOLD)
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(str(unicodedata.decimal(ch)) if not ch.isascii() and ch.isdecimal() else ch for ch in text)
-    out: list[str] = []
-    base = ""
-    for ch in unicodedata.normalize("NFKD", text):
-        if unicodedata.combining(ch):
-            if _is_latin_base(base) or "\u064b" <= ch <= "\u065f" or ch == "\u0670":
-                continue
-        else:
-            base = ch
-        out.append(ch)
-    text = unicodedata.normalize("NFC", "".join(out))
-    return text.translate(_ARABIC_FOLD)
-
+# Lower-case, compatibility-normalise and de-accent text without changing its script.
+from vigil.lib.folding import fold_street as fold
 
 # ---------------------------------------------------------------------------------------------------
 # Word lists
 # ---------------------------------------------------------------------------------------------------
+
+
+WORDS_PATH = Path(__file__).with_name("data") / "street_words.toml"
 
 
 def spellings(*lines: str) -> tuple[str, ...]:
@@ -109,80 +36,21 @@ def spellings(*lines: str) -> tuple[str, ...]:
     return tuple(fold(word) for line in lines for word in line.split())
 
 
+def _read_words() -> dict:
+    """The word tables of ``data/street_words.toml`` (read once, at import)."""
+    with WORDS_PATH.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+_WORDS = _read_words()
+
 # Street kinds, keyed by every folded spelling. The value is the CSCL abbreviation, which is the
-# canonical form. Kind words of non-Latin scripts are transliterations of the English word, which is
-# how Russian, Bengali, Korean, Arabic and Urdu newspapers write New York street names.
-_KIND_WORDS: dict[str, tuple[str, ...]] = {
-    "ST": spellings(
-        "st sts str street streets",  # en
-        "calle cll",  # es
-        "rue ri",  # fr, ht
-        "ulica ul ulicy",  # pl
-        "улица улице улицы ул стрит",  # ru
-        "স্ট্রিট স্ট্রীট স্ট্রিটে",  # bn
-        "شارع الشارع ستريت",  # ar
-        "اسٹریٹ سٹریٹ",  # ur
-        "스트리트 가",  # ko ("가" after a number: 74번가)
-    ),
-    "AVE": spellings(
-        "ave av avn avenue avenues",  # en
-        "avenida avda",  # es
-        "avni",  # ht
-        "aleja alei",  # pl
-        "авеню",  # ru
-        "এভিনিউ অ্যাভিনিউ অ্যাভেনিউ এভেনিউ অ্যাভিনিউতে এভিনিউতে",  # bn
-        "جادة الجادة افينيو",  # ar
-        "ایونیو ایوینیو اوینیو",  # ur
-        "애비뉴 에비뉴 애버뉴 에버뉴",  # ko
-    ),
-    "BLVD": spellings(
-        "blvd bl boulevard",
-        "bulevar",
-        "bulvar bulwar",
-        "boulvar bouleva",
-        "бульвар",
-        "বুলেভার্ড",
-        "بوليفارد بولیوارڈ",
-        "불러바드 블러바드 대로",
-    ),
-    "RD": spellings("rd road", "роуд", "রোড", "روڈ رود", "로드"),
-    "PL": spellings("pl place"),
-    "DR": spellings("dr drv drive"),
-    "PKWY": spellings("pkwy pky py pkway parkway", "парквей"),
-    "EXPY": spellings("expy expwy exwy exp expressway", "autopista", "экспрессвей"),
-    "HWY": spellings("hwy highway", "carretera"),
-    "LN": spellings("ln lane"),
-    "CT": spellings("ct court"),
-    "TER": spellings("ter terr terrace"),
-    "TPKE": spellings("tpke tpk turnpike"),
-    "SQ": spellings("sq square"),
-    "PLZ": spellings("plz pz plaza plazas"),
-    "CIR": spellings("cir circle"),
-    "CRES": spellings("cres crescent"),
-    "LOOP": spellings("loop"),
-    "WALK": spellings("walk"),
-    "ROW": spellings("row"),
-    "SLIP": spellings("slip"),
-    "ALY": spellings("aly alley"),
-    "CONC": spellings("conc concourse"),
-    "BDWK": spellings("bdwk boardwalk"),
-    "WAY": spellings("way"),
-    "FWY": spellings("fwy freeway"),
-    "PROM": spellings("prom promenade"),
-}
+# canonical form.
+_KIND_WORDS: dict[str, tuple[str, ...]] = {kind: spellings(*lines) for kind, lines in _WORDS["kinds"].items()}
 KIND_OF: dict[str, str] = {word: kind for kind, spellings in _KIND_WORDS.items() for word in spellings}
 
 # A kind word written before the name ("Avenida Roosevelt", "rue Main", "ulica 74", "Avenue C").
-# "st" is not here: a leading ST is always Saint (ST NICHOLAS AVE, ST MARKS PL).
-PREFIX_KIND_WORDS = frozenset(
-    spellings(
-        "ave av avenue avenida avda avni aleja",
-        "calle cll rue ri ulica ulicy ul",
-        "boulevard bulevar bulwar blvd",
-        "улица ул",
-        "شارع الشارع جادة الجادة",
-    )
-)
+PREFIX_KIND_WORDS = frozenset(spellings(*_WORDS["prefix_kinds"]["words"]))
 
 # Kinds people confuse: a query for one still matches the other, less well.
 KIND_AFFINITY: dict[frozenset[str], float] = {
@@ -198,75 +66,18 @@ KIND_AFFINITY: dict[frozenset[str], float] = {
 }
 
 _DIRECTION_WORDS: dict[str, tuple[str, ...]] = {
-    "E": spellings("e east este est", "wschodnia", "восточная вост", "이스트", "ايست", "ایسٹ", "ইস্ট"),
-    "W": spellings("w west oeste ouest lwes", "zachodnia", "западная зап", "웨스트", "ويست", "ویسٹ", "ওয়েস্ট"),
-    "N": spellings("n north norte nord", "polnocna", "северная", "노스", "نورث", "নর্থ"),
-    "S": spellings("s south sur sud sid", "poludniowa", "южная", "사우스", "ساوث", "সাউথ"),
+    direction: spellings(*lines) for direction, lines in _WORDS["directions"].items()
 }
 DIRECTION_OF: dict[str, str] = {w: d for d, spellings in _DIRECTION_WORDS.items() for w in spellings}
 
-# Words that join the two streets of a corner. Bare "i" (Polish) and "at" are safe because a pair is
-# only accepted when both sides are known streets.
-CONNECTORS = frozenset(
-    spellings(
-        "and & + / @ at",  # en and signs
-        "y con esquina esq",  # es
-        "et",  # fr
-        "ak epi",  # ht
-        "i oraz",  # pl
-        "и угол",  # ru
-        "和 与 與 跟 及 同",  # zh
-        "와 과 하고 랑 이랑 및",  # ko
-        "و مع",  # ar
-        "اور",  # ur
-        "এবং ও আর",  # bn
-    )
-)
+# Words that join the two streets of a corner ("and", "y", "和", "এবং", ...).
+CONNECTORS = frozenset(spellings(*_WORDS["connectors"]["words"]))
 
-# Words that may sit at either edge of a street mention and carry nothing: articles, "corner of",
-# "in front of", prepositions. Stripped only at the edges, never inside a name.
-EDGE_WORDS = frozenset(
-    spellings(
-        "the a an at on in of near by corner cnr off outside front between from to around",  # en
-        "la el los las lo de del en por cerca esquina frente entre afuera sobre",  # es
-        "le les du des au aux sur pres coin angle",  # fr
-        "na nan lan sou kwen kote pre bo",  # ht
-        "rog przy blisko",  # pl
-        "на в у угол углу около возле рядом с по",  # ru
-        "在 的 近 附近",  # zh
-        "에 에서 근처",  # ko
-        "في عند قرب بالقرب من",  # ar
-        "پر کے کی میں",  # ur
-        "পাশে কাছে মোড়ে মোড়",  # bn
-    )
-)
+# Words that may sit at either edge of a street mention and carry nothing (articles, "corner of").
+EDGE_WORDS = frozenset(spellings(*_WORDS["edge"]["words"]))
 
 # Abbreviations inside a name (never the last word, which is the kind). ST first is Saint.
-_NAME_ABBREVIATIONS = {
-    "mt": "mount",
-    "ft": "fort",
-    "bch": "beach",
-    "hts": "heights",
-    "hgts": "heights",
-    "pk": "park",
-    "gdns": "gardens",
-    "ctr": "center",
-    "is": "island",
-    "isl": "island",
-    "riv": "river",
-    "pt": "point",
-    "jr": "junior",
-    "sr": "senior",
-    "dr": "doctor",
-    "mlk": "martin luther king",
-    "brg": "bridge",
-    "br": "bridge",
-    "tunl": "tunnel",
-    "espl": "esplanade",
-    "trwy": "thruway",
-    "vets": "veterans",
-    "crse": "course",
-}
+_NAME_ABBREVIATIONS: dict[str, str] = _WORDS["abbreviations"]
 
 _LONG_DIRECTION = dict(
     zip(
@@ -281,78 +92,25 @@ _LONG_DIRECTION = dict(
 # ---------------------------------------------------------------------------------------------------
 
 
-def _table(*groups: tuple[int, str]) -> dict[str, int]:
+def _table(section: str) -> dict[str, int]:
+    """A number-word table of the data file: every folded spelling -> its value."""
     out: dict[str, int] = {}
-    for value, words in groups:
+    for value, words in _WORDS["numbers"][section].items():
         for word in words.split():
-            out[fold(word)] = value
+            out[fold(word)] = int(value)
     return out
 
 
 # Values below 10 and the teens, in English and Spanish (cardinals and ordinals), which combine with
 # tens ("seventy-fourth", "setenta y cuatro").
-_UNITS = _table(
-    (1, "one first uno una un primero primera primer"),
-    (2, "two second dos segundo segunda"),
-    (3, "three third tres tercero tercera tercer"),
-    (4, "four fourth cuatro cuarto cuarta"),
-    (5, "five fifth cinco quinto quinta"),
-    (6, "six sixth seis sexto sexta"),
-    (7, "seven seventh siete séptimo séptima setimo setima"),
-    (8, "eight eighth ocho octavo octava"),
-    (9, "nine ninth nueve noveno novena"),
-)
-_TEENS = _table(
-    (10, "ten tenth diez décimo décima"),
-    (11, "eleven eleventh once undécimo undécima"),
-    (12, "twelve twelfth doce duodécimo duodécima"),
-    (13, "thirteen thirteenth trece"),
-    (14, "fourteen fourteenth catorce"),
-    (15, "fifteen fifteenth quince"),
-    (16, "sixteen sixteenth dieciséis"),
-    (17, "seventeen seventeenth diecisiete"),
-    (18, "eighteen eighteenth dieciocho"),
-    (19, "nineteen nineteenth diecinueve"),
-    (20, "veinte"),
-    (21, "veintiuno veintiuna veintiún"),
-    (22, "veintidós"),
-    (23, "veintitrés"),
-    (24, "veinticuatro"),
-    (25, "veinticinco"),
-    (26, "veintiséis"),
-    (27, "veintisiete"),
-    (28, "veintiocho"),
-    (29, "veintinueve"),
-)
-_TENS = _table(
-    (20, "twenty twentieth vigésimo vigésima"),
-    (30, "thirty thirtieth treinta"),
-    (40, "forty fortieth cuarenta"),
-    (50, "fifty fiftieth cincuenta"),
-    (60, "sixty sixtieth sesenta"),
-    (70, "seventy seventieth setenta"),
-    (80, "eighty eightieth ochenta"),
-    (90, "ninety ninetieth noventa"),
-)
-_HUNDREDS = _table((100, "hundred hundredth cien ciento centésimo"))
+_UNITS = _table("units")
+_TEENS = _table("teens")
+_TENS = _table("tens")
+_HUNDREDS = _table("hundreds")
 _NUMBER_AND = frozenset(("and", "y"))
 
-# Ordinals 1-12 in the languages whose ordinals do not compose like English or Spanish; enough for
-# the numbered avenues ("Troisième Avenue", "Piąta Aleja", "Третья авеню", "الجادة الخامسة").
-_ORDINAL_WORDS = _table(
-    (1, "premier première premye pierwsza pierwszy первая первой первую первый الاول الاولى"),
-    (2, "deuxième second seconde dezyèm druga drugi вторая второй вторую второй الثاني الثانيه"),
-    (3, "troisième twazyèm trzecia trzeci третья третьей третью третий الثالث الثالثه"),
-    (4, "quatrième katriyèm kat czwarta czwarty четвёртая четвертая четвертой четвертую الرابع الرابعه"),
-    (5, "cinquième senkyèm piąta piąty пятая пятой пятую пятый الخامس الخامسه"),
-    (6, "sixième sizyèm szósta szósty шестая шестой шестую السادس السادسه"),
-    (7, "septième setyèm siódma siódmy седьмая седьмой седьмую السابع السابعه"),
-    (8, "huitième uityèm ósma ósmy восьмая восьмой восьмую الثامن الثامنه"),
-    (9, "neuvième nevyèm dziewiąta dziewiąty девятая девятой девятую التاسع التاسعه"),
-    (10, "dixième dizyèm dziesiąta dziesiąty десятая десятой десятую العاشر العاشره"),
-    (11, "onzième"),
-    (12, "douzième"),
-)
+# Ordinals 1-12 in the languages whose ordinals do not compose like English or Spanish.
+_ORDINAL_WORDS = _table("ordinals")
 
 
 _NUMBER_STARTS = frozenset((*_UNITS, *_TEENS, *_TENS, *_HUNDREDS, "a"))

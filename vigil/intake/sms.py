@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-import unicodedata
 from datetime import timedelta
 
 from django.conf import settings
@@ -19,14 +18,15 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from vigil.lib.bidi import isolate_ltr
+from vigil.lib.folding import fold_keyword
 from vigil.lib.normalize import InvalidAddress, normalize_phone
 from vigil.lib.urls import public_request_url
 
 SENDER_KEY_TTL = 24 * 3600
 # A message key must outlive the day it hashes for: yesterday's is still looked up all of today.
 MESSAGE_KEY_TTL = 50 * 3600
-# Replies that agree to be contacted at this number, in the deployment's languages.
-CONSENT_WORDS = {
+# Replies that agree to be contacted at this number, in the deployment's languages (folded below).
+_CONSENT_SPELLINGS = (
     "yes",
     "y",
     "si",
@@ -45,7 +45,8 @@ CONSENT_WORDS = {
     "جی",
     "হ্যাঁ",
     "ha",
-}
+)
+CONSENT_WORDS = frozenset(fold_keyword(word) for word in _CONSENT_SPELLINGS)
 
 
 def signature_is_valid(request) -> bool:
@@ -98,12 +99,8 @@ def _message_ref(sid: str, key: str) -> str:
     return "m:" + hmac.new(bytes.fromhex(key), sid.encode(), hashlib.sha256).hexdigest()[:40]
 
 
-def fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text).strip().strip(".!¡¿?").casefold()
-
-
 def is_consent(body: str) -> bool:
-    return fold(body) in CONSENT_WORDS
+    return fold_keyword(body) in CONSENT_WORDS
 
 
 def twiml(message: str) -> str:

@@ -13,19 +13,17 @@ then makes it a report). In this order:
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from vigil.lib.folding import fold_keyword
 from vigil.messaging import actions, registry
 
 # Carrier-standard opt-out keywords (CTIA; Twilio's opt-out list): they work in every language.
 STANDARD_STOP = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
 STOP_EVERYTHING = "stopall"
-
-_EDGE_PUNCTUATION = ".!¡¿?,;:'\"()[]。！？，、；：「」؟،۔"
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,9 @@ class Inbound:
     sending_number: str = ""
 
 
-def fold(text: str) -> str:
-    """A message as compared with keywords: NFKC, trimmed, punctuation at the ends removed, casefolded,
-    runs of spaces made one."""
-    folded = unicodedata.normalize("NFKC", text or "").strip().strip(_EDGE_PUNCTUATION).casefold()
-    return " ".join(folded.split())
+# A message as compared with keywords (full-width, any case, accents, zero-width characters, spaced
+# letters: vigil.lib.folding says which forms).
+fold = fold_keyword
 
 
 def stop_words() -> dict[str, str]:

@@ -94,3 +94,11 @@ def test_it_writes_the_senders_link_with_the_report_never_after_it(client):
     assert report.sender_ref.startswith("s:")
     updates = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "sender_ref" in q["sql"]]
     assert updates == []
+
+
+@pytest.mark.parametrize("reply", ["YES", "Ｙｅｓ", "y e s", "Sí", "SI!", "oui\u200b", "হ্যাঁ", "ДА"])
+def test_it_reads_consent_in_every_form_of_yes(reply):
+    from vigil.intake.sms import is_consent
+
+    assert is_consent(reply)
+    assert not is_consent(f"{reply} ICE on 5th avenue")

@@ -68,6 +68,27 @@ def test_it_reads_romanized_urdu_as_ur_not_german_or_english(text):
 @pytest.mark.parametrize(
     "text",
     [
+        "amar bhai ke kaj theke dhore niye geche",
+        "school er samne duita gari dariye ache",
+        "ora ekhono golir moddhe ache taratari asho",
+        "ami ki ekhon bari theke ber hote parbo",
+    ],
+)
+def test_it_reads_romanized_bengali_as_bn_in_latin_letters_not_urdu_or_english(text):
+    detection = detect_language(text)
+    assert (detection.language, detection.script) == ("bn", "Latn")
+
+
+def test_it_notes_the_script_it_read_urdu_and_bengali_in():
+    assert detect_language("mere bhai ko kaam se pakar kar le gaye").script == "Latn"
+    assert detect_language("میرے بھائی کو کام سے پکڑ کر لے گئے").script == "Arab"
+    assert detect_language("আমার ভাইকে কাজ থেকে ধরে নিয়ে গেছে").script == "Beng"
+    assert detect_language("🙂 123").script == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "أخذوا أخي من الشغل الصبح",
         "في سيارتين قدام المدرسة الآن",
     ],
