@@ -78,3 +78,13 @@ def detail_names(tokens: list[str]) -> list[str]:
                 if form in token:
                     found[name] = None
     return list(found)
+
+
+def single_word_details() -> dict[str, str]:
+    """Every one-word form with its detail's name ("orange": "orange", "iglesia": "church")."""
+    return dict(_SINGLE)
+
+
+def all_detail_names() -> frozenset[str]:
+    """The name of every detail."""
+    return frozenset((*_SINGLE.values(), *_SEVERAL.values(), *(name for _form, name in _INSIDE)))

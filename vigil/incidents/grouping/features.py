@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from itertools import chain
 from operator import itemgetter
 
-from vigil.incidents.grouping.details import detail_names
+from vigil.incidents.grouping.details import all_detail_names, detail_names, single_word_details
 from vigil.incidents.grouping.folding import normalize_text
 from vigil.incidents.grouping.wordlists import read_table
 
@@ -207,6 +207,16 @@ def _detail_unit(name: str) -> Unit:
     if unit is None:
         unit = _DETAIL_UNITS[name] = (_hash("d:" + name, KIND_WORD), ())
     return unit
+
+
+# A word that is also a detail's form, by its feature, with the feature of the detail: "Orange" or "Church"
+# is a street name in the street list and a colour or a place in a report; when the detail is what the
+# report and the candidate share, the word is that detail, not a street the other side fails to name.
+DETAIL_OF_WORD: dict[int, int] = {
+    _hash("w:" + form, KIND_WORD): _detail_unit(name)[0] for form, name in single_word_details().items()
+}
+# The feature of every detail.
+DETAIL_FEATURES: frozenset[int] = frozenset(_detail_unit(name)[0] for name in all_detail_names())
 
 
 def text_units(text: str) -> list[Unit]:
