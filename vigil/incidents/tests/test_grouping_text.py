@@ -4,7 +4,13 @@ no database)."""
 
 from datetime import UTC, datetime, timedelta
 
-from vigil.incidents.grouping import DEFAULT_RULES, CandidateState, ReportFeatures, place_word_features
+from vigil.incidents.grouping import (
+    DEFAULT_RULES,
+    CandidateState,
+    ReportFeatures,
+    choose_candidate,
+    place_word_features,
+)
 from vigil.incidents.grouping.scoring import Probe
 from vigil.incidents.grouping.wordlists import read_table
 
@@ -68,3 +74,13 @@ def test_it_does_not_count_the_neighborhoods_name_as_text_when_the_named_places_
 def test_it_reads_the_word_tables_from_data_files():
     assert "carwash" in read_table("details.txt")
     assert not any(line.startswith("#") for line in read_table("stop_words.txt").splitlines())
+
+
+def test_it_joins_a_report_naming_no_place_to_the_event_it_names_by_a_detail():
+    # Later reports of a raid at a mosque's parking lot name no place, only the mosque, in another
+    # language; a raid at a hardware store runs at the same time.
+    mosque = CandidateState.start("m", features("a", 0, "عملاء في موقف سيارات المسجد", (40.686, -73.824)))
+    hardware = CandidateState.start("h", features("b", 5, "en la ferreteria entraron 3 agentes", (40.634, -73.992)))
+    report = ReportFeatures("c", T0 + timedelta(minutes=19), None, None, None, None, "agents at the mosque, stay inside")
+    chosen = choose_candidate(report, [mosque, hardware])
+    assert chosen is mosque
