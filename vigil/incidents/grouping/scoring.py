@@ -272,10 +272,20 @@ class Probe:
 
     def places_apart(self, c: CandidateState) -> bool:
         """Both name places with a point, and none of the report's is within `Rules.named_place_m` of any
-        of the candidate's (a report that named places on both sides put both in the candidate)."""
-        mine, theirs = self.report.places, c.places
-        if not mine or not theirs:
+        of the candidate's (a report that named places on both sides put both in the candidate).
+
+        A report without a point of its own, whose text names a place, against a candidate that names
+        none but has a point (its reporters' phones): the candidate's point stands for its place. Such
+        a report is otherwise compared by neighborhood only, and a scene four blocks away in the same
+        neighborhood would look the same as the scene it names."""
+        r = self.report
+        mine, theirs = r.places, c.places
+        if not mine:
             return False
+        if not theirs:
+            if r.lat is not None or c.lat is None or c.lon is None:
+                return False
+            theirs = [(c.lat, c.lon)]
         limit = self.rules.named_place_m
         return all(meters_between(a, b, x, y) > limit for a, b in mine for x, y in theirs)
 

@@ -81,6 +81,8 @@ def test_it_joins_a_report_naming_no_place_to_the_event_it_names_by_a_detail():
     # language; a raid at a hardware store runs at the same time.
     mosque = CandidateState.start("m", features("a", 0, "عملاء في موقف سيارات المسجد", (40.686, -73.824)))
     hardware = CandidateState.start("h", features("b", 5, "en la ferreteria entraron 3 agentes", (40.634, -73.992)))
-    report = ReportFeatures("c", T0 + timedelta(minutes=19), None, None, None, None, "agents at the mosque, stay inside")
+    report = ReportFeatures(
+        "c", T0 + timedelta(minutes=19), None, None, None, None, "agents at the mosque, stay inside"
+    )
     chosen = choose_candidate(report, [mosque, hardware])
     assert chosen is mosque
