@@ -126,6 +126,12 @@ def _send(kind: str, reports: list[dict]) -> dict:
 
     org = account_actions.create_organization(name="Bench Sets Hotline", slug="bench-sets", kind="hotline")
     _warm_up()
+    if os.environ.get("VIGIL_RULES"):
+        # Fitting on the development sets: the rules under trial, for this run only.
+        import dataclasses
+
+        context = incident_actions._context()
+        context.rules = dataclasses.replace(context.rules, **json.loads(os.environ["VIGIL_RULES"]))
     local = timezone.localtime(timezone.now())
     base = (local - timedelta(days=BASE_DAYS_AGO)).replace(hour=BASE_HOUR, minute=0, second=0, microsecond=0)
     latest = base + timedelta(minutes=max(r["minutes"] for r in reports))
@@ -143,6 +149,9 @@ def _send(kind: str, reports: list[dict]) -> dict:
             group_ms.append((time.perf_counter() - start) * 1000)
 
     incident_actions.group_report = timed_group_report
+    explained: list[dict] = []
+    if os.environ.get("VIGIL_EXPLAIN"):
+        _explain_into(explained)
     order = sorted(range(len(reports)), key=lambda i: (reports[i]["minutes"], i))
     ids: dict[int, object] = {}
     submit_ms: list[float] = []
@@ -171,7 +180,56 @@ def _send(kind: str, reports: list[dict]) -> dict:
         "detected": [detected[ids[i]] for i in range(len(reports))],
         "submit_ms": submit_ms,
         "group_ms": group_ms,
+        "explained": explained,
     }
+
+
+def _explain_into(out: list[dict]) -> None:
+    """Record, for every choice grouping makes, each candidate's score and its parts (a development aid:
+    `--explain`, on the development sets only)."""
+    import math
+
+    from vigil.incidents.grouping import context as grouping_context
+    from vigil.incidents.grouping import scoring
+
+    original = grouping_context.choose_best
+
+    def explaining(probe, candidates, threshold):
+        candidates = list(candidates)
+        rows = []
+        for c in candidates:
+            s = probe.score(c)
+            if s == scoring.EXCLUDED:
+                continue
+            gap = probe.gap(c) / 60.0
+            apart = probe.places_apart(c)
+            rules = probe.rules
+            rows.append(
+                {
+                    "incident": c.incident_id,
+                    "score": round(s, 2),
+                    "place": round(probe.place(c), 2),
+                    "time": round(rules.per_log_minute * math.log1p(gap) + rules.per_half_hour * gap / 30.0, 2),
+                    "text": round(probe.text(c, apart), 2),
+                    "apart": apart,
+                }
+            )
+        chosen = original(probe, candidates, threshold)
+        rows.sort(key=lambda r: -r["score"])
+        r = probe.report
+        out.append(
+            {
+                "text": r.text,
+                "area": r.area,
+                "point": r.lat is not None,
+                "places": len(r.places),
+                "chosen": chosen.incident_id if chosen else None,
+                "rows": rows[:4],
+            }
+        )
+        return chosen
+
+    grouping_context.choose_best = explaining
 
 
 def _warm_up() -> None:

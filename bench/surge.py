@@ -183,17 +183,21 @@ def _send(items: list[tuple[float, int, dict, bool]]) -> dict:
     # The last report a little before now: every incident is inside the look-back when it arrives.
     base = timezone.now() - timedelta(minutes=SPAN_MINUTES + 40)
     group_ms: list[float] = []
+    # CPU time of the thread as well: on a machine whose cores are shared, wall time also counts the
+    # waits for a core, which say nothing of grouping.
+    group_cpu_ms: list[float] = []
     original = incident_actions.group_report
 
     def timed_group_report(*args, **kwargs):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         try:
             return original(*args, **kwargs)
         finally:
             group_ms.append((time.perf_counter() - start) * 1000)
+            group_cpu_ms.append((time.thread_time() - cpu) * 1000)
 
     incident_actions.group_report = timed_group_report
-    ids, labels, measured_ms, setup_ms = [], [], [], []
+    ids, labels, measured_ms, setup_ms, measured_cpu_ms = [], [], [], [], []
     open_when_measured = None
     started = time.perf_counter()
     try:
@@ -203,6 +207,8 @@ def _send(items: list[tuple[float, int, dict, bool]]) -> dict:
             raw = {**raw, "occurred_at": (base + timedelta(minutes=minutes)).isoformat()}
             report, _secret, _created = submit_report(build_input(raw), channel="api", partner=org)
             (measured_ms if measured else setup_ms).append(group_ms[-1])
+            if measured:
+                measured_cpu_ms.append(group_cpu_ms[-1])
             ids.append(report.pk)
             labels.append(event)
     finally:
@@ -220,6 +226,8 @@ def _send(items: list[tuple[float, int, dict, bool]]) -> dict:
         "surge_group_ms_p50": round(percentile(measured_ms, 0.5), 2),
         "surge_group_ms_p99": round(percentile(measured_ms, 0.99), 2),
         "surge_group_ms_max": round(max(measured_ms), 2),
+        "surge_group_cpu_ms_p50": round(percentile(measured_cpu_ms, 0.5), 2),
+        "surge_group_cpu_ms_p99": round(percentile(measured_cpu_ms, 0.99), 2),
         "surge_setup_group_ms_p99": round(percentile(setup_ms, 0.99), 2),
         "surge_seconds": round(seconds, 1),
         "surge_database": "postgresql" if is_postgres(os.environ.get("DATABASE_URL", "")) else "sqlite",

@@ -12,7 +12,7 @@ trigrams for alphabetic scripts, character bigrams for Chinese and Japanese, wor
 bigrams for Korean, and numbers as tokens of their own, because a street number is often the only
 thing two reports in two languages share. Details a report points at an event by (a car wash, an
 e-bike checkpoint, a van's colour) become features of their own whatever the language they are named
-in, from a hand-written list of their forms. No language model is involved, so a report in Haitian Creole
+in, from a hand-written list of their forms (`data/details.txt`). No language model is involved, so a report in Haitian Creole
 is compared exactly like one in English.
 
 How much a shared feature counts depends on how rare it is among recent incidents (`FeatureStats`: a
@@ -26,7 +26,8 @@ incident and, with a `GroupingContext` held per process (neighbors, street list,
 asks which of the open candidates a new report belongs to, then starts or updates one. `Grouper` does
 the same in memory for batch work and the benchmark (bench/clustering.py).
 
-One module per part, lowest first: `folding` (text to one form), `details` (what a report names
+One module per part, lowest first: `folding` (text to one form), `wordlists` (the word tables of
+`data/`: stop words, street-type words, the forms of details), `details` (what a report names
 besides the place, a car wash or a white van, in any language), `features` (hashed units and
 signatures), `statistics` (word statistics), `rules` (the fitted values), `distance`, `cells` (where an open
 candidate is filed for the database's search), `reports` (what

@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from itertools import chain
 from operator import itemgetter
 
-from vigil.incidents.grouping.details import detail_names
+from vigil.incidents.grouping.details import all_detail_names, detail_names, single_word_details
 from vigil.incidents.grouping.folding import normalize_text
+from vigil.incidents.grouping.wordlists import read_table
 
 Signature = frozenset[int]
 
@@ -28,54 +29,6 @@ _IS_HAN = re.compile(rf"[{_HAN}]").match
 # number rather than a count.
 _ORDINALS = frozenset("st nd rd th e er eme re ra ro da do ta to va vo ya aya i yi oi go".split())
 
-# Words every report uses whatever the scene: function words, street-type words, the agencies and the
-# vehicles. Sharing them says nothing about being the same scene, so they are not features. Written in
-# the reporters' own spelling; folded through `normalize_text` at import like the reports themselves.
-_STOP_TEXT = """
-the a an at on in of and or near by with to from for is are was were be been there here now just right this
-that these those it its they them their he she we i you my our me us not no yes very many some all one two
-three four five six about around outside inside front back next across corner corners street streets st
-avenue ave av avenues road rd boulevard blvd place pl lane ln drive dr parkway pkwy way plaza sq square
-east west north south e w n s nd rd th intersection block between cross ice agent agents officer officers
-federal feds immigration police cops van vans car cars truck trucks suv suvs vehicle vehicles unmarked
-people person man men woman women guy guys someone arrested arresting arrest detained detaining detain
-taking took taken grabbed stopped stopping asking see saw seen look looking please help careful
-er eme re ra ro da do ta va vo ya aya yi oi go
-el la los las lo un una unos unas en de del y e o u cerca con al por para es son esta estan está están
-hay aqui aquí ahora ya muy mucho muchos muchas esquina calle calles avenida agentes migra inmigracion
-policia policía camioneta camionetas carro carros auto autos coche patrulla personas persona gente
-hombre hombres mujer mujeres ellos ellas se su sus llevaron llevando detenido detenida detuvieron
-arrestaron parando pidiendo cuidado ayuda frente entre cruce
-le les des du au aux et ou pres près avec dans sur sont est il ils elle elles rue agents voiture voitures
-camion camions fourgon fourgons police immigration homme femme gens personne personnes arrete arrêté
-ici maintenant attention aide coin
-nan ak yo li la se gen isit kounye a ajan imigrasyon lapolis machin kamyonet moun nonm fanm arete pran
-atansyon ede kwen bo lari
-w na i z ze przy ulica ulicy ul aleja alei róg rogu agenci agentów policja imigracja samochód samochody
-furgonetka furgonetki ludzie osoba mężczyzna kobieta zatrzymali zatrzymany teraz tutaj są jest uwaga pomoc
-в на и у с к по около возле угол углу улица улицы ул авеню проспект агенты агент иммиграционная полиция
-машина машины фургон фургоны люди человек мужчина женщина задержали забрали сейчас здесь есть осторожно
-помощь там это они
-في على من إلى و عند قرب قريب شارع الشارع جادة زاوية تقاطع عملاء العملاء الهجرة شرطة الشرطة سيارة سيارات
-سيارات فان ناس شخص رجل امرأة اعتقلوا احتجزوا الآن هنا يوجد انتبهوا مساعدة هناك
-میں پر کے کی کا اور سے کو قریب پاس سڑک اسٹریٹ ایونیو کونے ایجنٹ ایجنٹس امیگریشن پولیس گاڑی گاڑیاں وین
-لوگ آدمی عورت گرفتار حراست ابھی یہاں ہیں ہے احتیاط مدد وہاں
-এ এর ও আর থেকে কাছে পাশে মোড়ে রাস্তা রাস্তায় স্ট্রিট অ্যাভিনিউ এজেন্ট এজেন্টরা অভিবাসন পুলিশ গাড়ি ভ্যান
-মানুষ লোক লোকজন পুরুষ মহিলা গ্রেফতার আটক এখন এখানে আছে সাবধান সাহায্য সেখানে
-에서 에 이 가 을 를 은 는 과 와 도 의 거리 길 애비뉴 스트리트 모퉁이 근처 앞 이민국 이민 요원 요원들 요원들이
-경찰 차 차량 밴 사람 사람들 남자 여자 체포 구금 지금 여기 있어요 있습니다 조심 도움
-"""
-
-
-# Street-type words in the reporters' languages: a one-digit number just before one is a street number
-# ("5 Ave", "3街", "5 애비뉴"), not a count ("3 vans"); so is one just after a word of the second list,
-# in the languages that name the street first ("calle 3", "شارع 3", "ri 3").
-_STREET_TEXT = """
-street st avenue ave av road rd boulevard blvd place pl lane ln drive dr parkway pkwy calle avenida rue
-ulica ulicy ul aleja улица ул авеню проспект стрит ri avni lari شارع جادة اسٹریٹ ایونیو سڑک স্ট্রিট
-অ্যাভিনিউ রাস্তা 스트리트 애비뉴 거리 가
-"""
-_STREET_FIRST_TEXT = "calle avenida rue ri avni ulica ulicy ul aleja улица ул شارع جادة"
 _STREET_HAN = ("街", "大道", "路", "道")
 
 
@@ -84,39 +37,21 @@ def _fold_words(blob: str) -> frozenset[str]:
     return frozenset(t for t in _TOKEN.findall(normalize_text(blob)) if not t[0].isdigit() and not _IS_HAN(t))
 
 
-_STOP = _fold_words(_STOP_TEXT)
-_STREET_WORDS = _fold_words(_STREET_TEXT)
-_STREET_FIRST_WORDS = _fold_words(_STREET_FIRST_TEXT)
+# Words every report uses whatever the scene: function words, street-type words, the agencies and the
+# vehicles. Sharing them says nothing about being the same scene, so they are not features. Written in
+# the reporters' own spelling (data/stop_words.txt); folded like the reports themselves.
+_STOP = _fold_words(read_table("stop_words.txt"))
+# Street-type words in the reporters' languages: a one-digit number just before one is a street number
+# ("5 Ave", "3街", "5 애비뉴"), not a count ("3 vans"); so is one just after a word of the second list,
+# in the languages that name the street first ("calle 3", "شارع 3", "ri 3").
+_STREET_WORDS = _fold_words(read_table("street_words.txt"))
+_STREET_FIRST_WORDS = _fold_words(read_table("street_first_words.txt"))
 # Korean attaches particles to the word before them; strip the common ones so 루즈벨트에서 and
 # 루즈벨트 give the same word. Longest first.
-_KO_PARTICLES = (
-    "에서는",
-    "에서",
-    "으로",
-    "에게",
-    "이랑",
-    "하고",
-    "에",
-    "이",
-    "가",
-    "을",
-    "를",
-    "은",
-    "는",
-    "과",
-    "와",
-    "도",
-    "로",
-    "의",
-)
+_KO_PARTICLES = tuple(read_table("korean_particles.txt").split())
 # Chinese/Japanese characters that appear in nearly every report (particles, the enforcement words, the
 # street-type words): a bigram holding one of them is not a feature.
-_HAN_STOP = frozenset(
-    normalize_text(
-        "的了在有和与及是个辆台部车人们街道大路口号移民局警察探员执法特工抓捕走带这那里边附近现正刚我他她它看到很多"
-        "几一二三四五六七八九十两门前面后左右角交叉请小心注意帮助被把从到去来说上下中内外"
-    )
-)
+_HAN_STOP = frozenset(normalize_text("".join(read_table("han_stop.txt").split())))
 
 # Each feature's kind is kept in its two low bits, so weights and the number rules can tell a street
 # number from a word or a piece of a word without any side table.
@@ -272,6 +207,16 @@ def _detail_unit(name: str) -> Unit:
     if unit is None:
         unit = _DETAIL_UNITS[name] = (_hash("d:" + name, KIND_WORD), ())
     return unit
+
+
+# A word that is also a detail's form, by its feature, with the feature of the detail: "Orange" or "Church"
+# is a street name in the street list and a colour or a place in a report; when the detail is what the
+# report and the candidate share, the word is that detail, not a street the other side fails to name.
+DETAIL_OF_WORD: dict[int, int] = {
+    _hash("w:" + form, KIND_WORD): _detail_unit(name)[0] for form, name in single_word_details().items()
+}
+# The feature of every detail.
+DETAIL_FEATURES: frozenset[int] = frozenset(_detail_unit(name)[0] for name in all_detail_names())
 
 
 def text_units(text: str) -> list[Unit]:

@@ -8,7 +8,14 @@ from collections.abc import Callable, Iterable
 
 from vigil.incidents.grouping.candidates import CandidateState
 from vigil.incidents.grouping.distance import meters_between
-from vigil.incidents.grouping.features import KIND_DIGIT, KIND_MULTIPLIER, KIND_NUMBER, KIND_WORD
+from vigil.incidents.grouping.features import (
+    DETAIL_FEATURES,
+    DETAIL_OF_WORD,
+    KIND_DIGIT,
+    KIND_MULTIPLIER,
+    KIND_NUMBER,
+    KIND_WORD,
+)
 from vigil.incidents.grouping.reports import ReportFeatures
 from vigil.incidents.grouping.rules import DEFAULT_RULES, DEFAULT_THRESHOLD, Rules
 from vigil.incidents.grouping.statistics import FeatureStats
@@ -32,6 +39,8 @@ class Probe:
         "streets",
         "place_feats",
         "place_words",
+        "word_parts",
+        "details",
         "counts_given",
         "near_areas",
         "rules",
@@ -70,6 +79,8 @@ class Probe:
         streets: dict[int, float] = {}
         area_words = report.area_words
         place_feats: list[int] = []
+        word_parts: list[tuple[int, tuple[int, ...], float]] = []
+        share = rules.part_share
         for head, parts in units:
             if stats is None:
                 b = uniform
@@ -83,6 +94,7 @@ class Probe:
                     b = (log_total - log(count + 1.0) - none) / span
             if parts:
                 w.update(dict.fromkeys(parts, b))
+                word_parts.append((head, parts, max(2.0, share * len(parts))))
             kind = head & 3
             if kind == KIND_NUMBER:
                 numbers[head] = b * 3.0
@@ -93,6 +105,10 @@ class Probe:
             elif kind == KIND_WORD:
                 if place_words and head in place_words and head not in area_words:
                     streets[head] = b * 2.0
+                    place_feats.append(head)
+                    place_feats.extend(parts)
+                elif head in area_words:
+                    # The neighborhood's own name: place, not text (see `text`).
                     place_feats.append(head)
                     place_feats.extend(parts)
                 heads.append((head, b * 2.0))
@@ -109,6 +125,8 @@ class Probe:
         self.streets = list(streets.items())
         self.place_feats = frozenset(place_feats)
         self.place_words = place_words
+        self.word_parts = word_parts
+        self.details = not self.sig.isdisjoint(DETAIL_FEATURES)
         self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
         self.window, self.max_span = rules.window_seconds, rules.max_span_seconds
 
@@ -143,16 +161,35 @@ class Probe:
     def matched(self, c: CandidateState) -> float:
         """Weight of the report's text features that the candidate has already seen."""
         common = self.sig & c.signature
-        if not common:
-            return 0.0
+        return self._matched(common) if common else 0.0
+
+    def _matched(self, common: frozenset[int]) -> float:
+        """The weight of the shared features, pieces of words counted only for a word the candidate has
+        in some spelling: its whole word, or at least `Rules.part_share` of its pieces (two at least).
+        Stray pieces ("-ing" of "calling" and of "parking", "-yer" of "lawyer" and "prayer") are
+        endings many words share and say nothing of the scene."""
         w = self.weights
-        return sum(w[f] for f in common)
+        pieces = False
+        total = 0.0
+        for f in common:
+            if f & 3:
+                total += w[f]
+            else:
+                pieces = True
+        if not pieces:
+            return total
+        counted: set[int] = set()
+        for head, parts, need in self.word_parts:
+            hits = [p for p in parts if p in common]
+            if hits and (head in common or len(hits) >= need):
+                counted.update(hits)
+        return total + sum(map(w.__getitem__, counted))
 
     def text_parts(self, c: CandidateState) -> tuple[float, float, float, float, float, float]:
         """(matched, unmatched, then street numbers and street names: the report's the candidate lacks,
         and the candidate's the report lacks)."""
         common = self.sig & c.signature
-        matched = sum(map(self.weights.__getitem__, common)) if common else 0.0
+        matched = self._matched(common) if common else 0.0
         report_numbers = candidate_numbers = 0.0
         if self.numbers:
             theirs = c.numbers
@@ -169,8 +206,15 @@ class Probe:
             for f, v in self.streets:
                 if f in theirs:
                     candidate_streets -= theirs[f]
-                elif f not in common:
+                elif f not in common and DETAIL_OF_WORD.get(f) not in common:
                     report_streets += v
+        if candidate_streets > 0.0 and self.details:
+            # A street of the candidate's that is also a detail the report names in other words
+            # ("Church" and "iglesia"): the detail is matched, no street is missing.
+            for f, v in c.streets.items():
+                detail = DETAIL_OF_WORD.get(f)
+                if detail is not None and detail in common and f not in self.sig:
+                    candidate_streets -= v
         if candidate_numbers < 1e-9:
             candidate_numbers = 0.0
         if candidate_streets < 1e-9:
@@ -219,14 +263,29 @@ class Probe:
             out += rules.street_conflict * min(report_streets, cap) * min(candidate_streets, cap) / cap
         if self.counts_given and c.numbers:
             out += self.counts(c)
+        if self.details and rules.detail_match:
+            shared = DETAIL_FEATURES.intersection(self.sig, c.signature)
+            if shared:
+                w = self.weights
+                out += rules.detail_match * sum(w[f] for f in shared)
         return out
 
     def places_apart(self, c: CandidateState) -> bool:
         """Both name places with a point, and none of the report's is within `Rules.named_place_m` of any
-        of the candidate's (a report that named places on both sides put both in the candidate)."""
-        mine, theirs = self.report.places, c.places
-        if not mine or not theirs:
+        of the candidate's (a report that named places on both sides put both in the candidate).
+
+        A report without a point of its own, whose text names a place, against a candidate that names
+        none but has a point (its reporters' phones): the candidate's point stands for its place. Such
+        a report is otherwise compared by neighborhood only, and a scene four blocks away in the same
+        neighborhood would look the same as the scene it names."""
+        r = self.report
+        mine, theirs = r.places, c.places
+        if not mine:
             return False
+        if not theirs:
+            if r.lat is not None or c.lat is None or c.lon is None:
+                return False
+            theirs = [(c.lat, c.lon)]
         limit = self.rules.named_place_m
         return all(meters_between(a, b, x, y) > limit for a, b in mine for x, y in theirs)
 

@@ -63,3 +63,16 @@ def test_it_reads_a_neighborhoods_own_name_as_no_street_there():
     assert not Probe(named, None, DEFAULT_RULES, None, STREETS).streets
     assert Probe(plain, None, DEFAULT_RULES, None, STREETS).streets
     assert score(named, at_corner, place_words=STREETS) >= score(plain, at_corner, place_words=STREETS)
+
+
+def test_it_counts_a_named_place_apart_from_a_candidates_point_when_the_report_has_no_point():
+    # The candidate's reporters sent phone points and named no place; the report, without a point,
+    # names a corner about 500 m away in the same neighborhood: another scene, not the same.
+    flatbush, bedford = (40.6506, -73.9590), (40.6510, -73.9534)
+    candidate = CandidateState.start("c", features("a", 0, "ICE outside the laundromat", flatbush, area="BK1401"))
+    named = features("b", 10, "ICE at church and bedford", area="BK1401", places=(bedford,))
+    unnamed = features("b", 10, "ICE at church and bedford", area="BK1401")
+    assert Probe(named, None, DEFAULT_RULES, None).places_apart(candidate)
+    assert score(named, candidate) < score(unnamed, candidate)
+    with_point = features("b", 10, "ICE at church and bedford", bedford, area="BK1401", places=(bedford,))
+    assert not Probe(with_point, None, DEFAULT_RULES, None).places_apart(candidate)  # its point decides

@@ -1,0 +1,88 @@
+"""What a report's words count for against a candidate: pieces of words only as a spelling of a word, a
+detail's word as that detail rather than a street, the neighborhood's own name as place (the pure core,
+no database)."""
+
+from datetime import UTC, datetime, timedelta
+
+from vigil.incidents.grouping import (
+    DEFAULT_RULES,
+    CandidateState,
+    ReportFeatures,
+    choose_candidate,
+    place_word_features,
+)
+from vigil.incidents.grouping.scoring import Probe
+from vigil.incidents.grouping.wordlists import read_table
+
+T0 = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
+
+
+def features(rid, minutes, text, point=None, area=None, places=(), area_words=frozenset()):
+    lat, lon = point if point else (None, None)
+    return ReportFeatures(
+        rid, T0 + timedelta(minutes=minutes), lat, lon, area, "BK", text, places=places, area_words=area_words
+    )
+
+
+def test_it_counts_no_shared_word_ending_as_matched_text():
+    # "calling"/"parking" share "-ing", "lawyer"/"prayer" share "-yer": no word of one is in the other.
+    candidate = CandidateState.start("c", features("a", 0, "agents in the parking lot, stay inside after prayer"))
+    probe = Probe(features("b", 10, "the owner is calling a lawyer"), None, DEFAULT_RULES, None)
+    assert probe.matched(candidate) == 0.0
+
+
+def test_it_still_counts_a_misspelled_word_by_its_pieces():
+    candidate = CandidateState.start("c", features("a", 0, "raid at the laundromat on fordham"))
+    probe = Probe(features("b", 10, "raid at the laundromat on fordam"), None, DEFAULT_RULES, None)
+    exact = Probe(features("b", 10, "raid at the laundromat"), None, DEFAULT_RULES, None)
+    assert probe.matched(candidate) > exact.matched(candidate)
+
+
+def test_it_reads_a_colour_named_like_a_street_as_the_colour():
+    # "Orange" is a street in the street list; the report means the van's colour, which the candidate
+    # named in Haitian Creole ("zoranj"): no street of the report's is missing from the candidate.
+    streets = place_word_features(["Orange Street", "Nostrand Avenue", "Church Avenue"])
+    candidate = CandidateState.start(
+        "c", features("a", 0, "yon kamyonet zoranj ICE nan Nostrand ak Church"), place_words=streets
+    )
+    probe = Probe(features("b", 12, "orange van with ice still driving around"), None, DEFAULT_RULES, None, streets)
+    assert probe.text_parts(candidate)[4] == 0.0
+
+
+def test_it_reads_a_candidates_street_named_like_a_detail_as_the_detail():
+    # The candidate's "Church" (a street in the list) is the church the report names in Spanish.
+    streets = place_word_features(["Church Avenue", "Nostrand Avenue"])
+    candidate = CandidateState.start("c", features("a", 0, "ICE outside the church"), place_words=streets)
+    probe = Probe(features("b", 8, "migra afuera de la iglesia en nostrand"), None, DEFAULT_RULES, None, streets)
+    assert probe.text_parts(candidate)[5] == 0.0
+
+
+def test_it_does_not_count_the_neighborhoods_name_as_text_when_the_named_places_are_apart():
+    fordham = place_word_features(["Fordham"])
+    station, corner = (40.8613, -73.8906), (40.8625, -73.8971)
+    candidate = CandidateState.start(
+        "c",
+        features("a", 0, "en fordham agarraron a un señor", corner, "BX0701", (corner,), fordham),
+        place_words=fordham,
+    )
+    report = features("b", 10, "en la estacion de fordham pidiendo papeles", station, "BX0701", (station,), fordham)
+    probe = Probe(report, None, DEFAULT_RULES, None, fordham)
+    assert probe.places_apart(candidate)
+    assert probe.text(candidate, apart=True) < probe.text(candidate, apart=False)
+
+
+def test_it_reads_the_word_tables_from_data_files():
+    assert "carwash" in read_table("details.txt")
+    assert not any(line.startswith("#") for line in read_table("stop_words.txt").splitlines())
+
+
+def test_it_joins_a_report_naming_no_place_to_the_event_it_names_by_a_detail():
+    # Later reports of a raid at a mosque's parking lot name no place, only the mosque, in another
+    # language; a raid at a hardware store runs at the same time.
+    mosque = CandidateState.start("m", features("a", 0, "عملاء في موقف سيارات المسجد", (40.686, -73.824)))
+    hardware = CandidateState.start("h", features("b", 5, "en la ferreteria entraron 3 agentes", (40.634, -73.992)))
+    report = ReportFeatures(
+        "c", T0 + timedelta(minutes=19), None, None, None, None, "agents at the mosque, stay inside"
+    )
+    chosen = choose_candidate(report, [mosque, hardware])
+    assert chosen is mosque
