@@ -195,3 +195,92 @@ def test_every_page_has_no_axe_violations_in_seven_languages(browser, live_serve
     assert len(django_settings.LANGUAGES) == 12 and runs == len(LANGUAGES) * 19
     problems = audit.problems + staff_audit.problems
     assert problems == [], "\n".join(problems)
+
+
+# What axe does not see, in the browser.
+
+CONTRAST = """(el) => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const background = (node) => { for (let n = node; n; n = n.parentElement) { const c = rgb(getComputedStyle(n).backgroundColor);
+    if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+  const style = getComputedStyle(el);
+  const ring = rgb(style.outlineColor).slice(0, 3), behind = background(el.parentElement);
+  const [a, b] = [lum(ring), lum(behind)].sort((x, y) => y - x);
+  return {what: el.outerHTML.slice(0, 80), style: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          ratio: (a + 0.05) / (b + 0.05)};
+}"""
+
+
+def test_every_focusable_element_shows_a_focus_ring_of_at_least_3_to_1(browser, live_server):  # noqa: F811
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    seen = 0
+    for path in ("/?lang=en", "/report/?lang=ar", "/alerts/?lang=es", "/report/status/?lang=bn"):
+        page.goto(f"{live_server.url}{path}")
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            focused = page.evaluate_handle("document.activeElement")
+            if page.evaluate("(el) => el === document.body", focused):
+                break
+            ring = page.evaluate(CONTRAST, focused)
+            assert ring["style"] != "none" and ring["width"] >= 2, (path, ring)
+            assert ring["ratio"] >= 3, (path, ring)
+            seen += 1
+    assert seen >= 60
+    context.close()
+
+
+def test_a_form_sent_with_errors_moves_focus_to_its_summary_without_javascript(browser, live_server):  # noqa: F811
+    context = browser.new_context(java_script_enabled=False, **PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/report/?lang=ur")
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#error-summary")
+    assert page.locator("#error-summary:focus").count() == 1
+    page.click("#error-summary a[href='#text']")
+    assert page.locator("#text:focus").count() == 1
+    context.close()
+
+
+SMALL_TARGETS = """() => [...document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea, summary, label.button')]
+  .filter((el) => el.offsetParent !== null && !el.closest('[hidden]'))
+  .filter((el) => !(el.tagName === 'A' && el.parentElement.closest('p, li:not(.cards li), dd, td') && el.parentElement.textContent.trim() !== el.textContent.trim()))
+  .map((el) => { const r = el.getBoundingClientRect(); return {what: el.outerHTML.slice(0, 90), w: r.width, h: r.height}; })
+  .filter((t) => t.w < 24 || t.h < 24)"""
+
+
+def test_every_touch_target_is_at_least_24_pixels(browser, live_server):  # noqa: F811
+    """Links inside a sentence are exempt (WCAG 2.5.8); everything else a finger presses is 24 × 24 or more."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    for path in (
+        "/?lang=en",
+        "/report/?lang=ar",
+        "/alerts/?lang=bn",
+        "/report/status/?lang=zh-hant",
+        "/accounts/login/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.evaluate("() => document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        assert page.evaluate(SMALL_TARGETS) == [], path
+    context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_alerts_neighborhood_chooser_shows_whole_names_at_360_pixels(browser, live_server, language):  # noqa: F811
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/alerts/?lang={language}")
+    page.evaluate("() => document.querySelectorAll('.neighborhoods details').forEach((d) => { d.open = true; })")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.neighborhoods label')].filter((l) => {
+             const r = l.getBoundingClientRect();
+             return l.scrollWidth > l.clientWidth + 1 || r.left < 0 || r.right > window.innerWidth;
+           }).map((l) => l.textContent.trim())"""
+    )
+    count = page.locator(".neighborhoods input[type=checkbox]").count()
+    assert count > 250 and cut == []
+    assert page.locator("#neighborhoods select").count() == 0
+    context.close()
