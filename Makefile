@@ -8,7 +8,9 @@ export PORT
 
 .PHONY: install run demo-code test lint format check-migrations audit messages
 
-install: $(STAMP) var/catalogs.stamp
+# axe-core for the accessibility test (where the repository has its lockfile; a copy without it skips the step).
+AXE := $(if $(wildcard package-lock.json),node_modules/.package-lock.json)
+install: $(STAMP) var/catalogs.stamp $(AXE)
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +22,11 @@ var/catalogs.stamp: $(STAMP) $(wildcard locale/*/LC_MESSAGES/*.po)
 	@mkdir -p var
 	$(PY) -m vigil.lib.catalogs compile
 	@touch $@
+
+# axe-core for the accessibility test, pinned by package-lock.json (test-only: nothing in node_modules is served).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm is not installed: the accessibility test will say it is skipped"; fi
 
 run: install
 	bash scripts/run.sh

@@ -114,3 +114,37 @@ class CsrfMiddleware(CsrfViewMiddleware):
         if request.META.get("HTTP_ORIGIN") == "null" and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin":
             return True
         return super()._origin_verified(request)
+
+
+class DebugNotFoundMiddleware:
+    """With DEBUG (the demo), an address that does not exist shows the project's 404 page in the visitor's
+    language, as in production, instead of Django's English debug page (980 px wide on a phone). Last in
+    MIDDLEWARE, so every other middleware (language, CSP, security headers) still applies to the page.
+    Without DEBUG Django's handler404 does this and the middleware is not loaded."""
+
+    def __init__(self, get_response):
+        from django.core.exceptions import MiddlewareNotUsed
+
+        if not settings.DEBUG:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.urls import Resolver404, resolve
+
+        try:
+            resolve(request.path_info, getattr(request, "urlconf", None))
+        except Resolver404:
+            return self.not_found(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.http import Http404
+
+        return self.not_found(request) if isinstance(exception, Http404) else None
+
+    @staticmethod
+    def not_found(request):
+        from vigil.views import page_not_found
+
+        return page_not_found(request)

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "vigil.accounts.middleware.AccessPolicyMiddleware",
+    "vigil.middleware.DebugNotFoundMiddleware",  # DEBUG only: the project's 404 page, not Django's debug page
 ]
 
 # The partner API's shorter chain (see vigil/wsgi.py): no sessions, cookies, CSRF or templates there.

@@ -24,6 +24,7 @@ from vigil.intake.bodies import (  # noqa: F401 - the limits are read from here 
     ReportBody,
     ReportText,
 )
+from vigil.lib.digits import ascii_digits
 
 # The SALUTE questions the web and phone forms ask (the report's own text says what is happening).
 FORM_SALUTE_KEYS = ("size", "vehicles", "uniform", "agency", "equipment")
@@ -147,6 +148,8 @@ def build_input(raw: dict) -> ReportInput:
 
     def given(name):
         value = raw.get(name)
+        if name in DIGIT_FIELDS:
+            value = ascii_digits(value)
         return None if value is None or value == "" else value
 
     location = {
@@ -156,7 +159,11 @@ def build_input(raw: dict) -> ReportInput:
     }
     salute = raw.get("salute")
     if isinstance(salute, dict):
-        salute = {key: value for key, value in salute.items() if value is not None and value != ""}
+        salute = {
+            key: ascii_digits(value) if key in DIGIT_SALUTE_KEYS else value
+            for key, value in salute.items()
+            if value is not None and value != ""
+        }
     body = {
         "text": raw.get("text"),
         "language": given("language"),
@@ -169,6 +176,11 @@ def build_input(raw: dict) -> ReportInput:
     }
     return validate_body(body, strict=False)
 
+
+# Form fields that take digits: typed in any script's digits (a phone's Arabic or Bengali keyboard), read
+# as ASCII digits (vigil.lib.digits). Free text (text, place_text, uniforms…) keeps the writer's digits.
+DIGIT_FIELDS = {"contact", "occurred_at", "lat", "lon"}
+DIGIT_SALUTE_KEYS = {"size", "vehicles"}
 
 _report_text = TypeAdapter(ReportText)
 

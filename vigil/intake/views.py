@@ -13,6 +13,7 @@ from vigil.incidents.evidence import EvidenceRefused
 from vigil.incidents.views import files_message
 from vigil.intake import abuse, actions
 from vigil.intake.validation import FORM_SALUTE_KEYS, InvalidReport, build_input
+from vigil.lib.digits import ascii_digits
 
 TOO_MANY = _("Too many tries in a short time. Please wait a few minutes and try again.")
 
@@ -107,15 +108,17 @@ def report_status(request):
     # guessing is stopped. Additions are counted per report, so a shared address never blocks others.
     if abuse.over_rate_limit(request.client_key, scope="status_miss"):
         return render(request, "intake/report_status.html", {"too_many": True}, status=429)
-    report = actions.check_receipt(request.POST.get("code", ""), request.POST.get("secret", ""))
+    # Typed on an Arabic, Urdu or Bengali keyboard, the code's and secret's digits are that script's.
+    code, secret = (ascii_digits(request.POST.get(name, "")) for name in ("code", "secret"))
+    report = actions.check_receipt(code, secret)
     if report is None:
         return render(request, "intake/report_status.html", {"not_found": True}, status=404)
     abuse.take_back(request.client_key, scope="status_miss")
     context = {
         "status": actions.public_status(report),
         "report": report,
-        "code": request.POST.get("code", ""),
-        "secret": request.POST.get("secret", ""),
+        "code": code,
+        "secret": secret,
         # As issued (grouped), not as typed: what to write down if it was typed another way.
         "secret_shown": report.receipt_secret,
     }

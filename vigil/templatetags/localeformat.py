@@ -1,0 +1,54 @@
+"""Counts, dates and times in the reader's locale, by Babel (CLDR): `{{ n|count }}` (grouping, and the
+locale's own digits where CLDR makes them the default, as Bengali's), `{{ when|short_time }}`,
+`{{ when|short_datetime }}` (the order, separators and AM/PM words of the locale, in the site's time zone).
+Phone numbers, receipt codes and identifiers are not formatted here: they stay ASCII, isolated left to right
+(`|ltr`)."""
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_datetime, format_time
+from babel.numbers import format_decimal
+from django import template
+from django.utils import timezone
+from django.utils.translation import get_language, to_locale
+
+register = template.Library()
+
+# Babel gives each locale's CLDR patterns and separators but always writes 0-9; where CLDR's default
+# numbering system for the locale is another script's digits (Bengali's), they are written in it.
+NATIVE_DIGITS = {"beng": "০১২৩৪৫৬৭৮৯", "arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹", "deva": "०१२३४५६७८९"}
+
+
+def in_locale_digits(text, locale):
+    digits = NATIVE_DIGITS.get(locale.default_numbering_system)
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
+def babel_locale():
+    try:
+        return Locale.parse(to_locale(get_language() or "en"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
+@register.filter
+def count(value):
+    if value in (None, ""):
+        return value
+    locale = babel_locale()
+    return in_locale_digits(format_decimal(value, locale=locale, numbering_system="default"), locale)
+
+
+@register.filter
+def short_time(value):
+    if not value:
+        return ""
+    locale = babel_locale()
+    return in_locale_digits(format_time(timezone.localtime(value), format="short", locale=locale), locale)
+
+
+@register.filter
+def short_datetime(value):
+    if not value:
+        return ""
+    locale = babel_locale()
+    return in_locale_digits(format_datetime(timezone.localtime(value), format="short", locale=locale), locale)
