@@ -1,0 +1,123 @@
+"""Which fonts print which language, found through fontconfig, and whether they cover a text.
+
+Every chain ends in a Latin face: without one, hyphens, "/" and a web address inside Arabic, Bengali or
+Chinese text vanish silently from the PDF. The faces are Debian's fonts-noto-core and fonts-noto-cjk.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+from fontTools.ttLib import TTFont
+
+LATIN = "Noto Sans"
+
+
+@dataclass(frozen=True)
+class Face:
+    """One font face: the fontconfig family asked for, its file, and its index in a collection."""
+
+    family: str
+    path: str
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class Script:
+    """How a language prints: its fonts (first the language's own face, last the Latin fallback), the
+    smallest body size allowed, the line height as a multiple of the size, and the shaping parameters."""
+
+    families: tuple[str, ...]
+    min_body_pt: float
+    line_height: float
+    direction: str = "ltr"
+    script: str | None = None
+    language: str | None = None
+
+
+# Latin and Cyrillic read at 7 pt; Arabic, Urdu, Bengali, Chinese and Korean need 9 pt. Nastaliq stacks
+# letters diagonally and needs a much taller line than Naskh.
+SCRIPTS: dict[str, Script] = {
+    "en": Script((LATIN,), 7, 1.25),
+    "es": Script((LATIN,), 7, 1.25),
+    "fr": Script((LATIN,), 7, 1.25),
+    "pl": Script((LATIN,), 7, 1.25),
+    "ht": Script((LATIN,), 7, 1.25),
+    "ru": Script((LATIN,), 7, 1.25, script="cyrl", language="ru"),
+    "ar": Script(("Noto Naskh Arabic", LATIN), 9, 1.5, "rtl", "arab", "ar"),
+    "ur": Script(("Noto Nastaliq Urdu", LATIN), 9, 1.9, "rtl", "arab", "ur"),
+    "bn": Script(("Noto Sans Bengali", LATIN), 9, 1.5, "ltr", "beng", "bn"),
+    "zh-hans": Script(("Noto Sans CJK SC", LATIN), 9, 1.4, "ltr", "hani", "zh"),
+    "zh-hant": Script(("Noto Sans CJK TC", LATIN), 9, 1.4, "ltr", "hani", "zh"),
+    "ko": Script(("Noto Sans CJK KR", LATIN), 9, 1.4, "ltr", "hang", "ko"),
+}
+
+
+class FontMissing(Exception):
+    """A face the language needs is not installed, or the installed faces leave characters uncovered.
+    The message names the font in words; it never carries the text itself."""
+
+
+def script_for(language: str) -> Script:
+    try:
+        return SCRIPTS[language]
+    except KeyError:
+        raise FontMissing(f"no font chain is defined for the language {language!r}") from None
+
+
+@functools.cache
+def find(family: str) -> Face:
+    """The installed face for a family name, exactly that family (fontconfig's nearest match is refused:
+    a Latin face standing in for Bengali prints boxes)."""
+    if shutil.which("fc-match") is None:
+        raise FontMissing("fontconfig (fc-match) is not installed")
+    out = subprocess.run(
+        ["fc-match", "-f", "%{family}\t%{file}\t%{index}", f"{family}:style=Regular"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    parts = out.split("\t")
+    if len(parts) != 3 or family not in parts[0].split(","):
+        raise FontMissing(f"the font {family} is not installed (Debian: fonts-noto-core, fonts-noto-cjk)")
+    return Face(family=family, path=parts[1], index=int(parts[2] or 0))
+
+
+def chain(language: str) -> list[Face]:
+    return [find(family) for family in script_for(language).families]
+
+
+@functools.cache
+def _codepoints(face: Face) -> frozenset[int]:
+    font = TTFont(face.path, fontNumber=face.index, lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
+
+
+# Characters that steer layout and print nothing: no font needs a glyph for them.
+_INVISIBLE = frozenset({0x20, 0x0A, 0x200C, 0x200D, 0x200E, 0x200F, 0x2066, 0x2067, 0x2068, 0x2069, 0xA0})
+
+
+def uncovered(text: str, faces: list[Face]) -> set[str]:
+    """The characters of `text` that no face of the chain has a glyph for."""
+    covered: set[int] = set()
+    for face in faces:
+        covered |= _codepoints(face)
+    return {ch for ch in set(text) if ord(ch) not in covered and ord(ch) not in _INVISIBLE}
+
+
+def check_coverage(language: str, texts: list[str]) -> None:
+    """Refuse to print a text some character of which no installed face covers, naming the fonts in words."""
+    faces = chain(language)
+    missing = set()
+    for text in texts:
+        missing |= uncovered(text, faces)
+    if missing:
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(missing))
+        names = ", ".join(face.family for face in faces)
+        raise FontMissing(f"{names} cannot print {len(missing)} character(s): {codes}")
