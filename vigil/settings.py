@@ -330,6 +330,8 @@ USE_TZ = True
 # The coalition's hotline, shown to reporters on the report, receipt and status pages (in the demo a
 # 555-01xx number, which is reserved for fiction).
 HOTLINE_NUMBER = env_str("VIGIL_HOTLINE_NUMBER", "+1 212-555-0100" if DEMO else "")
+# A know-your-rights text whose review is older than this is listed for a new review (docs/rights.md).
+RIGHTS_REVIEW_MAX_AGE_DAYS = env_int("VIGIL_RIGHTS_REVIEW_MAX_AGE_DAYS", 180)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -19,6 +19,7 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     PROVIDER_STAFF = "provider_staff", _("Legal-provider staff")
     MONITOR = "monitor", _("Monitor")
+    RIGHTS_REVIEWER = "rights_reviewer", _("Know-your-rights reviewer")
 
 
 class Organization(models.Model):

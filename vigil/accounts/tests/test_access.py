@@ -125,7 +125,22 @@ def _partner_report(ctx):
 # Objects not owned by an organization (system-wide work rows visible to every organization's admins).
 ORGANIZATION_FREE = {
     "job_id": lambda ctx: _failed_job().pk,
+    # The know-your-rights library's texts belong to the coalition, not to one organization.
+    "revision_id": lambda ctx: _rights_revision().pk,
+    "slug": lambda ctx: "at-the-door",
+    "digest": lambda ctx: "0" * 64,
+    "filename": lambda ctx: "card.pdf",
 }
+
+
+def _rights_revision():
+    from django.core.management import call_command
+
+    from vigil.rights.models import Revision
+
+    if not Revision.objects.exists():
+        call_command("load_rights", verbosity=0)
+    return Revision.objects.filter(language="en").first()
 
 
 def _failed_job():

@@ -1,0 +1,74 @@
+"""The card page and `render_cards`: PDFs rendered by the command into folders named by the content's
+digest, linked by the page, never rendered by a request; a missing font said in words."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from vigil.rights import cards
+from vigil.rights.printing import fonts
+
+needs_fonts = pytest.mark.skipif(
+    shutil.which("fc-match") is None, reason="fontconfig and the Noto fonts are not installed"
+)
+
+
+@pytest.fixture
+def loaded(db, settings):
+    settings.DEMO = True
+    settings.HOTLINE_NUMBER = "+1 212-555-0100"
+    settings.PUBLIC_BASE_URL = "https://vigil.example.org"
+    call_command("load_rights", verbosity=0)
+
+
+@pytest.mark.django_db
+def test_the_card_content_cites_its_facts_and_points_at_the_report_form_in_its_language(loaded):
+    card = cards.card_content("es")
+    assert card.language == "es" and not card.reviewed
+    assert card.citations == ("silence", "door-no-open", "no-consent", "no-sign", "lawyer")
+    assert card.report_address == "https://vigil.example.org/report/?lang=es"
+    assert all("[[" not in line for line in (*card.rights, *card.officer_lines))
+    assert card.officer_lines[0].startswith("I may remain silent")
+
+
+@pytest.mark.django_db
+def test_a_request_never_renders_a_pdf(client, loaded, monkeypatch):
+    from vigil.rights.printing import pdf
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("rendered during a request")
+
+    for name in ("render_card", "render_sheet", "render_flyer"):
+        monkeypatch.setattr(pdf, name, refuse)
+    page = client.get("/rights/card/?lang=es").content.decode()
+    assert "not ready yet" in page or "no están listos" in page
+
+
+@needs_fonts
+@pytest.mark.django_db
+def test_render_cards_writes_every_file_under_the_digest_and_the_page_links_them(client, loaded):
+    call_command("render_cards", verbosity=0)
+    card = cards.card_content("en")
+    folder = cards.output_root() / card.digest()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(name for name, _k, _p in cards.FILES)
+    page = client.get("/rights/card/?lang=en").content.decode()
+    address = f"/rights/card/{card.digest()}/sheet-a4.pdf"
+    assert address in page
+    response = client.get(address)
+    assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+@pytest.mark.django_db
+def test_a_missing_font_is_said_in_words_on_the_download_page(client, loaded, monkeypatch):
+    from vigil.rights.printing import pdf
+
+    def missing(*args, **kwargs):
+        raise fonts.FontMissing("the font Noto Sans Bengali is not installed (Debian: fonts-noto-core, fonts-noto-cjk)")
+
+    monkeypatch.setattr(pdf, "render_card", missing)
+    call_command("render_cards", verbosity=0)
+    page = client.get("/rights/card/?lang=bn").content.decode()
+    assert "Noto Sans Bengali is not installed" in page
