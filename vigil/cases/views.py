@@ -65,6 +65,15 @@ def waiting_queue(user):
     return overdue, cases
 
 
+def _attempt(request, change, case_id):
+    """Run one action for the case page and go back to it; a refusal shows as a message there."""
+    try:
+        change()
+    except actions.CaseActionRefused as exc:
+        _refused(request, exc)
+    return redirect("case_detail", case_id=case_id)
+
+
 @staff_view(*COALITION_ROLES)
 def queue(request):
     overdue, cases = waiting_queue(request.user)
@@ -160,11 +169,7 @@ def case_state(request, case_id):
     if request.user.role == Role.PROVIDER_STAFF and to_state not in ("represented", "handed_over"):
         messages.error(request, _("That change is not possible from the case's current state."))
         return redirect("case_detail", case_id=case.pk)
-    try:
-        actions.transition(case, to_state, actor=request.user)
-    except actions.CaseActionRefused as exc:
-        _refused(request, exc)
-    return redirect("case_detail", case_id=case.pk)
+    return _attempt(request, lambda: actions.transition(case, to_state, actor=request.user), case.pk)
 
 
 @staff_view(Role.CASEWORKER)
@@ -175,11 +180,7 @@ def case_close(request, case_id):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("case_detail", case_id=case.pk)
-    try:
-        actions.close_case(case, form.cleaned_data["reason"], actor=request.user)
-    except actions.CaseActionRefused as exc:
-        _refused(request, exc)
-    return redirect("case_detail", case_id=case.pk)
+    return _attempt(request, lambda: actions.close_case(case, form.cleaned_data["reason"], actor=request.user), case.pk)
 
 
 @staff_view(Role.CASEWORKER)
@@ -194,11 +195,7 @@ def case_needs(request, case_id):
 @require_POST
 def case_note(request, case_id):
     case = get_case_for_user(request, case_id)
-    try:
-        actions.add_note(case, request.POST.get("body", ""), actor=request.user)
-    except actions.CaseActionRefused as exc:
-        _refused(request, exc)
-    return redirect("case_detail", case_id=case.pk)
+    return _attempt(request, lambda: actions.add_note(case, request.POST.get("body", ""), actor=request.user), case.pk)
 
 
 @staff_view(*CASE_ROLES)
@@ -209,22 +206,16 @@ def case_task(request, case_id):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("case_detail", case_id=case.pk)
-    try:
-        actions.add_task(case, actor=request.user, owner=request.user, **form.cleaned_data)
-    except actions.CaseActionRefused as exc:
-        _refused(request, exc)
-    return redirect("case_detail", case_id=case.pk)
+    return _attempt(
+        request, lambda: actions.add_task(case, actor=request.user, owner=request.user, **form.cleaned_data), case.pk
+    )
 
 
 @staff_view(*CASE_ROLES)
 @require_POST
 def task_done(request, task_id):
     task = get_task_for_user(request, task_id)
-    try:
-        actions.complete_task(task, actor=request.user)
-    except actions.CaseActionRefused as exc:
-        _refused(request, exc)
-    return redirect("case_detail", case_id=task.case_id)
+    return _attempt(request, lambda: actions.complete_task(task, actor=request.user), task.case_id)
 
 
 @staff_view(*CASE_ROLES)
@@ -235,11 +226,7 @@ def case_event(request, case_id):
     if not form.is_valid():
         _form_errors(request, form)
         return redirect("case_detail", case_id=case.pk)
-    try:
-        actions.record_event(case, actor=request.user, **form.cleaned_data)
-    except actions.CaseActionRefused as exc:
-        _refused(request, exc)
-    return redirect("case_detail", case_id=case.pk)
+    return _attempt(request, lambda: actions.record_event(case, actor=request.user, **form.cleaned_data), case.pk)
 
 
 @staff_view(Role.CASEWORKER)
@@ -251,11 +238,7 @@ def case_refer(request, case_id):
     if provider is None or service not in ServiceKind.values:
         messages.error(request, _("Choose a provider and a service."))
         return redirect("case_detail", case_id=case.pk)
-    try:
-        actions.propose_referral(case, provider, service, actor=request.user)
-    except actions.CaseActionRefused as exc:
-        _refused(request, exc)
-    return redirect("case_detail", case_id=case.pk)
+    return _attempt(request, lambda: actions.propose_referral(case, provider, service, actor=request.user), case.pk)
 
 
 def _uuid_or_none(value):
@@ -286,11 +269,7 @@ def referral_send(request, referral_id):
 @require_POST
 def referral_withdraw(request, referral_id):
     referral = get_referral_for_user(request, referral_id)
-    try:
-        actions.withdraw_referral(referral, actor=request.user)
-    except actions.CaseActionRefused as exc:
-        _refused(request, exc)
-    return redirect("case_detail", case_id=referral.case_id)
+    return _attempt(request, lambda: actions.withdraw_referral(referral, actor=request.user), referral.case_id)
 
 
 @staff_view(Role.PROVIDER_STAFF)
