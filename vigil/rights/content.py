@@ -223,7 +223,11 @@ def render(body: str) -> Rendered:
         if kind == "days":
             return str(int(settings.RETENTION[name]))
         if kind == "hotline":
-            return f'<bdi dir="ltr">{escape(settings.HOTLINE_NUMBER)}</bdi>' if settings.HOTLINE_NUMBER else ""
+            if not settings.HOTLINE_NUMBER:
+                return ""
+            # A link a phone dials, isolated left to right (in Urdu or Arabic unisolated digits reorder).
+            dial = re.sub(r"[^\d+]", "", settings.HOTLINE_NUMBER)
+            return f'<a href="tel:{dial}"><bdi dir="ltr">{escape(settings.HOTLINE_NUMBER)}</bdi></a>'
         if kind == "link":
             address = links()[name]
             return f'<a href="{escape(address)}"><bdi dir="ltr">{escape(address)}</bdi></a>'

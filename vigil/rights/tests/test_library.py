@@ -250,6 +250,14 @@ def test_the_retention_page_follows_the_running_settings(client, loaded, setting
     assert "kept for 17 days" in client.get("/rights/what-vigil-keeps/").content.decode()
 
 
+def test_the_hotline_in_a_text_is_a_link_to_dial_isolated_left_to_right(settings):
+    settings.HOTLINE_NUMBER = "+1 212-555-0100"
+    html = content.render("ہاٹ لائن پر فون کریں: [[hotline]]۔").html
+    assert '<a href="tel:+12125550100" rel="noreferrer"><bdi dir="ltr">+1 212-555-0100</bdi></a>' in html
+    settings.HOTLINE_NUMBER = ""
+    assert "<a" not in content.render("[[hotline]]").html
+
+
 @pytest.mark.django_db
 def test_the_review_console_is_for_reviewers_and_admins_only(client, loaded, reviewer, colleague, outsider):
     for user, status in ((reviewer, 200), (outsider, 200), (colleague, 403)):
