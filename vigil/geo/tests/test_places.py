@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from vigil.geo import places
+from vigil.geo import gazetteer
 from vigil.geo.places import PlaceMatch, resolve_place_text
 from vigil.geo.places_importer import SourceError, build
 from vigil.lib.distance import meters_between
@@ -386,11 +386,11 @@ def test_the_command_writes_a_pack_that_the_gazetteer_reads(tmp_path, settings):
     call_command("import_places", str(source), out=str(out))
     assert (out / "places" / "intersections.tsv").exists()
     settings.JURISDICTION_DIR = out
-    places.reset_cache()
+    gazetteer.reset_cache()
     try:
         match = resolve_place_text("Main St and Roosevelt Ave")
         assert match.kind == "intersection"
         assert match.area == "QN0707"  # named by the real area lookup during the import
         assert resolve_place_text("Roosevelt y la 74").area == "QN0301"
     finally:
-        places.reset_cache()
+        gazetteer.reset_cache()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from vigil.geo import places
+from vigil.geo import gazetteer
 from vigil.geo.management.commands._conversion import ConversionCommand
 from vigil.geo.places_importer import SourceError, build, default_locate, write
 
@@ -28,6 +28,6 @@ class Command(ConversionCommand):
             raise CommandError(str(exc)) from exc
         write(files, out_dir)
         # This process may already hold the old copy in memory.
-        places.reset_cache()
+        gazetteer.reset_cache()
         for name, text in sorted(files.items()):
             self.stdout.write(f"wrote {out_dir / name} ({len(text.encode('utf-8')):,} bytes)")
