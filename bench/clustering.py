@@ -46,7 +46,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.gen_reports import SEED, AreaIndex, Noise, generate, street_names  # noqa: E402
+from bench.gen_places import AreaIndex, street_names  # noqa: E402
+from bench.gen_reports import SEED, Noise, generate  # noqa: E402
 from vigil.incidents import grouping  # noqa: E402
 from vigil.incidents.grouping import DEFAULT_THRESHOLD, Grouper, place_word_features  # noqa: E402
 
