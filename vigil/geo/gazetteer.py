@@ -8,6 +8,7 @@ about half a second and is done on first use (``gazetteer()``), or again after `
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import re
 from collections import Counter, defaultdict
@@ -66,6 +67,48 @@ STATION_WORDS = frozenset(
         "স্টেশন স্টেশনে সাবওয়ে",  # bn
     )
 )
+# Words for a train or line, beside which a single letter or digit is a route ("R train", "tren 4",
+# "خط R", "the 7 line").
+TRAIN_WORDS = frozenset(
+    st.spellings(
+        "train trains line",  # en
+        "tren línea linea",  # es
+        "ligne",  # fr
+        "liy",  # ht
+        "pociąg linia linii",  # pl
+        "поезд поезде линия линии ветка",  # ru
+        "호선",  # ko
+        "خط قطار",  # ar
+        "ٹرین لائن",  # ur
+        "ট্রেন লাইন",  # bn
+    )
+)
+# Single letters and digits that name a subway route; those that are also everyday words ("a", "e"
+# and "i" mean "to", "and", "and" in the city's languages) count only right beside a train word.
+ROUTES = frozenset("1234567abcdefgjlmnqrswz")
+ROUTES_ONLY_BESIDE_TRAIN_WORDS = frozenset("aei")
+
+
+def routes_named(toks: list[str]) -> frozenset[str]:
+    """Routes a text names: a route letter or digit beside a train word, or just before a station word
+    or within three words after one ("86 st R station", "estación utica del 3 y 4"), with the routes
+    joined to it by "and" words."""
+    found: set[str] = set()
+    for i, tok in enumerate(toks):
+        if tok not in ROUTES or (i + 1 < len(toks) and toks[i + 1] in KIND_OF):
+            # "4 ave" is a street, not the 4 train.
+            continue
+        beside_train = any(0 <= j < len(toks) and toks[j] in TRAIN_WORDS for j in (i - 1, i + 1))
+        by_station = any(toks[j] in STATION_WORDS for j in range(max(0, i - 3), min(len(toks), i + 2)))
+        if beside_train or (by_station and tok not in ROUTES_ONLY_BESIDE_TRAIN_WORDS):
+            found.add(tok)
+            j = i + 2
+            while j < len(toks) and toks[j - 1] in CONNECTORS and toks[j] in ROUTES:
+                found.add(toks[j])
+                j += 2
+    return frozenset(found)
+
+
 SCHOOL_WORDS = frozenset(
     st.spellings(
         "school escuela école lekòl szkoła szkole",
@@ -109,6 +152,7 @@ class _Station:
     lon: float
     nta: str
     parts: tuple[Street, ...]
+    routes: frozenset[str] = frozenset()  # folded: {"4", "5", "6"}, {"r"}
 
 
 @dataclass(frozen=True)
@@ -203,7 +247,7 @@ class Gazetteer:
         # 2. Stations, schools, points of interest.
         self.stations: list[_Station] = []
         self.station_parts: dict[str, list[tuple[int, Street]]] = defaultdict(list)
-        for _ident, names, lat, lon, nta, _routes in _read_tsv(places / "stations.tsv"):
+        for _ident, names, lat, lon, nta, routes in _read_tsv(places / "stations.tsv"):
             idx = len(self.stations)
             parts: list[Street] = []
             for name in names.split("|"):
@@ -214,7 +258,8 @@ class Gazetteer:
                         parts.append(street)
                 # A two-part name ("74 St-Broadway") is specific enough on its own; "14 St" is not.
                 self._add_phrase(name, "station", (idx, len(name_parts) >= 2))
-            self.stations.append(_Station(tuple(names.split("|")), float(lat), float(lon), nta, tuple(parts)))
+            served = frozenset(route.lower() for route in routes.split())
+            self.stations.append(_Station(tuple(names.split("|")), float(lat), float(lon), nta, tuple(parts), served))
             for street in parts:
                 self.station_parts[street.core].append((idx, street))
         self.schools: list[_Point] = []
@@ -240,6 +285,15 @@ class Gazetteer:
                 continue
             # A point of interest named exactly like a street ("ROOSEVELT AVENUE") is the street.
             if words[-1] in KIND_OF and f"{' '.join(words[:-1]).upper()} {KIND_OF[words[-1]]}" in self.by_key:
+                continue
+            # A point named only by a school's number ("PS 86") is that school: it joins the numbered
+            # schools, whose number other boroughs may share, rather than being a unique name.
+            m = _SCHOOL_NAME.match(name)
+            if m and not name[m.end() :].strip():
+                idx = len(self.schools)
+                self.schools.append(_Point(name, float(lat), float(lon), nta))
+                for prefix in _school_prefix(m.group(1)):
+                    self.school_numbers[(prefix, int(m.group(2)))].append(idx)
                 continue
             idx = len(self.pois)
             self.pois.append(_Point(name, float(lat), float(lon), nta))
@@ -443,6 +497,16 @@ class Gazetteer:
         return [m for m in found if not any(o.start <= m.start and m.end <= o.end and o.words > m.words for o in found)]
 
     # -- streets ----------------------------------------------------------------------------------
+
+    @functools.cached_property
+    def street_corners(self) -> dict[int, list[tuple[float, float]]]:
+        """Street id -> the points of its corners: where a street runs, without its geometry."""
+        points: dict[int, list[tuple[float, float]]] = defaultdict(list)
+        for (ia, ib), found in self.corners.items():
+            for lat, lon, _nta, _flag in found:
+                points[ia].append((lat, lon))
+                points[ib].append((lat, lon))
+        return dict(points)
 
     def street_candidates(self, query: Street) -> dict[int, float]:
         """Street ids that ``query`` may mean, with how well each fits."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from vigil.geo import streets as st
 from vigil.geo.gazetteer import (
@@ -28,6 +28,7 @@ from vigil.geo.gazetteer import (
     Gazetteer,
     Mention,
     gazetteer,
+    routes_named,
 )
 from vigil.geo.streets import BOUNDARY, CONNECTORS, KIND_OF, PREFIX_KIND_WORDS
 from vigil.lib.distance import meters_between
@@ -39,6 +40,12 @@ _PRECISION = {"intersection": 6, "station": 5, "landmark": 4, "school": 3, "neig
 MIN_CONFIDENCE = 0.3
 # Readings of the same kind closer than this are one place for the ambiguity count.
 SAME_PLACE_M = 300.0
+# A station or school this close to a corner of another street the text names ("36 St station, 4th Ave
+# exit") is the one meant, among same-named ones: that street is as telling as a named neighborhood.
+NEAR_NAMED_STREET_M = 250.0
+NEAR_NAMED_STREET_FACTOR = 6.0
+# A station serving a route the text names ("the R train") among same-named ones.
+NAMED_ROUTE_FACTOR = 10.0
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,10 @@ class _Candidate:
     lon: float | None
     area: str | None
     score: float
+    # The best reading's share among the distinct places the same words name (1.0: only one), and
+    # whether those places all lie in one neighborhood (then the area is known, if not the point).
+    dominance: float = 1.0
+    one_area: bool = True
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -72,6 +83,19 @@ class _Context:
     ntas: set[str]
     borough_spans: list[tuple[int, int, str]]
     parents: dict[str, tuple[str, str]]
+    # Streets named anywhere in the text, by id, with their core words ("4", "ROOSEVELT").
+    streets: dict[int, str] = field(default_factory=dict)
+
+    def near_named_street(self, g: Gazetteer, lat: float, lon: float, own: frozenset[str] = frozenset()) -> float:
+        """NEAR_NAMED_STREET_FACTOR when a street the text names, other than the place's own (the
+        station's "86 St"), has a corner within NEAR_NAMED_STREET_M of the point; else 1.0."""
+        for sid, core in self.streets.items():
+            if core in own:
+                continue
+            for c_lat, c_lon in g.street_corners.get(sid, ()):
+                if abs(c_lat - lat) < 0.003 and meters_between(lat, lon, c_lat, c_lon) <= NEAR_NAMED_STREET_M:
+                    return NEAR_NAMED_STREET_FACTOR
+        return 1.0
 
     def borough(self, nta: str) -> str:
         return self.parents.get(nta, (nta[:2], ""))[0]
@@ -178,14 +202,24 @@ def _stations(g: Gazetteer, toks: list[str], mentions: list[Mention], ctx: _Cont
                     scored[idx] = max(scored.get(idx, 0.0), fit)
     if not scored:
         return []
-    ranked = sorted(
-        ((score * ctx.factor(g.stations[idx].nta), idx) for idx, score in scored.items()), key=lambda r: (-r[0], r[1])
-    )
+
+    routes = routes_named(toks)
+
+    def weighed(idx: int, score: float) -> float:
+        station = g.stations[idx]
+        own = frozenset(part.core for part in station.parts)
+        route = NAMED_ROUTE_FACTOR if routes & station.routes else 1.0
+        return score * route * ctx.factor(station.nta) * ctx.near_named_street(g, station.lat, station.lon, own)
+
+    ranked = sorted(((weighed(idx, score), idx) for idx, score in scored.items()), key=lambda r: (-r[0], r[1]))
     best_score, best = ranked[0]
     station = g.stations[best]
     dominance = _dominance([(s, g.stations[i].lat, g.stations[i].lon) for s, i in ranked])
     confidence = min(0.95, best_score * 0.95) * (0.4 + 0.6 * dominance)
-    return [_Candidate("station", station.names[0], station.lat, station.lon, station.nta, confidence)]
+    one_area = len({g.stations[i].nta for _s, i in ranked}) == 1
+    return [
+        _Candidate("station", station.names[0], station.lat, station.lon, station.nta, confidence, dominance, one_area)
+    ]
 
 
 def _named_points(g: Gazetteer, mentions: list[Mention], ctx: _Context) -> list[_Candidate]:
@@ -206,7 +240,9 @@ def _named_points(g: Gazetteer, mentions: list[Mention], ctx: _Context) -> list[
         dominance = _dominance([(s, table[i].lat, table[i].lon) for s, i in ranked])
         # The city's point-of-interest names are upper case; hand-written and school names are not.
         name = point.name.title() if m.kind == "poi" else point.name
-        out.append(_Candidate(kind, name, point.lat, point.lon, point.nta, min(0.96, score) * dominance))
+        one_area = len({table[i].nta for _s, i in ranked}) == 1
+        confidence = min(0.96, score) * dominance
+        out.append(_Candidate(kind, name, point.lat, point.lon, point.nta, confidence, dominance, one_area))
     return out
 
 
@@ -238,12 +274,20 @@ def _school_numbers(g: Gazetteer, toks: list[str], raw: str, ctx: _Context) -> l
             refs += [r for r in g.school_numbers.get(("MS", number), ()) if r not in refs]
         if not refs:
             continue
-        ranked = sorted(((ctx.factor(g.schools[r].nta), r) for r in refs), key=lambda x: (-x[0], x[1]))
+        ranked = sorted(
+            (
+                (ctx.factor(g.schools[r].nta) * ctx.near_named_street(g, g.schools[r].lat, g.schools[r].lon), r)
+                for r in refs
+            ),
+            key=lambda x: (-x[0], x[1]),
+        )
         score, idx = ranked[0]
         school = g.schools[idx]
         dominance = _dominance([(s, g.schools[r].lat, g.schools[r].lon) for s, r in ranked])
+        one_area = len({g.schools[r].nta for _s, r in ranked}) == 1
+        confidence = min(0.9, 0.85 * score) * dominance
         out.append(
-            _Candidate("school", school.name, school.lat, school.lon, school.nta, min(0.9, 0.85 * score) * dominance)
+            _Candidate("school", school.name, school.lat, school.lon, school.nta, confidence, dominance, one_area)
         )
     return out
 
@@ -265,10 +309,10 @@ def _neighborhoods(g: Gazetteer, toks: list[str], mentions: list[Mention], ctx: 
     return out
 
 
-def _street_only(g: Gazetteer, toks: list[str], ctx: _Context) -> list[_Candidate]:
-    """A street named on its own ("on Roosevelt Ave", "123 Main St"): its neighborhood only when most
-    of the street lies in one (restricted to a borough the text names)."""
-    best: _Candidate | None = None
+def _named_streets(g: Gazetteer, toks: list[str]) -> list[list[int]]:
+    """Streets written with their kind ("Roosevelt Ave", "82nd st", "avenida Roosevelt"), each as the
+    ids it may be (best fit first), in the order they appear."""
+    found = []
     n = len(toks)
     for i in range(n):
         for length in range(2, MAX_SPAN + 1):
@@ -284,21 +328,29 @@ def _street_only(g: Gazetteer, toks: list[str], ctx: _Context) -> list[_Candidat
                 continue
             fits = g.street_candidates(query)
             ids = sorted((sid for sid, fit in fits.items() if fit >= 0.9), key=lambda sid: (-fits[sid], sid))
-            if not ids:
-                continue
-            counts: Counter = Counter()
-            for sid in ids:
-                for nta, k in g.street_ntas.get(sid, Counter()).items():
-                    if not ctx.boroughs or ctx.borough(nta) in ctx.boroughs:
-                        counts[nta] += k
-            total = sum(counts.values())
-            area = None
-            if total:
-                nta, k = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-                area = nta if k / total >= 0.6 else None
-            score = 0.35 if area else 0.3
-            if best is None or score > best.score:
-                best = _Candidate("street", g.streets[ids[0]].display(), None, None, area, score)
+            if ids:
+                found.append(ids)
+    return found
+
+
+def _street_only(g: Gazetteer, streets: list[list[int]], ctx: _Context) -> list[_Candidate]:
+    """A street named on its own ("on Roosevelt Ave", "123 Main St"): its neighborhood only when most
+    of the street lies in one (restricted to a borough the text names)."""
+    best: _Candidate | None = None
+    for ids in streets:
+        counts: Counter = Counter()
+        for sid in ids:
+            for nta, k in g.street_ntas.get(sid, Counter()).items():
+                if not ctx.boroughs or ctx.borough(nta) in ctx.boroughs:
+                    counts[nta] += k
+        total = sum(counts.values())
+        area = None
+        if total:
+            nta, k = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            area = nta if k / total >= 0.6 else None
+        score = 0.35 if area else 0.3
+        if best is None or score > best.score:
+            best = _Candidate("street", g.streets[ids[0]].display(), None, None, area, score)
     return [best] if best else []
 
 
@@ -313,9 +365,12 @@ def resolve_place_text(text: str, language: str | None = None) -> PlaceMatch | N
     1. Split the text into normalised words (every script; numbers as digits; other-script street
        names rewritten to canonical ones) and find every known phrase in it.
     2. Note boroughs and neighborhoods named anywhere: they decide between same-named places.
-    3. Read intersections, stations, landmarks, schools and neighborhoods; a lone street only when
-       nothing better was found.
-    4. Return the most confident reading (the more precise kind on a tie) if it clears MIN_CONFIDENCE.
+    3. Read intersections, stations, landmarks, schools and neighborhoods; between same-named places,
+       a named borough, neighborhood or nearby street decides.
+    4. Drop readings that are still a toss-up between same-named places (keeping their neighborhood
+       when they share one), unless a named neighborhood holds them; a lone street only when nothing
+       better was found. Return the most confident reading (the more precise kind on a tie) if it
+       clears MIN_CONFIDENCE.
     """
     if not text or not text.strip():
         return None
@@ -330,6 +385,8 @@ def resolve_place_text(text: str, language: str | None = None) -> PlaceMatch | N
         borough_spans=[(m.start, m.end, m.refs[0]) for m in mentions if m.kind == "borough"],
         parents=g.parents,
     )
+    streets = _named_streets(g, toks)
+    ctx.streets = {sid: g.streets[sid].core for ids in streets for sid in ids}
     candidates = [
         *_intersections(g, toks, ctx),
         *_stations(g, toks, mentions, ctx),
@@ -337,13 +394,21 @@ def resolve_place_text(text: str, language: str | None = None) -> PlaceMatch | N
         *_school_numbers(g, toks, text, ctx),
         *_neighborhoods(g, toks, mentions, ctx),
     ]
-    if not candidates or max(c.score for c in candidates) < 0.4:
-        candidates.extend(_street_only(g, toks, ctx))
     for c in candidates:
         # A corner, station, school or landmark inside the neighborhood the report also names is
         # corroborated by it, and is more precise than the neighborhood alone.
         if c.kind != "neighborhood" and ctx.agrees(c.area):
             c.score = min(0.97, c.score + 0.5 * (1.0 - c.score))
+        # Words that name several places ("86 St station", "PS 86") are a coin toss unless one of
+        # them is likelier than all the others together: a wrong borough misleads grouping and
+        # alerts more than no place does. Where they all lie in one neighborhood, that much is known.
+        elif c.dominance <= 0.5:
+            if c.one_area:
+                c.kind, c.name, c.lat, c.lon = "neighborhood", g.nta_names.get(c.area, c.area), None, None
+            else:
+                c.score = 0.0
+    if not candidates or max(c.score for c in candidates) < 0.4:
+        candidates.extend(_street_only(g, streets, ctx))
     candidates = [c for c in candidates if c.score >= MIN_CONFIDENCE]
     if not candidates:
         return None

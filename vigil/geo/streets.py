@@ -257,6 +257,9 @@ _SEPARATORS = str.maketrans(
         "@": " @ ",
         "'": " ",
         **{ch: " | " for ch in ',;:!?()[]{}<>"\n\r\t|'},
+        # The same breaks in other scripts: Arabic comma, semicolon and question mark, the Urdu full
+        # stop, the Bengali danda, the ideographic comma and full stop.
+        **{ch: " | " for ch in "\u060c\u061b\u061f\u06d4\u0964\u3001\u3002"},
         **{ch: "" for ch in ".*~^="},
     }
 )

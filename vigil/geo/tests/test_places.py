@@ -153,6 +153,80 @@ def test_it_declines_a_school_number_that_every_borough_has():
     assert resolve_place_text("PS 19") is None
 
 
+@pytest.mark.parametrize("text", ["ICE at PS 86", "ICE en la escuela PS 86"])
+def test_it_declines_a_school_number_that_a_few_boroughs_share(text):
+    # Two schools called P.S. 86 (Brooklyn, the Bronx) and a point of interest "PS 86" in Queens: naming
+    # the number alone is a guess between three boroughs, whichever table names it.
+    assert resolve_place_text(text) is None
+
+
+def test_it_resolves_a_shared_school_number_in_the_named_borough():
+    match = resolve_place_text("ICE at PS 86 in the Bronx")
+    assert match is not None and match.area == "BX0702"
+
+
+@pytest.mark.parametrize(
+    "text", ["agents at 86 St station", "la estación de la 86 en Manhattan", "86 St station Brooklyn"]
+)
+def test_it_declines_a_station_name_that_several_stations_share(text):
+    # Six stations are called 86 St (four in Manhattan, two in Brooklyn, each in its own neighborhood):
+    # neither the name alone nor the borough says which. At most the street is read, with no point
+    # and no neighborhood.
+    match = resolve_place_text(text)
+    assert match is None or (match.kind == "street" and match.area is None and match.lat is None)
+
+
+def test_it_resolves_a_shared_station_name_in_the_named_neighborhood():
+    match = resolve_place_text("agents at 86 St station in Bay Ridge")
+    assert match is not None and match.kind == "station" and match.area == "BK1001"
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("ice at 36 st station 4th ave exit stopping people", "BK0702"),  # not the 36 St station in Queens
+        ("36街地铁站4大道出口有ICE拦人", "BK0702"),
+        ("ice van parked at PS 149 on 34 ave since 6am", "QN0301"),
+        ("2 black suvs at PS 212 82nd st", "QN0301"),
+    ],
+)
+def test_it_lets_another_named_street_choose_between_same_named_places(text, area):
+    match = resolve_place_text(text)
+    assert match is not None and match.kind in ("station", "school") and match.area == area
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "en la estacion de la 86 del tren R piden papeles",
+        "agents at the 86 st R station checking people",
+        "عملاء عند محطة 86 ستريت خط R، يوقفون الناس",
+    ],
+)
+def test_it_lets_a_named_train_choose_between_same_named_stations(text):
+    match = resolve_place_text(text)
+    assert match is not None and match.kind == "station" and match.area == "BK1001"
+
+
+def test_it_does_not_read_the_number_of_an_avenue_as_a_train():
+    from vigil.geo.gazetteer import gazetteer, routes_named
+
+    assert routes_named(gazetteer().tokens("agents at the 86 st station on 4th ave")) == frozenset()
+
+
+def test_it_breaks_words_at_arabic_and_bengali_punctuation():
+    match = resolve_place_text("الهجرة عند الجادة الخامسة وشارع 86، أوقفوا عمال المطعم")
+    assert match is not None and match.kind == "intersection" and match.area == "BK1001"
+
+
+def test_it_keeps_the_neighborhood_when_same_named_stations_share_it():
+    # Two stations called 181 St, 600 m apart, both in Washington Heights: the point is unknown, the
+    # neighborhood is not.
+    match = resolve_place_text("agents at the 181 st subway station checking IDs")
+    assert match is not None and match.kind == "neighborhood" and match.area == "MN1202"
+    assert match.lat is None
+
+
 def test_it_does_not_read_english_is_as_a_school():
     assert resolve_place_text("ICE is 5 blocks away") is None
 
