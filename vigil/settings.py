@@ -129,6 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # power loss, which is what "an acknowledged report is never lost" needs.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+            # A deleted or rewritten row's bytes are zeroed in its page, not left in free space for anyone
+            # who reads the file: the purge must leave no ciphertext behind (docs/privacy.md).
+            " PRAGMA secure_delete=ON;"
         ),
     }
     # Tests use a file in WAL mode too: concurrency, raw-file and kill tests need what production has.
@@ -276,6 +279,9 @@ RETENTION = {
     # Deliveries of broadcasts (alerts): the older variable name is still read.
     "messaging_delivery": env_int("RETENTION_MESSAGING_DELIVERY_DAYS", env_int("RETENTION_ALERTS_DELIVERY_DAYS", 30)),
     "messaging_message": env_int("RETENTION_MESSAGING_MESSAGE_DAYS", 30),
+    # A closed case, with its notes, tasks, events and referrals, from its closing: the provider that took
+    # it keeps its own legal file; Vigil's rapid-response record goes.
+    "case_closed": env_int("RETENTION_CASE_CLOSED_DAYS", 365),
 }
 
 # --- Security headers -------------------------------------------------------------------------

@@ -7,8 +7,25 @@ class CasesConfig(AppConfig):
     verbose_name = "Cases"
 
     def ready(self):
-        """A daily sweep that expires referrals past their deadline: each sent referral has its own durable
-        expiry job at its deadline, so the sweep only catches what that missed."""
+        """A daily sweep that expires referrals past their deadline (each sent referral has its own durable
+        expiry job at its deadline, so the sweep only catches what that missed); what the purge keeps for a
+        case under legal hold."""
+        from vigil.privacy.registry import register_purge_guard
         from vigil.work.registry import register_periodic
 
         register_periodic("vigil.cases.jobs.expire_overdue_referrals", every="day")
+        # A legal hold on a case keeps its incident and the incident's detention records.
+        register_purge_guard("incidents.incident", held_case_incident_ids)
+        register_purge_guard("incidents.detentionrecord", held_case_detention_record_ids)
+
+
+def held_case_incident_ids():
+    from vigil.cases.models import Case
+
+    return Case.objects.filter(legal_hold=True, incident__isnull=False).values("incident_id")
+
+
+def held_case_detention_record_ids():
+    from vigil.incidents.models import DetentionRecord
+
+    return DetentionRecord.objects.filter(incident_id__in=held_case_incident_ids()).values("pk")

@@ -126,7 +126,8 @@ class Case(PersonalRecord):
     updated_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
 
-    # Retention of closed cases comes with the retention step (docs/cases.md); until then none is purged.
+    # Purged with everything hanging from it a period after closing (an open case has no closing date).
+    retention_key = "case_closed"
     retention_date_field = "closed_at"
 
     class Meta:

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from django.apps import apps
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from vigil.accounts import audit
 from vigil.lib import crypto
 from vigil.privacy.fields import blind_index_fields, encrypted_fields
+from vigil.privacy.registry import PURGE_GUARDS
 from vigil.privacy.retention import cutoff, retention_models
 
 
 def purge_expired(now=None) -> dict[str, int]:
     """Steps: for each model with a retention key, delete rows past their period that carry no legal hold
-    (deleting cascades to everything hanging from them); then blank fields that have shorter periods of
-    their own; write one audit event per model with the count."""
+    and that no app keeps (its registered purge guards; deleting cascades to everything hanging from
+    them); then blank fields that have shorter periods of their own; write one audit event per model with
+    the count; on SQLite, checkpoint the write-ahead log so the purged bytes leave the files."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
     for model in retention_models():
@@ -28,6 +30,8 @@ def purge_expired(now=None) -> dict[str, int]:
                 qs = qs.exclude(incident__legal_hold=True)  # a held incident keeps its reports and evidence
             if label == "accounts.user":
                 qs = qs.filter(is_active=False)
+            for kept_ids in PURGE_GUARDS.get(label, ()):
+                qs = qs.exclude(pk__in=kept_ids())
             deleted, _ = qs.delete()
             blanked = 0
             for field_name, key in getattr(model, "retention_fields", {}).items():
@@ -45,7 +49,18 @@ def purge_expired(now=None) -> dict[str, int]:
 
     with transaction.atomic():
         counts["sessions.session"] = Session.objects.filter(expire_date__lt=now).delete()[0]
+    _checkpoint_sqlite()
     return counts
+
+
+def _checkpoint_sqlite() -> None:
+    """Copy the write-ahead log into the database file and empty it: until then the log still holds the
+    frames written before the purge, ciphertext included. Best effort: a reader that holds an old snapshot
+    makes it stop short, and the next purge or the last connection's close finishes it."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def set_legal_hold(obj, held: bool, *, actor) -> None:
