@@ -1,4 +1,8 @@
-"""Writing audit events. Called from actions, inside their transaction."""
+"""Writing audit events. Called from actions, inside their transaction.
+
+An event names its object by type and by a keyed hash of the object's id, never the id itself: once the
+object is purged, nothing in the audit log leads back to it, while whoever holds the key can still find
+the events of an object that exists (`object_key`, `object_keys`)."""
 
 from __future__ import annotations
 
@@ -6,7 +10,9 @@ from django.db import models
 from django.utils import timezone
 
 from vigil.accounts.models import AuditEvent
-from vigil.lib import rows
+from vigil.lib import crypto, rows
+
+OBJECT_KEY_PURPOSE = "audit.object"
 
 # detail may only carry these keys: counts, states and codes, never free text or personal data.
 ALLOWED_DETAIL_KEYS = {
@@ -25,6 +31,20 @@ ALLOWED_DETAIL_KEYS = {
     "area",
     "outcome",
 }
+
+
+def object_key(object_type: str, object_id: object) -> str:
+    """The keyed hash an event stores for an object, under the current index key."""
+    return crypto.blind_index(f"{object_type}\x1f{object_id}", purpose=OBJECT_KEY_PURPOSE)
+
+
+def object_keys(object_type: str, object_id: object) -> list[str]:
+    """The hashes an object's events may carry, under every configured index key (during a rotation)."""
+    return crypto.blind_index_candidates(f"{object_type}\x1f{object_id}", purpose=OBJECT_KEY_PURPOSE)
+
+
+def key_of(obj: models.Model) -> str:
+    return object_key(obj._meta.label_lower, obj.pk)
 
 
 def record(
@@ -61,7 +81,7 @@ def record(
             "actor_kind": actor_kind,
             "organization_id": organization_id,
             "object_type": object_type,
-            "object_id": str(object_id),
+            "object_id": object_key(object_type, object_id) if object_id != "" else "",
             "detail": detail,
         },
     )

@@ -2,6 +2,7 @@
 
 import pytest
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent, User
 
 
@@ -15,7 +16,7 @@ def test_it_lets_a_person_set_the_languages_they_read(client, colleague):
     colleague.refresh_from_db()
     assert colleague.languages == ["es", "ht"]  # unknown codes dropped
     event = AuditEvent.objects.get(action="user.languages_set")
-    assert event.actor_id == colleague.pk and event.object_id == str(colleague.pk)
+    assert event.actor_id == colleague.pk and event.object_id == audit.key_of(colleague)
     assert event.detail == {"language": ["es", "ht"], "count": 2}
     assert 'value="es" checked' in client.get("/staff/").content.decode()
 

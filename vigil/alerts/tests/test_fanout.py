@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.alerts import actions, programme, targeting
 from vigil.alerts.models import Subscriber
@@ -176,7 +177,7 @@ def test_it_records_a_permanent_failure_and_unsubscribes_someone_who_opted_out_a
     assert (delivery.state, delivery.error_code) == ("failed", "twilio_21610")
     person.refresh_from_db()
     assert person.state == "unsubscribed"
-    assert AuditEvent.objects.filter(action="messaging.delivery_outcomes", object_id=str(alert.pk)).exists()
+    assert AuditEvent.objects.filter(action="messaging.delivery_outcomes", object_id=audit.key_of(alert)).exists()
     # Opted out everywhere: every app's messages to this number are refused from now on.
     assert messaging_actions.is_opted_out("+17185554081", "sms")
 

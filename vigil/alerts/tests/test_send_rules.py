@@ -8,6 +8,7 @@ import pytest
 
 from conftest import verify_by_two_people
 from vigil.accounts import actions as account_actions
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent, Role
 from vigil.alerts import actions, jobs
 from vigil.alerts.models import Alert
@@ -268,7 +269,7 @@ def test_it_stops_the_background_fan_out_when_the_incident_is_no_longer_verified
     assert alert.state == "halted"
     assert twilio.messages == []
     assert set(Delivery.objects.values_list("state", flat=True)) == {"withdrawn"}
-    assert AuditEvent.objects.filter(action="alerts.halted", object_id=str(alert.pk)).exists()
+    assert AuditEvent.objects.filter(action="alerts.halted", object_id=audit.key_of(alert)).exists()
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.alerts import actions
 from vigil.alerts.models import Subscriber
@@ -214,7 +215,7 @@ def test_it_unsubscribes_with_the_link_of_an_email_and_by_one_click(client):
     subscriber.refresh_from_db()
     assert subscriber.state == "unsubscribed"
     assert subscriber.inactive_since is not None
-    assert AuditEvent.objects.filter(action="alerts.unsubscribed", object_id=str(subscriber.pk)).exists()
+    assert AuditEvent.objects.filter(action="alerts.unsubscribed", object_id=audit.key_of(subscriber)).exists()
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.cases import actions
 from vigil.cases.models import Referral
@@ -140,7 +141,7 @@ def test_it_audits_every_view_of_a_case_and_every_packet(client, caseworker, pro
     packet = client.get(reverse("referral_packet", kwargs={"referral_id": referral.pk}))
     assert packet.status_code == 200
     assert packet.json()["person"]["name"] == "Ana Example"
-    views = AuditEvent.objects.filter(action="case.viewed", object_id=str(case.pk))
+    views = AuditEvent.objects.filter(action="case.viewed", object_id=audit.key_of(case))
     assert views.filter(actor=caseworker).count() == 2
     assert views.filter(actor=staff_a).count() == 1
     assert AuditEvent.objects.filter(action="referral.packet_downloaded", actor=staff_a).count() == 1

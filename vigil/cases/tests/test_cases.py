@@ -7,6 +7,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.cases import actions
 from vigil.cases.models import Case, CaseEvent, CaseTask
@@ -75,7 +76,7 @@ def test_every_new_case_gets_a_locate_task(caseworker):
     task = case.tasks.get()
     assert task.kind == CaseTask.Kind.LOCATE
     assert task.due_at > timezone.now()
-    assert AuditEvent.objects.filter(action="case.opened", object_id=str(case.pk)).exists()
+    assert AuditEvent.objects.filter(action="case.opened", object_id=audit.key_of(case)).exists()
 
 
 @pytest.mark.django_db

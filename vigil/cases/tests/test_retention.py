@@ -8,6 +8,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from vigil.accounts import audit
+from vigil.accounts.models import AuditEvent
 from vigil.cases import actions
 from vigil.cases.models import Case, CaseEvent, CaseNote, CaseTask, Referral
 from vigil.cases.tests.conftest import open_case, send
@@ -80,6 +82,10 @@ def test_it_purges_a_closed_case_past_its_period_and_leaves_none_of_its_bytes(se
         "Referral": 0,
     }
     assert Case.objects.filter(pk__in=[recently_closed.pk, still_open.pk]).count() == 2
+    # The audit log named the case by a keyed hash only: nothing there leads back to it.
+    assert AuditEvent.objects.filter(object_id=audit.key_of(due)).exists()
+    for form in (str(due.pk), due.pk.hex):
+        assert not AuditEvent.objects.filter(object_id__contains=form).exists()
 
 
 @pytest.mark.django_db

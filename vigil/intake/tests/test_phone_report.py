@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent, Role
 from vigil.intake.models import Report
 
@@ -82,7 +83,7 @@ def test_it_stores_every_answer_through_the_intake_action_and_audits_the_dispatc
     }
     assert report.contact == "+1 718 555 0142"
     assert timezone.now() - report.occurred_at > timedelta(minutes=20)
-    event = AuditEvent.objects.get(action="report.received", object_id=str(report.pk))
+    event = AuditEvent.objects.get(action="report.received", object_id=audit.key_of(report))
     assert event.actor_id == colleague.pk and event.actor_kind == "user"
     assert event.detail.get("channel") == "hotline"
 

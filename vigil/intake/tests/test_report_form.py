@@ -1,5 +1,6 @@
 import pytest
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.incidents.models import Incident
 from vigil.intake.models import Report
@@ -38,7 +39,7 @@ def test_it_stores_a_report_and_gives_a_receipt_and_secret(client):
     assert report.language == "es"
     assert report.area == "QN0301"
     assert report.incident is not None
-    assert AuditEvent.objects.filter(action="report.received", object_id=str(report.pk)).exists()
+    assert AuditEvent.objects.filter(action="report.received", object_id=audit.key_of(report)).exists()
 
 
 @pytest.mark.django_db

@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.messaging import actions, fanout, registry
 from vigil.messaging.channels import Envelope, get_transport
@@ -126,7 +127,7 @@ def test_it_sends_nothing_new_once_the_programme_stops_it_and_drops_what_is_queu
     assert dropped == 2 and set(broadcast.deliveries.values_list("state", flat=True)) == {"expired"}
     assert twilio.messages == []
     event = AuditEvent.objects.get(action="messaging.deliveries_dropped")
-    assert event.object_id == str(broadcast.pk) and event.detail["count"] == 2
+    assert event.object_id == audit.object_key("tests.campaign", broadcast.pk) and event.detail["count"] == 2
 
 
 @pytest.mark.django_db

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from twilio.request_validator import RequestValidator
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.messaging import actions, outbox, registry
 from vigil.messaging.channels import get_transport
@@ -38,7 +39,7 @@ def test_it_sends_a_single_message_once_to_the_address_its_resolver_gives(people
     assert attempts(message) == [("accepted", "")]
     sent = twilio.created_to(NUMBER)[0]["params"]
     assert sent["StatusCallback"] == "https://vigil.example.org/hooks/twilio/status"
-    assert AuditEvent.objects.filter(action="messaging.queued", object_id=str(message.pk)).exists()
+    assert AuditEvent.objects.filter(action="messaging.queued", object_id=audit.key_of(message)).exists()
 
 
 @pytest.mark.django_db

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.work import actions
 from vigil.work.models import Job
@@ -23,7 +24,7 @@ State = Job.State
 
 
 def effects(marker: str) -> int:
-    return AuditEvent.objects.filter(action="test.effect", object_id=marker).count()
+    return AuditEvent.objects.filter(action="test.effect", object_id=audit.object_key("test", marker)).count()
 
 
 def lease_runs_out(job: Job) -> None:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.work import actions
 from vigil.work.models import Job
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def effects(marker):
-    return AuditEvent.objects.filter(action="test.effect", object_id=marker).count()
+    return AuditEvent.objects.filter(action="test.effect", object_id=audit.object_key("test", marker)).count()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -79,7 +80,7 @@ def test_it_fails_for_good_after_the_last_attempt_and_tells_admins(client, owner
         actions.run(job.pk)
     job.refresh_from_db()
     assert job.state == Job.State.FAILED
-    assert AuditEvent.objects.filter(action="work.failed", object_id=str(job.pk)).exists()
+    assert AuditEvent.objects.filter(action="work.failed", object_id=audit.object_key("work.job", job.pk)).exists()
     client.force_login(owner)
     page = client.get("/staff/work/")
     assert "always_fail" in page.content.decode()
@@ -172,9 +173,10 @@ def test_it_finishes_work_exactly_once_after_the_worker_is_killed_mid_task(tmp_p
             "from vigil.work import actions\n"
             "from vigil.work.models import Job\n"
             "from vigil.accounts.models import AuditEvent\n"
+            "from vigil.accounts import audit\n"
             "actions.reap()\n"
             "actions.run_pending_now()\n"
-            f"print(AuditEvent.objects.filter(action='test.effect', object_id='{marker}').count(), "
+            f"print(AuditEvent.objects.filter(action='test.effect', object_id=audit.object_key('test', '{marker}')).count(), "
             "list(Job.objects.filter(handler__endswith='record_effect').values_list('state', 'attempts')))\n"
         ),
     )

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
 from vigil.work import actions, loop
 from vigil.work.loop import WorkerLoop
@@ -44,7 +45,7 @@ def test_a_step_runs_one_due_job():
     assert worker.step() is True
     job.refresh_from_db()
     assert job.state == Job.State.DONE
-    assert AuditEvent.objects.filter(action="test.effect", object_id=marker).count() == 1
+    assert AuditEvent.objects.filter(action="test.effect", object_id=audit.object_key("test", marker)).count() == 1
 
 
 @override_settings(WORK_POLL_SECONDS=1.0)
@@ -66,6 +67,6 @@ def test_the_worker_command_runs_what_is_due_and_exits_with_once():
     later = actions.enqueue(handlers.record_effect, str(uuid.uuid4()), delay_seconds=600)
     call_command("worker", "--once")
     for marker in markers:
-        assert AuditEvent.objects.filter(action="test.effect", object_id=marker).count() == 1
+        assert AuditEvent.objects.filter(action="test.effect", object_id=audit.object_key("test", marker)).count() == 1
     later.refresh_from_db()
     assert later.state == Job.State.PENDING
