@@ -10,6 +10,14 @@ from vigil.accounts import audit
 from vigil.accounts.models import Role
 from vigil.rights import content, library
 from vigil.rights.models import SOURCE_LANGUAGE, Review, Revision, text_hash
+from vigil.work.actions import enqueue
+
+
+def _queue_card_render(revision: Revision) -> None:
+    """A card's new words or review change what it prints: its PDFs are rendered again in the background,
+    never by a request (one pending render covers any number of changes)."""
+    if revision.kind == Revision.Kind.CARD:
+        enqueue("vigil.rights.jobs.render_cards", dedupe_key="rights.render_cards")
 
 
 class NewerInConsole(Exception):
@@ -87,6 +95,7 @@ def load_file(text: content.TextFile, *, replace: bool = False) -> Revision | No
         )
         moved = _mark_translations(revision) if revision.is_source else 0
         audit.record("rights.revision_loaded", obj=revision, language=text.language, count=moved)
+        _queue_card_render(revision)
     return revision
 
 
@@ -132,6 +141,7 @@ def edit_text(revision: Revision, *, title: str, body: str, actor) -> Revision:
         )
         moved = _mark_translations(new) if new.is_source else 0
         audit.record("rights.revision_edited", actor=actor, obj=new, language=new.language, count=moved)
+        _queue_card_render(new)
     return new
 
 
@@ -167,4 +177,5 @@ def record_review(revision: Revision, *, kind: str, actor, now=None) -> Review:
             revision.state = Revision.State.REVIEWED
             revision.save(update_fields=["state"])
         audit.record("rights.reviewed", actor=actor, obj=review, kind=kind, language=revision.language)
+        _queue_card_render(revision)
     return review

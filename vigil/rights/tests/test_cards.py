@@ -72,3 +72,27 @@ def test_a_missing_font_is_said_in_words_on_the_download_page(client, loaded, mo
     call_command("render_cards", verbosity=0)
     page = client.get("/rights/card/?lang=bn").content.decode()
     assert "Noto Sans Bengali is not installed" in page
+
+
+@pytest.mark.django_db
+def test_a_changed_card_is_rendered_again_in_the_background_and_once(loaded, staff_factory, org, monkeypatch):
+    from vigil.accounts.models import Role
+    from vigil.rights import actions, library
+    from vigil.work.actions import run_pending_now
+    from vigil.work.models import Job
+
+    Job.objects.filter(handler="vigil.rights.jobs.render_cards").delete()  # the load's own render
+    reviewer = staff_factory("card-editor", Role.RIGHTS_REVIEWER, org)
+    before = cards.card_content("es").digest()
+    revision = library.latest("card", "red-card", "es")
+    actions.edit_text(revision, title=revision.title + " (2)", body=revision.body, actor=reviewer)
+    actions.edit_text(
+        library.latest("card", "red-card", "es"), title=revision.title, body=revision.body, actor=reviewer
+    )
+    assert Job.objects.filter(handler="vigil.rights.jobs.render_cards").count() == 1
+
+    rendered = []
+    monkeypatch.setattr(cards, "render_files", lambda card: rendered.append((card.language, card.digest())))
+    run_pending_now()
+    after = cards.card_content("es").digest()
+    assert after != before and ("es", after) in rendered
