@@ -79,6 +79,12 @@ def _clean_modes(modes) -> list[str]:
     return chosen
 
 
+def known_boroughs() -> set[str]:
+    from vigil.geo.areas import neighborhoods_by_borough
+
+    return {code for code, _name, _ntas in neighborhoods_by_borough()}
+
+
 def _refuse_naive(*moments) -> None:
     if any(moment is None or timezone.is_naive(moment) for moment in moments):
         raise CaseActionRefused("time", _("Enter a start and an end."))
@@ -98,6 +104,8 @@ def add_interpreter(
     if not tags:
         raise CaseActionRefused("language", _("Enter at least one language."))
     chosen_modes = _clean_modes(modes)
+    if set(boroughs or ()) - known_boroughs():
+        raise CaseActionRefused("borough", _("Choose boroughs from the list."))
     with transaction.atomic():
         interpreter = Interpreter.objects.create(
             organization=organization,
@@ -147,25 +155,25 @@ def remove_availability(window: AvailabilityWindow, *, actor) -> None:
 # --- Matching --------------------------------------------------------------------------------------
 
 
-def _month_start(moment: datetime) -> datetime:
+def month_start(moment: datetime) -> datetime:
     local = timezone.localtime(moment)
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def _next_month(start: datetime) -> datetime:
+def next_month(start: datetime) -> datetime:
     return (start + timedelta(days=32)).replace(day=1)
 
 
 def minutes_in_month(interpreter_ids, moment: datetime) -> dict:
     """Minutes worked (completed requests) per interpreter in the calendar month of `moment`, in the
     deployment's time zone."""
-    start = _month_start(moment)
+    start = month_start(moment)
     rows = (
         InterpretationRequest.objects.filter(
             interpreter_id__in=interpreter_ids,
             state=State.COMPLETED,
             starts_at__gte=start,
-            starts_at__lt=_next_month(start),
+            starts_at__lt=next_month(start),
         )
         .values("interpreter_id")
         .annotate(minutes=Sum("minutes_worked"))
@@ -249,7 +257,7 @@ def request_interpretation(
     if mode not in InterpretingMode.values:
         raise CaseActionRefused("mode", _("Choose the mode: phone, video or in person."))
     borough = (borough or "").strip() if mode == InterpretingMode.IN_PERSON else ""
-    if mode == InterpretingMode.IN_PERSON and not borough:
+    if mode == InterpretingMode.IN_PERSON and borough not in known_boroughs():
         raise CaseActionRefused("borough", _("In person: choose the borough."))
     _refuse_naive(starts_at, ends_at)
     if ends_at <= starts_at or ends_at - starts_at > MAX_REQUEST_LENGTH:
