@@ -254,3 +254,17 @@ def test_two_caseworkers_assigning_one_interpreter_at_once_cannot_double_book_th
     assert sorted(outcomes) == ["assigned", "booked"]
     assert InterpretationRequest.objects.filter(interpreter=interpreter, state="assigned").count() == 1
     assert tomorrow_at(10) == InterpretationRequest.objects.get(state="assigned").starts_at
+
+
+@pytest.mark.django_db
+def test_the_demo_seeds_fictional_interpreters_once(org):
+    from vigil.cases.demo import DEMO_INTERPRETERS, seed_interpreters
+    from vigil.cases.models import AvailabilityWindow, Interpreter
+
+    seed_interpreters(org)
+    windows = AvailabilityWindow.objects.count()
+    seed_interpreters(org)
+    roster = Interpreter.objects.filter(organization=org)
+    assert roster.count() == len(DEMO_INTERPRETERS)
+    assert all(i.is_fictional and "fictional" in i.display_name for i in roster)
+    assert AvailabilityWindow.objects.count() == windows > 0
