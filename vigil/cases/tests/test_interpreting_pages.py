@@ -130,3 +130,45 @@ def test_the_hours_page_and_csv_show_hours_in_the_readers_locale(client, casewor
     csv_text = client.get(reverse("interpreter_hours_csv"), {"month": month}).content.decode()
     assert "interpreter," in csv_text and ",Rosa,1,90,1.50" in csv_text
     assert "language,quc," in csv_text
+
+
+@pytest.mark.django_db
+def test_a_caseworker_adds_and_removes_a_window_and_takes_an_interpreter_off_the_roster(client, caseworker):
+    interpreter = make_interpreter(caseworker, modes=("phone",), window=None)
+    url = reverse("interpreter_detail", kwargs={"interpreter_id": interpreter.pk})
+    client.force_login(caseworker)
+    client.post(
+        url,
+        {
+            "do": "add_window",
+            "starts_at": tomorrow_at(9).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": tomorrow_at(12).strftime("%Y-%m-%dT%H:%M"),
+            "modes": ["phone", "video"],
+        },
+    )
+    window = interpreter.windows.get()
+    assert window.modes == ["phone"]  # only the interpreter's own modes
+    client.post(url, {"do": "remove_window", "window": window.pk})
+    assert not interpreter.windows.exists()
+    client.post(url, {"do": "deactivate"})
+    interpreter.refresh_from_db()
+    assert not interpreter.is_active
+    assert "inactive" in client.get(reverse("interpreter_directory")).content.decode()
+
+
+@pytest.mark.django_db
+def test_an_admin_reads_a_request_but_does_not_change_it(client, caseworker, owner):
+    interpreter = make_interpreter(caseworker)
+    interpretation = make_request(caseworker)
+    client.force_login(owner)
+    page = client.get(reverse("interpretation_detail", kwargs={"interpretation_id": interpretation.pk}))
+    assert page.status_code == 200 and "Interpreter One" in page.content.decode()
+    assert (
+        reverse("interpretation_assign", kwargs={"interpretation_id": interpretation.pk}) not in page.content.decode()
+    )
+    client.post(
+        reverse("interpretation_assign", kwargs={"interpretation_id": interpretation.pk}),
+        {"interpreter": interpreter.pk},
+    )
+    interpretation.refresh_from_db()
+    assert interpretation.state == "requested"
