@@ -9,6 +9,7 @@ second is refused.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -181,31 +182,41 @@ def minutes_in_month(interpreter_ids, moment: datetime) -> dict:
     return {row["interpreter_id"]: row["minutes"] or 0 for row in rows}
 
 
-def _as_candidate(interpreter: Interpreter, request: InterpretationRequest, minutes: int) -> matcher.Interpreter:
-    windows = AvailabilityWindow.objects.filter(
-        interpreter=interpreter, starts_at__lte=request.starts_at, ends_at__gte=request.ends_at
-    )
-    bookings = (
+def _as_candidates(interpreters, request: InterpretationRequest, minutes: dict) -> list[matcher.Interpreter]:
+    """The interpreters as the matcher reads them: two queries for the whole roster, the windows that
+    cover the wanted time and the bookings that overlap it (this request's own left out)."""
+    ids = [i.pk for i in interpreters]
+    windows, bookings = defaultdict(list), defaultdict(list)
+    for window in AvailabilityWindow.objects.filter(
+        interpreter_id__in=ids, starts_at__lte=request.starts_at, ends_at__gte=request.ends_at
+    ):
+        windows[window.interpreter_id].append(matcher.Window(window.starts_at, window.ends_at, frozenset(window.modes)))
+    booked = (
         InterpretationRequest.objects.filter(
-            interpreter=interpreter,
+            interpreter_id__in=ids,
             state__in=InterpretationRequest.BOOKED_STATES,
             starts_at__lt=request.ends_at,
             ends_at__gt=request.starts_at,
         )
         .exclude(pk=request.pk)
-        .values_list("starts_at", "ends_at")
+        .values_list("interpreter_id", "starts_at", "ends_at")
     )
-    return matcher.Interpreter(
-        id=str(interpreter.pk),
-        name=interpreter.display_name,
-        languages=frozenset(interpreter.languages),
-        modes=frozenset(interpreter.modes),
-        boroughs=frozenset(interpreter.boroughs),
-        windows=tuple(matcher.Window(w.starts_at, w.ends_at, frozenset(w.modes)) for w in windows),
-        bookings=tuple(matcher.Booking(start, end) for start, end in bookings),
-        minutes_this_month=minutes,
-        active=interpreter.is_active,
-    )
+    for interpreter_id, start, end in booked:
+        bookings[interpreter_id].append(matcher.Booking(start, end))
+    return [
+        matcher.Interpreter(
+            id=str(i.pk),
+            name=i.display_name,
+            languages=frozenset(i.languages),
+            modes=frozenset(i.modes),
+            boroughs=frozenset(i.boroughs),
+            windows=tuple(windows[i.pk]),
+            bookings=tuple(bookings[i.pk]),
+            minutes_this_month=minutes.get(i.pk, 0),
+            active=i.is_active,
+        )
+        for i in interpreters
+    ]
 
 
 def _as_request(request: InterpretationRequest) -> matcher.Request:
@@ -222,9 +233,8 @@ def propose_interpreters(request: InterpretationRequest) -> tuple[list[Interpret
     """The organization's interpreters who may take the request, fewest minutes this month first, and the
     reason code of each one left out."""
     roster = {str(i.pk): i for i in Interpreter.objects.filter(organization_id=request.organization_id)}
-    minutes = minutes_in_month(list(roster), request.starts_at)
-    candidates = [_as_candidate(i, request, minutes.get(i.pk, 0)) for i in roster.values()]
-    ranking = matcher.rank_interpreters(_as_request(request), candidates)
+    minutes = minutes_in_month([i.pk for i in roster.values()], request.starts_at)
+    ranking = matcher.rank_interpreters(_as_request(request), _as_candidates(list(roster.values()), request, minutes))
     for candidate, interpreter in ((c, roster[c.id]) for c in ranking.proposed):
         interpreter.minutes_this_month = candidate.minutes_this_month
     return [roster[c.id] for c in ranking.proposed], ranking.left_out
@@ -310,8 +320,8 @@ def assign_interpreter(request: InterpretationRequest, interpreter: Interpreter,
             raise CaseActionRefused("request_state", _("An interpreter can no longer be assigned to this request."))
         if locked.organization_id != current.organization_id:
             raise CaseActionRefused("not_yours", _("This interpreter is not on your organization's roster."))
-        minutes = minutes_in_month([locked.pk], current.starts_at).get(locked.pk, 0)
-        reason = matcher.refusal(_as_request(current), _as_candidate(locked, current, minutes))
+        minutes = minutes_in_month([locked.pk], current.starts_at)
+        reason = matcher.refusal(_as_request(current), _as_candidates([locked], current, minutes)[0])
         if reason == "language_ask_which":
             raise CaseActionRefused(reason, ask_which_message(current.language))
         if reason is not None:

@@ -268,3 +268,13 @@ def test_the_demo_seeds_fictional_interpreters_once(org):
     assert roster.count() == len(DEMO_INTERPRETERS)
     assert all(i.is_fictional and "fictional" in i.display_name for i in roster)
     assert AvailabilityWindow.objects.count() == windows > 0
+
+
+@pytest.mark.django_db
+def test_proposing_reads_the_roster_in_a_fixed_number_of_queries(caseworker, django_assert_max_num_queries):
+    for number in range(6):
+        make_interpreter(caseworker, name=f"Interpreter {number}")
+    request = make_request(caseworker)
+    with django_assert_max_num_queries(4):
+        proposed, _left_out = actions.propose_interpreters(request)
+    assert len(proposed) == 6
