@@ -6,6 +6,8 @@
   declined, expired or withdrawn referral ends that.
 - A note is read by its author's organization; the case organization's notes are also read by the
   provider that accepted the case; a provider's notes by that provider only.
+- Interpreters and interpretation requests are their organization's: its caseworkers and admins see them;
+  a provider's staff and every other organization get a 404.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from vigil.accounts.models import Role
-from vigil.cases.models import Case, CaseNote, CaseTask, Provider, Referral
+from vigil.cases.models import Case, CaseNote, CaseTask, InterpretationRequest, Interpreter, Provider, Referral
 
 COALITION_ROLES = (Role.CASEWORKER, Role.ADMIN)
 PROVIDER_ROLES = (Role.PROVIDER_STAFF,)
@@ -100,3 +102,45 @@ def notes_for_user(user, case: Case):
 def may_read_conflict_check(user, referral: Referral) -> bool:
     """Only the provider's own staff read what a referral carries for their conflict check."""
     return user.role in PROVIDER_ROLES and referral.provider.organization_id == user.organization_id
+
+
+def coalition_organization_id(request):
+    """The organization of a coalition caseworker or admin; a 404 for everyone else (a provider's staff
+    cannot tell the interpreter pages from none)."""
+    user = request.user
+    if user.role not in COALITION_ROLES or not user.organization_id:
+        raise Http404
+    return user.organization_id
+
+
+def interpreters_for_user(user):
+    if user.role in COALITION_ROLES and user.organization_id:
+        return Interpreter.objects.filter(organization_id=user.organization_id)
+    return Interpreter.objects.none()
+
+
+def get_interpreter_for_user(request, interpreter_id) -> Interpreter:
+    return get_object_or_404(interpreters_for_user(request.user), pk=_uuid_or_404(interpreter_id))
+
+
+def interpretations_for_user(user):
+    if user.role in COALITION_ROLES and user.organization_id:
+        return InterpretationRequest.objects.filter(organization_id=user.organization_id)
+    return InterpretationRequest.objects.none()
+
+
+def get_interpretation_for_user(request, interpretation_id) -> InterpretationRequest:
+    return get_object_or_404(
+        interpretations_for_user(request.user).select_related("interpreter", "case"), pk=_uuid_or_404(interpretation_id)
+    )
+
+
+def get_incident_for_interpretation(request, incident_id):
+    """An incident a coalition member may request an interpreter for: their organization's, or one from
+    public intake (which every organization's console sees)."""
+    from vigil.incidents.models import Incident
+
+    org_id = coalition_organization_id(request)
+    return get_object_or_404(
+        Incident.objects.filter(Q(organization__isnull=True) | Q(organization_id=org_id)), pk=_uuid_or_404(incident_id)
+    )

@@ -383,3 +383,12 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"Referral {str(self.pk)[:8]} ({self.state})"
+
+
+# Interpreters and interpretation requests live in their own module (models.py stays short).
+from vigil.cases.interpreting import (  # noqa: E402, F401
+    AvailabilityWindow,
+    InterpretationRequest,
+    Interpreter,
+    InterpretingMode,
+)

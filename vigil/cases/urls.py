@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.cases import views
+from vigil.cases import interpreting_views, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -21,4 +21,43 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
     path("referrals/<uuid:referral_id>/answer/", views.referral_answer, name="referral_answer"),
     path("referrals/<uuid:referral_id>/packet.json", views.referral_packet, name="referral_packet"),
+]
+
+# Interpreters (vigil/cases/interpreting_views.py).
+urlpatterns += [
+    path("interpreters/", interpreting_views.interpreter_directory, name="interpreter_directory"),
+    path("interpreters/hours/", interpreting_views.interpreter_hours, name="interpreter_hours"),
+    path("interpreters/hours.csv", interpreting_views.interpreter_hours_csv, name="interpreter_hours_csv"),
+    path("interpreters/<uuid:interpreter_id>/", interpreting_views.interpreter_detail, name="interpreter_detail"),
+    path("<uuid:case_id>/interpretation/", interpreting_views.case_interpretation_new, name="case_interpretation_new"),
+    path(
+        "incidents/<uuid:incident_id>/interpretation/",
+        interpreting_views.incident_interpretation_new,
+        name="incident_interpretation_new",
+    ),
+    path(
+        "interpretations/<uuid:interpretation_id>/",
+        interpreting_views.interpretation_detail,
+        name="interpretation_detail",
+    ),
+    path(
+        "interpretations/<uuid:interpretation_id>/assign/",
+        interpreting_views.interpretation_assign,
+        name="interpretation_assign",
+    ),
+    path(
+        "interpretations/<uuid:interpretation_id>/confirm/",
+        interpreting_views.interpretation_confirm,
+        name="interpretation_confirm",
+    ),
+    path(
+        "interpretations/<uuid:interpretation_id>/complete/",
+        interpreting_views.interpretation_complete,
+        name="interpretation_complete",
+    ),
+    path(
+        "interpretations/<uuid:interpretation_id>/cancel/",
+        interpreting_views.interpretation_cancel,
+        name="interpretation_cancel",
+    ),
 ]

@@ -150,6 +150,7 @@ def case_detail(request, case_id):
             "events": case.events.select_related("actor"),
             "referrals": rows,
             "refer_choices": refer_choices,
+            "interpretations": [] if is_provider else case.interpretation_requests.order_by("-starts_at"),
             "next_states": sorted(Case.MANUAL_TRANSITIONS.get(case.state, ())),
             "state_labels": dict(Case.State.choices),
             "task_form": TaskForm(),

@@ -26,6 +26,8 @@ OBJECT_FACTORIES = {
     "case_id": lambda ctx: _case(ctx).pk,
     "task_id": lambda ctx: _case(ctx).tasks.get().pk,
     "referral_id": lambda ctx: _referral(ctx).pk,
+    "interpreter_id": lambda ctx: _interpreter(ctx).pk,
+    "interpretation_id": lambda ctx: _interpretation(ctx).pk,
 }
 
 
@@ -53,6 +55,26 @@ def _referral(ctx):
         proposed = actions.propose_referral(case, provider, "detained_removal_defense", actor=ctx["caseworker"])
         ctx["referral"] = actions.send_referral(proposed, actor=ctx["caseworker"])
     return ctx["referral"]
+
+
+def _interpreter(ctx):
+    """An interpreter on the first organization's roster, available tomorrow."""
+    from vigil.cases.tests.interpreting import make_interpreter
+
+    if "interpreter" not in ctx:
+        _case(ctx)
+        ctx["interpreter"] = make_interpreter(ctx["caseworker"])
+    return ctx["interpreter"]
+
+
+def _interpretation(ctx):
+    """An interpretation requested for the first organization's case."""
+    from vigil.cases.tests.interpreting import make_request
+
+    if "interpretation" not in ctx:
+        case = _case(ctx)
+        ctx["interpretation"] = make_request(ctx["caseworker"], case)
+    return ctx["interpretation"]
 
 
 def _dispatch(ctx):
