@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from conftest import make_staff
+from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent, Role
 from vigil.cases import interpreting_actions as actions
 from vigil.cases.actions import CaseActionRefused
@@ -146,7 +147,7 @@ def test_it_walks_a_request_through_assigned_confirmed_completed_with_audit_even
     actions.complete_interpretation(_started(request), 50, actor=caseworker)
     request.refresh_from_db()
     assert (request.state, request.minutes_worked, request.interpreter) == ("completed", 50, interpreter)
-    audited = set(AuditEvent.objects.filter(object_id=str(request.pk)).values_list("action", flat=True))
+    audited = set(AuditEvent.objects.filter(object_id=audit.key_of(request)).values_list("action", flat=True))
     assert audited == {
         "interpretation.requested",
         "interpretation.assigned",
