@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("vigil.messaging.urls")),
     path("", include("vigil.alerts.urls")),
     path("", include("vigil.rights.urls")),
+    path("", include("vigil.cases.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("staff/admin/", admin.site.urls),
     path("staff/", include("vigil.accounts.urls")),

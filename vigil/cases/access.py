@@ -144,3 +144,16 @@ def get_incident_for_interpretation(request, incident_id):
     return get_object_or_404(
         Incident.objects.filter(Q(organization__isnull=True) | Q(organization_id=org_id)), pk=_uuid_or_404(incident_id)
     )
+
+
+def consents_for_user(user):
+    """A family's consents: the case organization's caseworkers and admins only (never a provider's staff)."""
+    from vigil.cases.family import Consent
+
+    if user.role in COALITION_ROLES and user.organization_id:
+        return Consent.objects.filter(case__organization_id=user.organization_id)
+    return Consent.objects.none()
+
+
+def get_consent_for_user(request, consent_id):
+    return get_object_or_404(consents_for_user(request.user).select_related("case"), pk=_uuid_or_404(consent_id))

@@ -78,10 +78,15 @@ def _is_user(actor) -> bool:
 
 
 def _touch(case: Case, **fields) -> None:
+    before = case.state
     fields["updated_at"] = timezone.now()
     Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
+    if fields.get("state", before) != before:  # the family's update, if its status changed, goes with it
+        from vigil.cases.family_actions import status_changed
+
+        status_changed(case, before)
 
 
 def _a_number_indexes(digits: str) -> list[str]:
@@ -383,6 +388,7 @@ def send_referral(referral: Referral, *, actor, response_hours: int = DEFAULT_RE
     4. Mark the referral sent with its response deadline, the case referred; timeline, audit; queue the
        expiry for the deadline.
     """
+    from vigil.cases.family_actions import sharing_withdrawn
     from vigil.work.actions import enqueue
 
     try:
@@ -397,6 +403,8 @@ def send_referral(referral: Referral, *, actor, response_hours: int = DEFAULT_RE
         case = Case.objects.select_for_update().get(pk=current.case_id)
         if current.state != Referral.State.PROPOSED:
             raise CaseActionRefused("referral_state", _("Only a proposed referral can be sent."))
+        if sharing_withdrawn(case, "share_provider"):
+            raise CaseActionRefused("consent_withdrawn", _("The family withdrew consent to share with a provider."))
         _refuse_unless_eligible(case, provider, current.service)
         if capacity_left(provider) <= 0:
             raise CaseActionRefused("no_capacity", _("This provider has no capacity left."))

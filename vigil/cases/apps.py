@@ -17,6 +17,11 @@ class CasesConfig(AppConfig):
         # A legal hold on a case keeps its incident and the incident's detention records.
         register_purge_guard("incidents.incident", held_case_incident_ids)
         register_purge_guard("incidents.detentionrecord", held_case_detention_record_ids)
+        # A family's updates go through messaging, addressed to the relative while their consent holds.
+        from vigil import messaging
+        from vigil.cases.family_actions import RECIPIENT_KIND, resolve_contact
+
+        messaging.register_resolver(RECIPIENT_KIND, resolve_contact)
 
 
 def held_case_incident_ids():

@@ -385,7 +385,9 @@ class Referral(models.Model):
         return f"Referral {str(self.pk)[:8]} ({self.state})"
 
 
-# Interpreters and interpretation requests live in their own module (models.py stays short).
+# Interpreters and interpretation requests live in their own module (models.py stays short), and so do the
+# family's relatives and their consents.
+from vigil.cases.family import Consent, FamilyContact  # noqa: E402, F401
 from vigil.cases.interpreting import (  # noqa: E402, F401
     AvailabilityWindow,
     InterpretationRequest,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.cases import interpreting_views, views
+from vigil.cases import family_views, interpreting_views, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -60,4 +60,11 @@ urlpatterns += [
         interpreting_views.interpretation_cancel,
         name="interpretation_cancel",
     ),
+]
+
+# The family's relatives and consents, for caseworkers (vigil/cases/family_views.py; the public pages are
+# in public_urls.py).
+urlpatterns += [
+    path("<uuid:case_id>/family/", family_views.case_family, name="case_family"),
+    path("consents/<uuid:consent_id>/withdraw/", family_views.consent_withdraw, name="consent_withdraw"),
 ]

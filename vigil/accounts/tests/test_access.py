@@ -28,6 +28,7 @@ OBJECT_FACTORIES = {
     "referral_id": lambda ctx: _referral(ctx).pk,
     "interpreter_id": lambda ctx: _interpreter(ctx).pk,
     "interpretation_id": lambda ctx: _interpretation(ctx).pk,
+    "consent_id": lambda ctx: _consent(ctx).pk,
 }
 
 
@@ -75,6 +76,23 @@ def _interpretation(ctx):
         case = _case(ctx)
         ctx["interpretation"] = make_request(ctx["caseworker"], case)
     return ctx["interpretation"]
+
+
+def _consent(ctx):
+    """A consent given on the public family form for the first organization's case."""
+    import uuid
+
+    from vigil.cases import family_actions
+
+    _case(ctx)
+    _case_, relative, _secret, _created = family_actions.submit_family_intake(
+        organization=ctx["owner"].organization,
+        person={"person_name": "A. Person"},
+        contact={"relationship": "parent", "language": "en", "channel": "none"},
+        consents=["share_provider"],
+        intake_key=uuid.uuid4(),
+    )
+    return relative.consents.get()
 
 
 def _dispatch(ctx):
