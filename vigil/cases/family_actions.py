@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,37 +59,52 @@ def submit_family_intake(
     3. Add the relative (sealed contact, a new secret) and one consent per scope ticked, recorded with
        who gave it (this relative), how and when.
     """
-    with transaction.atomic():
-        if intake_key is not None:
-            again = FamilyContact.objects.select_related("case").filter(intake_key=intake_key).first()
+    try:
+        with transaction.atomic():
+            again = _added_by(intake_key)
             if again is not None:
                 return again.case, again, again.secret, False
-        case, created = actions.open_case(organization=organization, actor=None, intake_key=intake_key, **person)
-        secret = receipts.new_secret()
-        relative = FamilyContact.objects.create(
-            case=case,
-            relationship=contact["relationship"],
-            language=contact["language"][:16],
-            channel=contact["channel"],
-            address=contact.get("address", ""),
-            secret=secret,
-            source=FamilyContact.Source.PUBLIC_FORM
-            if method == Consent.Method.PUBLIC_FORM
-            else FamilyContact.Source.CALL,
-            intake_key=intake_key,
-            last_status=family_status(case.state),
-        )
-        now = timezone.now()
-        for scope in Consent.Scope.values:
-            if scope in set(consents or ()):
-                Consent.objects.create(case=case, contact=relative, scope=scope, method=method, given_at=now)
-        audit.record(
-            "case.family_intake",
-            actor_kind="public",
-            obj=case,
-            organization=organization,
-            count=len(set(consents or ()) & set(Consent.Scope.values)),
-        )
+            return _add_family(organization, person, contact, consents, intake_key, method)
+    except IntegrityError:
+        # The same form sent twice at the same moment: the second insert of its key lost the race.
+        again = _added_by(intake_key)
+        if again is None:
+            raise
+        return again.case, again, again.secret, False
+
+
+def _added_by(intake_key) -> FamilyContact | None:
+    if intake_key is None:
+        return None
+    return FamilyContact.objects.select_related("case").filter(intake_key=intake_key).first()
+
+
+def _add_family(organization, person, contact, consents, intake_key, method):
+    """Steps 2 and 3 of submit_family_intake, inside its transaction."""
+    case, created = actions.open_case(organization=organization, actor=None, intake_key=intake_key, **person)
+    secret = receipts.new_secret()
+    relative = FamilyContact.objects.create(
+        case=case,
+        relationship=contact["relationship"],
+        language=contact["language"][:16],
+        channel=contact["channel"],
+        address=contact.get("address", ""),
+        secret=secret,
+        source=FamilyContact.Source.PUBLIC_FORM if method == Consent.Method.PUBLIC_FORM else FamilyContact.Source.CALL,
+        intake_key=intake_key,
+        last_status=family_status(case.state),
+    )
+    now = timezone.now()
+    for scope in Consent.Scope.values:
+        if scope in set(consents or ()):
+            Consent.objects.create(case=case, contact=relative, scope=scope, method=method, given_at=now)
+    audit.record(
+        "case.family_intake",
+        actor_kind="public",
+        obj=case,
+        organization=organization,
+        count=len(set(consents or ()) & set(Consent.Scope.values)),
+    )
     return case, relative, secret, created
 
 
