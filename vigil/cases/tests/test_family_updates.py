@@ -111,3 +111,18 @@ def test_a_contact_without_updates_gets_no_message(org, caseworker):
     actions.transition(case, "screening", actor=caseworker)
     assert not family_messages().exists()
     assert FamilyContact.objects.get().last_status == "received"
+
+
+@pytest.mark.django_db
+def test_the_worker_sends_the_update_once_to_the_relatives_address(org, caseworker, django_capture_on_commit_callbacks):
+    from vigil.messaging.models import Attempt
+    from vigil.messaging.tests.conftest import fast_forward, make_drain
+
+    drain = make_drain(django_capture_on_commit_callbacks, fast_forward, 10)
+    case, _relative = family_intake(org, language="en", channel="email", address="hija@example.org")
+    actions.transition(case, "screening", actor=caseworker)
+    drain(forward=True)
+    drain(forward=True)
+    message = family_messages().get()
+    assert message.state in ("sent", "delivered"), message.state
+    assert Attempt.objects.filter(message=message).count() == 1
