@@ -80,3 +80,23 @@ def test_nothing_is_stored_half_when_the_intake_fails_midway(org, monkeypatch):
     with pytest.raises(IntegrityError):
         family_case(org)
     assert not Case.objects.exists() and not FamilyContact.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_purge_of_a_closed_case_takes_its_relatives_and_consents(org, caseworker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from vigil.cases import actions
+    from vigil.privacy import actions as privacy
+
+    case, relative = family_case(org)
+    kept, _other = family_case(org)
+    actions.close_case(case, "lost_contact", actor=caseworker)
+    Case.objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=4000))
+    privacy.purge_expired()
+    assert not FamilyContact.objects.filter(pk=relative.pk).exists()
+    assert not Consent.objects.filter(case_id=case.pk).exists()
+    assert FamilyContact.objects.filter(case=kept).count() == 1
+    assert family_actions.resolve_contact(str(relative.pk)) is None

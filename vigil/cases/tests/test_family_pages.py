@@ -61,9 +61,15 @@ def test_it_shows_the_form_in_arabic_right_to_left(client, intake_org):
 
 
 @pytest.mark.django_db
-def test_the_page_weighs_at_most_25_kb(client, intake_org):
-    for lang in ("en", "es", "ar", "bn"):
-        assert len(client.get(f"/family/?lang={lang}").content) <= 25 * 1024
+def test_the_page_weighs_at_most_25_kb_with_its_stylesheet_and_script(client, intake_org):
+    from django.conf import settings
+
+    for lang in ("en", "es", "ar", "bn", "ru"):
+        html = client.get(f"/family/?lang={lang}").content
+        assets = re.findall(rb'(?:href|src)="/static/([^"]+\.(?:css|js))"', html)
+        assert assets, "the stylesheet and script are counted"
+        weight = len(html) + sum((settings.STATICFILES_DIRS[0] / a.decode()).stat().st_size for a in assets)
+        assert weight <= 25 * 1024, (lang, weight)
 
 
 @pytest.mark.django_db
@@ -203,3 +209,15 @@ def test_the_family_can_stop_its_updates_on_the_status_page(client, intake_org):
     assert stopped.status_code == 200
     consent = Consent.objects.get(scope="updates")
     assert consent.withdrawn_at is not None and consent.withdrawal_method == "status_page"
+
+
+@pytest.mark.django_db
+def test_the_status_page_reads_a_code_typed_with_arabic_digits(client, intake_org):
+    response, _data = family_form(client, lang="ar")
+    code, secret = received(response)
+    arabic = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+    status = client.post(
+        "/family/status/?lang=ar", {"code": code.translate(arabic), "secret": secret.translate(arabic)}
+    )
+    assert status.status_code == 200
+    assert 'id="status">تم الاستلام<' in status.content.decode()
