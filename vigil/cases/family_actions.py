@@ -108,6 +108,29 @@ def _add_family(organization, person, contact, consents, intake_key, method):
     return case, relative, secret, created
 
 
+def add_relative(case: Case, *, actor, contact: dict, consents, method: str) -> tuple[FamilyContact, str]:
+    """A relative who called, added by a caseworker with the consents they gave on the call (who recorded
+    them, how and when). Returns (relative, secret): the caseworker reads the code and secret out once."""
+    with transaction.atomic():
+        relative = FamilyContact.objects.create(
+            case=case,
+            relationship=contact["relationship"],
+            language=contact["language"][:16],
+            channel=contact["channel"],
+            address=contact.get("address", ""),
+            secret=(secret := receipts.new_secret()),
+            source=FamilyContact.Source.CALL,
+            last_status=family_status(case.state),
+        )
+        now = timezone.now()
+        for scope in [s for s in Consent.Scope.values if s in set(consents or ())]:
+            Consent.objects.create(
+                case=case, contact=relative, scope=scope, method=method, given_at=now, recorded_by=actor
+            )
+        audit.record("case.relative_added", actor=actor, obj=case, count=len(set(consents or ())))
+    return relative, secret
+
+
 def check_family_secret(code: str, secret: str) -> FamilyContact | None:
     """The relative whose case code and secret these are, compared in constant time; None for any mismatch
     (an unknown code costs the same comparison)."""

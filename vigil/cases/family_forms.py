@@ -108,31 +108,7 @@ class FamilyIntakeForm(forms.Form):
         return value
 
     def clean(self):
-        """A channel that sends messages needs an address it can reach (normalized as messaging stores it);
-        updates by message need a channel; a phone call needs a number."""
-        from vigil.lib.normalize import InvalidAddress, normalize_email, normalize_phone
-
-        data = super().clean()
-        channel = data.get("channel")
-        raw = (data.get("address") or "").strip()
-        if channel and channel != ContactChannel.NONE:
-            if not raw:
-                self.add_error("address", _("Give a phone number or e-mail so we can reach you, or choose no updates."))
-                return data
-            try:
-                data["address"] = normalize_email(raw) if channel == ContactChannel.EMAIL else normalize_phone(raw)
-            except InvalidAddress:
-                message = (
-                    _("This is not an e-mail address we can write to.")
-                    if channel == ContactChannel.EMAIL
-                    else _("This is not a phone number we can reach. Include the area code.")
-                )
-                self.add_error("address", message)
-        else:
-            data["address"] = ""
-            if Consent.Scope.UPDATES in (data.get("consents") or ()):
-                self.add_error("channel", _("Choose how we should send you updates."))
-        return data
+        return clean_contact(self, super().clean())
 
     def errors_in_order(self) -> list[tuple[str, str, str]]:
         """(field, label, message) for the error summary, in the page's order."""
@@ -165,3 +141,59 @@ class FamilyIntakeForm(forms.Form):
             "channel": data["channel"],
             "address": data["address"],
         }
+
+
+def clean_contact(form, data: dict) -> dict:
+    """A channel that sends messages needs an address it can reach (normalized as messaging stores it);
+    updates by message need a channel; a phone call needs a number."""
+    from vigil.lib.normalize import InvalidAddress, normalize_email, normalize_phone
+
+    channel = data.get("channel")
+    raw = (data.get("address") or "").strip()
+    if channel and channel != ContactChannel.NONE:
+        if not raw:
+            form.add_error("address", _("Give a phone number or e-mail so we can reach you, or choose no updates."))
+            return data
+        try:
+            data["address"] = normalize_email(raw) if channel == ContactChannel.EMAIL else normalize_phone(raw)
+        except InvalidAddress:
+            message = (
+                _("This is not an e-mail address we can write to.")
+                if channel == ContactChannel.EMAIL
+                else _("This is not a phone number we can reach. Include the area code.")
+            )
+            form.add_error("address", message)
+    else:
+        data["address"] = ""
+        if Consent.Scope.UPDATES in (data.get("consents") or ()):
+            form.add_error("channel", _("Choose how we should send you updates."))
+    return data
+
+
+class RelativeForm(forms.Form):
+    """A caseworker adding a relative who called, with the consents they gave on the call."""
+
+    relationship = forms.ChoiceField(label=_("Relationship to the person"), choices=Relationship.choices)
+    language = forms.ChoiceField(label=_("Their language"), choices=())
+    channel = forms.ChoiceField(label=_("Updates by"), choices=ContactChannel.choices)
+    address = forms.CharField(label=_("Phone number or e-mail"), required=False, max_length=200)
+    consents = forms.MultipleChoiceField(
+        label=_("Consents given"), required=False, choices=Consent.Scope.choices, widget=forms.CheckboxSelectMultiple
+    )
+    method = forms.ChoiceField(
+        label=_("How they were given"),
+        choices=[
+            (Consent.Method.PHONE, Consent.Method.PHONE.label),
+            (Consent.Method.IN_PERSON, Consent.Method.IN_PERSON.label),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = _language_choices()[1:]
+
+    def clean_address(self):
+        return ascii_digits(self.cleaned_data.get("address", ""))
+
+    def clean(self):
+        return clean_contact(self, super().clean())

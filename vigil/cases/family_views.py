@@ -14,7 +14,7 @@ from vigil.accounts.access import public, staff_view
 from vigil.cases import actions, family_actions
 from vigil.cases.access import COALITION_ROLES, get_case_for_user, get_consent_for_user
 from vigil.cases.family import Consent, FamilyStatus, family_status
-from vigil.cases.family_forms import FamilyIntakeForm
+from vigil.cases.family_forms import FamilyIntakeForm, RelativeForm
 from vigil.intake import abuse
 from vigil.lib.digits import ascii_digits
 
@@ -106,11 +106,23 @@ def family_status_page(request):
 
 @staff_view(*COALITION_ROLES)
 def case_family(request, case_id):
-    """The case's relatives (how to reach them) and their consents, for the case's organization."""
+    """The case's relatives (how to reach them) and their consents, for the case's organization; a
+    relative who called is added here, and their code and secret shown once to read out."""
     case = get_case_for_user(request, case_id)
     actions.record_view(case, actor=request.user, what="case_family")
+    form = RelativeForm(request.POST or None)
+    added = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        contact = {key: data[key] for key in ("relationship", "language", "channel", "address")}
+        relative, secret = family_actions.add_relative(
+            case, actor=request.user, contact=contact, consents=data["consents"], method=data["method"]
+        )
+        added = {"code": family_actions.display_code(case), "secret": secret}
+        form = RelativeForm()
     relatives = list(case.family_contacts.prefetch_related("consents"))
-    return render(request, "cases/family/staff.html", {"case": case, "relatives": relatives})
+    context = {"case": case, "relatives": relatives, "form": form, "added": added}
+    return render(request, "cases/family/staff.html", context, status=400 if form.errors else 200)
 
 
 @staff_view(*COALITION_ROLES)

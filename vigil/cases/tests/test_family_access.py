@@ -100,3 +100,33 @@ def test_the_purge_of_a_closed_case_takes_its_relatives_and_consents(org, casewo
     assert not Consent.objects.filter(case_id=case.pk).exists()
     assert FamilyContact.objects.filter(case=kept).count() == 1
     assert family_actions.resolve_contact(str(relative.pk)) is None
+
+
+@pytest.mark.django_db
+def test_a_caseworker_adds_a_relative_who_called_with_the_consents_said_on_the_call(
+    client, org, caseworker, case_colleague, case_outsider
+):
+    case, _first = family_case(org)
+    url = reverse("case_family", kwargs={"case_id": case.pk})
+    data = {
+        "relationship": "parent",
+        "language": "ht",
+        "channel": "phone",
+        "address": "(212) 555-0190",
+        "consents": ["contact_authorities", "updates"],
+        "method": "phone",
+    }
+    client.force_login(case_outsider)
+    assert client.post(url, data).status_code == 404
+    client.force_login(case_colleague)
+    page = client.post(url, data)
+    assert page.status_code == 200
+    relative = case.family_contacts.get(relationship="parent")
+    assert relative.source == "call" and relative.address == "+12125550190"
+    consents = relative.consents.all()
+    assert {c.scope for c in consents} == {"contact_authorities", "updates"}
+    assert all(c.recorded_by == case_colleague and c.method == "phone" for c in consents)
+    secret = page.content.decode().split('id="secret" dir="ltr">')[1].split("<")[0]
+    assert family_actions.check_family_secret(case.code, secret) == relative
+    refused = client.post(url, {**data, "address": "", "channel": "sms"})
+    assert refused.status_code == 400 and case.family_contacts.count() == 2
