@@ -27,6 +27,8 @@ FILES = (
     ("flyer-a4.pdf", "flyer", "a4"),
 )
 FONT_MISSING = "font-missing.txt"
+# The files whose text does not fit their boxes at the script's smallest size, one name a line.
+NOT_FITTING = "does-not-fit.txt"
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 MARKERS = re.compile(r"\s*\[\[[a-z]+(?::[a-z0-9_-]+)?\]\]")
 
@@ -46,6 +48,11 @@ def review_line(item: library.Shown) -> str:
         "organization": item.review.organization.name,
         "date": date_format(item.review.reviewed_at, "DATE_FORMAT"),
     }
+
+
+def _english_review_line(item: library.Shown) -> str:
+    with translation.override(SOURCE_LANGUAGE):
+        return review_line(item)
 
 
 def card_content(language: str) -> CardContent | None:
@@ -71,6 +78,8 @@ def card_content(language: str) -> CardContent | None:
             version=f"v{item.revision.number}",
             reviewed=item.review is not None,
             citations=tuple(item.revision.cites),
+            # The back is read by officers, in English: its review line too.
+            officer_review_line=_english_review_line(item),
         )
 
 
@@ -80,23 +89,32 @@ def render_files(card: CardContent) -> Path:
 
     folder = output_root() / card.digest()
     folder.mkdir(parents=True, exist_ok=True)
+    not_fitting = []
     try:
         for name, kind, paper in FILES:
             target = folder / name
             if target.exists():
                 continue
-            data = pdf.render_card(card) if kind == "card" else getattr(pdf, f"render_{kind}")(card, paper)
+            try:
+                data = pdf.render_card(card) if kind == "card" else getattr(pdf, f"render_{kind}")(card, paper)
+            except pdf.DoesNotFit:
+                # A translation too long for the wallet card still prints as a flyer.
+                not_fitting.append(name)
+                continue
             partial = target.with_suffix(".part")
             partial.write_bytes(data)
             partial.replace(target)
         (folder / FONT_MISSING).unlink(missing_ok=True)
+        if not_fitting:
+            (folder / NOT_FITTING).write_text("\n".join(not_fitting), encoding="utf-8")
     except fonts.FontMissing as error:
         (folder / FONT_MISSING).write_text(str(error), encoding="utf-8")
     return folder
 
 
 def files_for(item: library.Shown) -> tuple[list[tuple[str, str]], str]:
-    """[(file name, address)] of the rendered PDFs of what the reader is shown, and a missing font's words."""
+    """[(file name, address)] of the rendered PDFs of what the reader is shown, and a missing font's words.
+    Files whose text did not fit are left out (`not_fitting` says whether any were)."""
     card = card_content(item.revision.language)
     if card is None:
         return [], ""
@@ -116,3 +134,9 @@ def library_version() -> str:
     """Changes whenever any text changes: the service worker's cache name."""
     ids = Revision.objects.order_by("pk").values_list("text_hash", flat=True)
     return hashlib.sha256("".join(ids).encode()).hexdigest()[:16]
+
+
+def not_fitting(item: library.Shown) -> bool:
+    """Whether some file of the card shown could not be printed because its text is too long for it."""
+    card = card_content(item.revision.language)
+    return card is not None and (output_root() / card.digest() / NOT_FITTING).exists()
