@@ -788,17 +788,9 @@ CASES = [
     ),
 ]
 
-# Settled in docs/rules.md ("Settled disagreements") from the source; the pack does not follow yet.
-XFAIL = {
-    "doc: hold honored by handing over at release on an I-200": (
-        "settled in docs/rules.md: a hand-over at release shares the release date (§ 9-131 sharing limits); "
-        "the pack's release-information-shared rule does not yet read `honored`"
-    ),
-    "sharing: DOC tells ICE the release time, no conviction, no match": (
-        "settled in docs/rules.md: `release_time_told` shares the release date; the pack's "
-        "release-information-shared rule does not yet read `honored`"
-    ),
-}
+# A disagreement settled in docs/rules.md ("Settled disagreements") that the pack does not follow yet: the case
+# name and why. None today: the two sharing cases pass since the pack reads `honored` (`unknown_read_as`).
+XFAIL: dict = {}
 
 
 def _param(case):
