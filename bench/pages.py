@@ -338,7 +338,7 @@ def public_pages(language, state):
         page.check(f"input[name=areas][value={AREA[:2]}]")
         with page.expect_navigation():
             page.click("main button[type=submit]")
-        state["confirm"] = page.url.removeprefix(state["base"])
+        state["confirm"] = page.url.removeprefix(state["base"]) + f"&lang={language}"  # a new context: no cookie
         state["code"] = confirmation_code(page.url)
 
     def fill_code(page):
