@@ -33,6 +33,7 @@ def test_it_shows_a_sign_up_form_that_needs_no_javascript(client):
     html = page.content.decode()
     assert page.status_code == 200
     assert "<script" not in html
+    assert "{#" not in html and "{%" not in html  # no template comment or tag shown as text
     assert 'method="post"' in html and 'name="areas"' in html and 'value="QN"' in html
     assert 'style="' not in html
     assert "default-src 'self'" in page["Content-Security-Policy"]
