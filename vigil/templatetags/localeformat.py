@@ -42,28 +42,27 @@ def count(value):
     return in_locale_digits(format_decimal(value, locale=locale, numbering_system="default"), locale)
 
 
-@register.filter
-def short_time(value):
+def _local(formatter, value, width: str) -> str:
+    """A moment in the deployment's time zone, formatted by Babel for the reader's locale, in its digits."""
     if not value:
         return ""
     locale = babel_locale()
-    return in_locale_digits(format_time(timezone.localtime(value), format="short", locale=locale), locale)
+    return in_locale_digits(formatter(timezone.localtime(value), format=width, locale=locale), locale)
+
+
+@register.filter
+def short_time(value):
+    return _local(format_time, value, "short")
 
 
 @register.filter
 def short_datetime(value):
-    if not value:
-        return ""
-    locale = babel_locale()
-    return in_locale_digits(format_datetime(timezone.localtime(value), format="short", locale=locale), locale)
+    return _local(format_datetime, value, "short")
 
 
 @register.filter
 def time_with_seconds(value):
-    if not value:
-        return ""
-    locale = babel_locale()
-    return in_locale_digits(format_time(timezone.localtime(value), format="medium", locale=locale), locale)
+    return _local(format_time, value, "medium")
 
 
 @register.filter
