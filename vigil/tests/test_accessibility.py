@@ -332,3 +332,23 @@ def test_the_alerts_neighborhood_chooser_shows_whole_names_at_360_pixels(browser
     assert count > 250 and cut == []
     assert page.locator("#neighborhoods select").count() == 0
     context.close()
+
+
+WIDER_THAN_VIEWPORT = """() => [...document.querySelectorAll('body *')]
+  .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .map((el) => el.outerHTML.slice(0, 90))"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "ur", "bn", "zh-hant"])
+def test_every_public_page_reflows_at_320_pixels_without_sideways_scrolling(browser, live_server, language):  # noqa: F811
+    """WCAG 1.4.10: at 320 CSS pixels nothing needs scrolling in two directions."""
+    from django.core.management import call_command
+
+    call_command("load_rights", verbosity=0)
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in ("/", "/report/", "/report/status/", "/alerts/", "/rights/", "/rights/at-the-door/", "/rights/card/"):
+        page.goto(f"{live_server.url}{path}?lang={language}")
+        scroll = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll <= 320, (path, language, scroll, page.evaluate(WIDER_THAN_VIEWPORT)[:3])
+    context.close()
