@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigil.lib.urls import public_url
 from vigil.rights import content, library
@@ -26,6 +27,14 @@ FILES = (
     ("flyer-letter.pdf", "flyer", "letter"),
     ("flyer-a4.pdf", "flyer", "a4"),
 )
+# What each file is, in the reader's words (the file names stay ASCII for every system that saves them).
+FILE_LABELS = {
+    "card.pdf": gettext_lazy("Wallet card, 85 × 55 mm"),
+    "sheet-letter.pdf": gettext_lazy("Sheet of 8 cards, Letter"),
+    "sheet-a4.pdf": gettext_lazy("Sheet of 8 cards, A4"),
+    "flyer-letter.pdf": gettext_lazy("Flyer, Letter"),
+    "flyer-a4.pdf": gettext_lazy("Flyer, A4"),
+}
 FONT_MISSING = "font-missing.txt"
 # The files whose text does not fit their boxes at the script's smallest size, one name a line.
 NOT_FITTING = "does-not-fit.txt"
@@ -113,7 +122,7 @@ def render_files(card: CardContent) -> Path:
 
 
 def files_for(item: library.Shown) -> tuple[list[tuple[str, str]], str]:
-    """[(file name, address)] of the rendered PDFs of what the reader is shown, and a missing font's words.
+    """[(label, address)] of the rendered PDFs of what the reader is shown, and a missing font's words.
     Files whose text did not fit are left out (`not_fitting` says whether any were)."""
     card = card_content(item.revision.language)
     if card is None:
@@ -123,7 +132,7 @@ def files_for(item: library.Shown) -> tuple[list[tuple[str, str]], str]:
     if missing.exists():
         return [], missing.read_text(encoding="utf-8")
     found = [
-        (name, reverse("rights_card_file", kwargs={"digest": card.digest(), "filename": name}))
+        (FILE_LABELS[name], reverse("rights_card_file", kwargs={"digest": card.digest(), "filename": name}))
         for name, _kind, _paper in FILES
         if (folder / name).exists()
     ]
