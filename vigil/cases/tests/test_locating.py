@@ -285,3 +285,26 @@ def test_a_hearing_is_refused_for_a_closed_case_and_an_unknown_kind(caseworker):
     with pytest.raises(actions.CaseActionRefused) as refused:
         locating.add_hearing(case, actor=caseworker, kind="master", day=day, at=at, source="notice")
     assert refused.value.code == "closed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_purged_case_takes_its_locations_and_hearings_and_leaves_none_of_the_place_typed_in(settings, caseworker):
+    from vigil.cases.locating import Hearing, LocationRecord
+    from vigil.privacy import actions as privacy
+    from vigil.privacy.tests.storage import database_bytes
+
+    settings.RETENTION = {**settings.RETENTION, "case_closed": 30}
+    case = open_case(caseworker)
+    record = locating.record_location(case, actor=caseworker, source="family", place="Hold Room 41-B", confirmed=True)
+    day, at = _in("America/New_York", timedelta(days=20))
+    hearing = locating.add_hearing(case, actor=caseworker, kind="master", day=day, at=at, source="family")
+    ciphertext = bytes(LocationRecord.objects.filter(pk=record.pk).values_list("place", flat=True).get())
+    assert ciphertext in database_bytes()
+    actions.close_case(case, "removed", actor=caseworker)
+    type(case).objects.filter(pk=case.pk).update(closed_at=timezone.now() - timedelta(days=31))
+
+    privacy.purge_expired()
+
+    assert not LocationRecord.objects.filter(pk=record.pk).exists()
+    assert not Hearing.objects.filter(pk=hearing.pk).exists()
+    assert ciphertext not in database_bytes()
