@@ -216,7 +216,7 @@ def record_location(
         record.withdrawn_referrals = []
         is_latest = previous is None or checked_at >= previous.checked_at
         if not record.confirmed:
-            if is_located(current) is False:
+            if not is_located(current):
                 _enqueue_locate_again(current)
         elif previous is not None and is_latest and not _same_place(previous, record):
             actions._event(
