@@ -313,6 +313,11 @@ def complete_task(task: CaseTask, *, actor) -> CaseTask:
             raise CaseActionRefused("task_done", _("The task is already done."))
         task.refresh_from_db()
         audit.record("case.task_done", actor=actor, obj=task, kind=task.kind)
+        if task.kind == CaseTask.Kind.LOCATE:
+            # Not located yet: the next locate task comes later (vigil/cases/locating_actions.py).
+            from vigil.cases.locating_actions import locate_task_done
+
+            locate_task_done(task)
     return task
 
 
