@@ -65,7 +65,7 @@ messages: install
 	$(PY) -m vigil.lib.catalogs extract
 
 # make bench-NAME runs bench/NAME.py, which prints its figures and goals as one JSON line last.
-BENCHES := intake clustering language fanout places geo rules rules_recompute matching worker
+BENCHES := intake clustering language fanout places geo rules rules_recompute matching worker pages
 BENCH_SCRIPT_geo := bench/geo_lookup.py
 .PHONY: $(BENCHES:%=bench-%)
 $(BENCHES:%=bench-%): bench-%: install

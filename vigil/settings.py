@@ -338,6 +338,9 @@ USE_TZ = True
 HOTLINE_NUMBER = env_str("VIGIL_HOTLINE_NUMBER", "+1 212-555-0100" if DEMO else "")
 # A know-your-rights text whose review is older than this is listed for a new review (docs/rights.md).
 RIGHTS_REVIEW_MAX_AGE_DAYS = env_int("VIGIL_RIGHTS_REVIEW_MAX_AGE_DAYS", 180)
+# Until someone confirms where a detained person is held, a new "locate" task comes this many hours after a
+# check that did not confirm it (docs/cases.md, "Locating the person").
+LOCATE_EVERY_HOURS = env_int("VIGIL_LOCATE_EVERY_HOURS", 6)
 # The organization (its slug) that receives the public family intake (/family/); empty: the page says
 # to call the hotline and stores nothing (docs/cases.md, "Families").
 FAMILY_INTAKE_ORGANIZATION = env_str("VIGIL_FAMILY_INTAKE_ORGANIZATION", "")

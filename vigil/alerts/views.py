@@ -8,6 +8,7 @@ Views parse, authorize, call an action and render. Alerts are looked up only thr
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -55,17 +56,35 @@ def _over_subscribe_rate(client_key: str) -> bool:
     return count > conf.SUBSCRIBE_RATE
 
 
-def _subscribe_context(values=None, errors=None):
+def _subscribe_context(values=None, errors=None, asked=()):
+    """The sign-up form's context. Each borough's neighborhoods are listed only when asked for (`?hoods=QN`,
+    a link per borough) or when one of them is chosen: all 262 at once would put the page over its
+    first-load budget of 25 KB (docs/pages.md); the boroughs' links keep the others open."""
     from vigil.geo.areas import neighborhoods_by_borough
 
     values = values or {}
+    chosen = set(values.get("areas", []))
+    boroughs = neighborhoods_by_borough()
+    listed = {code for code, _name, hoods in boroughs if code in asked or any(nta in chosen for nta, _ in hoods)}
     return {
         "values": values,
         "errors": errors or {},
-        "boroughs": neighborhoods_by_borough(),
+        "boroughs": boroughs,
+        # (code, name, neighborhoods listed or None, the link that lists them beside those already listed)
+        "hood_groups": [
+            (
+                code,
+                name,
+                hoods if code in listed else None,
+                "?"
+                + urlencode([("lang", get_language()), *(("hoods", c) for c in sorted(listed | {code}))])
+                + f"#hoods-{code}",
+            )
+            for code, name, hoods in boroughs
+        ],
         "channels": Channel.choices,
         "alert_languages": settings.LANGUAGES,
-        "chosen_areas": set(values.get("areas", [])),
+        "chosen_areas": chosen,
         "sms_number": conf.SMS_NUMBER,
         "whatsapp_number": conf.WHATSAPP_NUMBER,
         "join_word": texts.pack_for(values.get("language") or get_language()).join_word,
@@ -76,7 +95,8 @@ def _subscribe_context(values=None, errors=None):
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     if request.method == "GET":
-        return render(request, "alerts/subscribe.html", _subscribe_context({"language": get_language()}))
+        asked = request.GET.getlist("hoods")[:10]
+        return render(request, "alerts/subscribe.html", _subscribe_context({"language": get_language()}, asked=asked))
     values = {
         "channel": request.POST.get("channel", ""),
         "address": request.POST.get("address", "")[:254],

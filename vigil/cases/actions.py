@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts import audit
 from vigil.accounts.models import Role
+from vigil.cases import family_actions  # imports this module back: each uses the other at call time only
 from vigil.cases.anumber import normalize_a_number
 from vigil.cases.models import (
     A_NUMBER_PURPOSE,
@@ -78,15 +79,11 @@ def _is_user(actor) -> bool:
 
 
 def _touch(case: Case, **fields) -> None:
-    before = case.state
-    fields["updated_at"] = timezone.now()
+    before, fields["updated_at"] = case.state, timezone.now()
     Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
-    if fields.get("state", before) != before:  # the family's update, if its status changed, goes with it
-        from vigil.cases.family_actions import status_changed
-
-        status_changed(case, before)
+    family_actions.status_changed(case, before)  # the family's update, when what its status page says changed
 
 
 def _a_number_indexes(digits: str) -> list[str]:
@@ -318,6 +315,11 @@ def complete_task(task: CaseTask, *, actor) -> CaseTask:
             raise CaseActionRefused("task_done", _("The task is already done."))
         task.refresh_from_db()
         audit.record("case.task_done", actor=actor, obj=task, kind=task.kind)
+        if task.kind == CaseTask.Kind.LOCATE:
+            # Not located yet: the next locate task comes later (vigil/cases/locating_actions.py).
+            from vigil.cases.locating_actions import locate_task_done
+
+            locate_task_done(task)
     return task
 
 
@@ -388,7 +390,6 @@ def send_referral(referral: Referral, *, actor, response_hours: int = DEFAULT_RE
     4. Mark the referral sent with its response deadline, the case referred; timeline, audit; queue the
        expiry for the deadline.
     """
-    from vigil.cases.family_actions import sharing_withdrawn
     from vigil.work.actions import enqueue
 
     try:
@@ -403,8 +404,7 @@ def send_referral(referral: Referral, *, actor, response_hours: int = DEFAULT_RE
         case = Case.objects.select_for_update().get(pk=current.case_id)
         if current.state != Referral.State.PROPOSED:
             raise CaseActionRefused("referral_state", _("Only a proposed referral can be sent."))
-        if sharing_withdrawn(case, "share_provider"):
-            raise CaseActionRefused("consent_withdrawn", _("The family withdrew consent to share with a provider."))
+        family_actions.refuse_if_sharing_withdrawn(case, "share_provider")
         _refuse_unless_eligible(case, provider, current.service)
         if capacity_left(provider) <= 0:
             raise CaseActionRefused("no_capacity", _("This provider has no capacity left."))

@@ -23,6 +23,10 @@ def seed(orgs) -> None:
     path = settings.JURISDICTION_DIR / "directory.toml"
     if path.exists():
         load(path)
+    from vigil.cases import locating_directory
+
+    if locating_directory.default_path().exists():
+        locating_directory.load()
     hotline = orgs.get("demo-hotline")
     if hotline is not None:
         seed_interpreters(hotline)

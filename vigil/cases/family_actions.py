@@ -164,6 +164,14 @@ def sharing_withdrawn(case: Case, scope: str) -> bool:
     return rows.exists() and not rows.filter(withdrawn_at__isnull=True).exists()
 
 
+def refuse_if_sharing_withdrawn(case: Case, scope: str) -> None:
+    """What the case's actions call before sharing: a refusal when the family withdrew its consent."""
+    if sharing_withdrawn(case, scope):
+        raise actions.CaseActionRefused(
+            "consent_withdrawn", gettext_lazy("The family withdrew consent to share with a provider.")
+        )
+
+
 def withdraw_consent(consent: Consent, *, actor=None, method: str = Consent.Method.PHONE) -> Consent:
     """Withdraw a consent (a caseworker recording a call, or the family on its status page). From then on:
     no update goes out for a withdrawn "updates" (queued ones are dropped when they are sent: the recipient

@@ -265,6 +265,8 @@ class Court(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     is_fictional = models.BooleanField(default=False)
+    # The zone its hearings are set in (IANA name, from the facilities directory); empty: the deployment's.
+    time_zone = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -394,3 +396,6 @@ from vigil.cases.interpreting import (  # noqa: E402, F401
     Interpreter,
     InterpretingMode,
 )
+
+# Facilities, where the person is held, and hearings (docs/cases.md, "Locating the person").
+from vigil.cases.locating import Facility, Hearing, LocationRecord  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.cases import family_views, interpreting_views, views
+from vigil.cases import family_views, interpreting_views, locating_views, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -60,6 +60,13 @@ urlpatterns += [
         interpreting_views.interpretation_cancel,
         name="interpretation_cancel",
     ),
+]
+
+# Locating the person (vigil/cases/locating_views.py).
+urlpatterns += [
+    path("facilities/", locating_views.facility_directory, name="facility_directory"),
+    path("<uuid:case_id>/locations/", locating_views.case_location, name="case_location"),
+    path("<uuid:case_id>/hearings/", locating_views.case_hearing, name="case_hearing"),
 ]
 
 # The family's relatives and consents, for caseworkers (vigil/cases/family_views.py; the public pages are

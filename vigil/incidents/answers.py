@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.utils import formats, timezone
 from django.utils.translation import ngettext
 
 # The order questions are shown in, on a report's card and in the incident's summary.
@@ -64,7 +63,10 @@ class AnswerSummary:
 
 
 def format_time(value: datetime) -> str:
-    return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+    """A reported time in the reader's locale (Babel: its order, AM/PM words and digits), in the site's zone."""
+    from vigil.templatetags.localeformat import short_datetime
+
+    return short_datetime(value)
 
 
 def roll_up(reports) -> AnswerSummary:

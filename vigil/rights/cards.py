@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigil.lib.urls import public_url
 from vigil.rights import content, library
@@ -26,7 +27,17 @@ FILES = (
     ("flyer-letter.pdf", "flyer", "letter"),
     ("flyer-a4.pdf", "flyer", "a4"),
 )
+# What each file is, in the reader's words (the file names stay ASCII for every system that saves them).
+FILE_LABELS = {
+    "card.pdf": gettext_lazy("Wallet card, 85 × 55 mm"),
+    "sheet-letter.pdf": gettext_lazy("Sheet of 8 cards, Letter"),
+    "sheet-a4.pdf": gettext_lazy("Sheet of 8 cards, A4"),
+    "flyer-letter.pdf": gettext_lazy("Flyer, Letter"),
+    "flyer-a4.pdf": gettext_lazy("Flyer, A4"),
+}
 FONT_MISSING = "font-missing.txt"
+# The files whose text does not fit their boxes at the script's smallest size, one name a line.
+NOT_FITTING = "does-not-fit.txt"
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 MARKERS = re.compile(r"\s*\[\[[a-z]+(?::[a-z0-9_-]+)?\]\]")
 
@@ -46,6 +57,11 @@ def review_line(item: library.Shown) -> str:
         "organization": item.review.organization.name,
         "date": date_format(item.review.reviewed_at, "DATE_FORMAT"),
     }
+
+
+def _english_review_line(item: library.Shown) -> str:
+    with translation.override(SOURCE_LANGUAGE):
+        return review_line(item)
 
 
 def card_content(language: str) -> CardContent | None:
@@ -71,6 +87,8 @@ def card_content(language: str) -> CardContent | None:
             version=f"v{item.revision.number}",
             reviewed=item.review is not None,
             citations=tuple(item.revision.cites),
+            # The back is read by officers, in English: its review line too.
+            officer_review_line=_english_review_line(item),
         )
 
 
@@ -80,23 +98,32 @@ def render_files(card: CardContent) -> Path:
 
     folder = output_root() / card.digest()
     folder.mkdir(parents=True, exist_ok=True)
+    not_fitting = []
     try:
         for name, kind, paper in FILES:
             target = folder / name
             if target.exists():
                 continue
-            data = pdf.render_card(card) if kind == "card" else getattr(pdf, f"render_{kind}")(card, paper)
+            try:
+                data = pdf.render_card(card) if kind == "card" else getattr(pdf, f"render_{kind}")(card, paper)
+            except pdf.DoesNotFit:
+                # A translation too long for the wallet card still prints as a flyer.
+                not_fitting.append(name)
+                continue
             partial = target.with_suffix(".part")
             partial.write_bytes(data)
             partial.replace(target)
         (folder / FONT_MISSING).unlink(missing_ok=True)
+        if not_fitting:
+            (folder / NOT_FITTING).write_text("\n".join(not_fitting), encoding="utf-8")
     except fonts.FontMissing as error:
         (folder / FONT_MISSING).write_text(str(error), encoding="utf-8")
     return folder
 
 
 def files_for(item: library.Shown) -> tuple[list[tuple[str, str]], str]:
-    """[(file name, address)] of the rendered PDFs of what the reader is shown, and a missing font's words."""
+    """[(label, address)] of the rendered PDFs of what the reader is shown, and a missing font's words.
+    Files whose text did not fit are left out (`not_fitting` says whether any were)."""
     card = card_content(item.revision.language)
     if card is None:
         return [], ""
@@ -105,7 +132,7 @@ def files_for(item: library.Shown) -> tuple[list[tuple[str, str]], str]:
     if missing.exists():
         return [], missing.read_text(encoding="utf-8")
     found = [
-        (name, reverse("rights_card_file", kwargs={"digest": card.digest(), "filename": name}))
+        (FILE_LABELS[name], reverse("rights_card_file", kwargs={"digest": card.digest(), "filename": name}))
         for name, _kind, _paper in FILES
         if (folder / name).exists()
     ]
@@ -116,3 +143,9 @@ def library_version() -> str:
     """Changes whenever any text changes: the service worker's cache name."""
     ids = Revision.objects.order_by("pk").values_list("text_hash", flat=True)
     return hashlib.sha256("".join(ids).encode()).hexdigest()[:16]
+
+
+def not_fitting(item: library.Shown) -> bool:
+    """Whether some file of the card shown could not be printed because its text is too long for it."""
+    card = card_content(item.revision.language)
+    return card is not None and (output_root() / card.digest() / NOT_FITTING).exists()

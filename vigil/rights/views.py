@@ -68,10 +68,17 @@ def card(request):
     language = _language()
     item = library.shown(Revision.Kind.CARD, cards.CARD_SLUG, language)
     files, missing = cards.files_for(item) if item.revision else ([], "")
+    too_long = bool(files) and cards.not_fitting(item)
     return render(
         request,
         "rights/card.html",
-        {"item": item, "files": files, "font_missing": missing, "hotline": settings.HOTLINE_NUMBER},
+        {
+            "item": item,
+            "files": files,
+            "font_missing": missing,
+            "not_fitting": too_long,
+            "hotline": settings.HOTLINE_NUMBER,
+        },
     )
 
 

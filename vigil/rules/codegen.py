@@ -208,6 +208,10 @@ class Compiler:
             subject, truth = self.condition(arg, tag, scope, src, ind, expanding)
             src.emit(ind, f"{out} = U if {subject} is U else {_negate(truth)}")
             return out
+        if op == "unknown_read_as":
+            read = self._name(self.value(arg[0], tag, scope, src, ind, expanding), src, ind)
+            src.emit(ind, f"{out} = {self._literal(arg[1])} if {read} is U else {read}")
+            return out
         if op == "some":
             return self._value_some(node, tag, scope, src, ind, expanding, out)
         if op == "sum_days":
@@ -352,6 +356,13 @@ class Compiler:
             pv = self._name(pv, src, ind)
             src.emit(ind, f"{v} = U if {pv} is U else not {pv}")
             return v, pk, pu
+        if op == "unknown_read_as":
+            pv, pk, _ = self.tracked(arg[0], tag, scope, src, ind, expanding)
+            src.emit(ind, f"if {pv} is U:")
+            src.emit(ind + 1, f"{v}, {k}, {u} = {self._literal(arg[1])}, E, E")
+            src.emit(ind, "else:")
+            src.emit(ind + 1, f"{v}, {k}, {u} = {pv}, {pk}, E")
+            return v, k, u
         if op == "some":
             return self._tracked_some(node, tag, scope, src, ind, expanding, (v, k, u))
         if op == "sum_days":

@@ -46,6 +46,10 @@ def walk(node, facts: dict, ctx: Context, scope: dict | None = None):
     if op == "not":
         value, k, u = walk(arg, facts, ctx, scope)
         return (UNKNOWN if value is UNKNOWN else not value), k, u
+    if op == "unknown_read_as":
+        # The fact's value and the fact when known; else the literal, decided by no fact and naming none.
+        value, k, _ = walk(arg[0], facts, ctx, scope)
+        return (arg[1], E, E) if value is UNKNOWN else (value, k, E)
     if op == "some":
         name, var = arg[1:], node["as"]
         items = facts.get(name, UNKNOWN)

@@ -11,12 +11,17 @@ An expression is TOML data:
   `hours_skipping` (two instants: the hours between them in the pack's time zone, leaving out the pack's
   skipped weekdays and listed holidays); `listed` (an offence and a date: on the pack's dated list that day?);
   `some` (a list fact, with `as` and `where`); `sum_days` (a list fact, with `as`, `where`, `from`, `to`
-  and `within`: the days of the items' periods that fall inside `within`).
+  and `within`: the days of the items' periods that fall inside `within`); `unknown_read_as` (a fact, or a
+  bound item's field, and a literal: the fact's value when it is known, else the literal).
 
 A value is known or `UNKNOWN`. Every evaluation gives `(value, known, unknown)`: the facts that decided a
 known value, and for an unknown one the unknown facts that could change it. `all` is false as soon as one
 part is false (that part alone decides), true when every part is, unknown otherwise; `any` is its mirror;
-`not` keeps the facts. An operator with an unknown operand is unknown.
+`not` keeps the facts. An operator with an unknown operand is unknown. `unknown_read_as` is the one exception:
+`{ unknown_read_as = ["$honored", "not_honored"] }` is the fact's value, decided by it, when the fact is known,
+and otherwise the literal, decided by no fact and naming none. An expression with it evaluates exactly as the
+same expression with the literal written in place of each such read of an unknown fact (docs/rules.md says what
+that does to the soundness under unknowns).
 
 The language lives in four modules, one per responsibility:
 
@@ -58,7 +63,7 @@ COMPARISONS = {
     "ge": lambda a, b: a >= b,
 }
 OPTIONS = {"some": {"as", "where"}, "sum_days": {"as", "where", "from", "to", "within"}}
-OPERATORS = {"all", "any", "not", "in", "years_before", "days_before", "hours_skipping", "listed"}
+OPERATORS = {"all", "any", "not", "in", "years_before", "days_before", "hours_skipping", "listed", "unknown_read_as"}
 OPERATORS |= set(COMPARISONS) | set(OPTIONS)
 
 
@@ -141,6 +146,14 @@ def check(node, where: str, defs: set, bound: frozenset | None = frozenset()) ->
                 raise ExprError(f"{where}.within", "two dates expected")
             for i, part in enumerate(within):
                 check(part, f"{where}.within[{i}]", defs, bound)
+    elif op == "unknown_read_as":
+        if not isinstance(arg, list) or len(arg) != 2:
+            raise ExprError(at, "a fact and the value it is read as when unknown expected")
+        if not (isinstance(arg[0], str) and arg[0].startswith("$")):
+            raise ExprError(f"{at}[0]", "a fact ('$honored') or a bound item's field ('$c.offence') expected")
+        check(arg[0], f"{at}[0]", defs, bound)
+        if not is_value(arg[1]):
+            raise ExprError(f"{at}[1]", "a literal (a boolean, an integer, a date or a plain string) expected")
     else:
         if not isinstance(arg, list) or len(arg) != 2:
             raise ExprError(at, "two operands expected")
@@ -192,6 +205,28 @@ def reads_items(node) -> bool:
     if isinstance(node, list):
         return any(reads_items(v) for v in node)
     return False
+
+
+def is_value(node) -> bool:
+    """Whether `node` is a literal value: a boolean, an integer, a date or a plain string."""
+    if isinstance(node, str):
+        return node[:1] not in ("$", "@")
+    return isinstance(node, bool | int | dt.date) and not isinstance(node, dt.datetime)
+
+
+def assumptions(node, out: list | None = None) -> list:
+    """The `unknown_read_as` reads of an expression, as (fact, value) pairs (without following definitions)."""
+    out = [] if out is None else out
+    if isinstance(node, dict):
+        if "unknown_read_as" in node and isinstance(node["unknown_read_as"], list):
+            out.append(tuple(node["unknown_read_as"]))
+        for key, value in node.items():
+            if key != "as":
+                assumptions(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            assumptions(value, out)
+    return out
 
 
 def is_literal(node) -> bool:

@@ -353,6 +353,33 @@ def _fact_names(expr, defs: dict, variants: list, seen: set | None = None) -> se
     return names
 
 
+def _assumed(expr, defs: dict, variants: list, seen: set | None = None) -> set:
+    """Every `unknown_read_as` read of an expression, as (fact, value), following definitions (in every
+    reading)."""
+    seen = set() if seen is None else seen
+    found = set(lang.assumptions(expr))
+    for ref in lang.refs(expr) - seen:
+        seen.add(ref)
+        bodies = [defs[ref]] if ref in defs else []
+        bodies += [d[ref] for _, d in variants if ref in d]
+        for body in bodies:
+            found |= _assumed(body, defs, variants, seen)
+    return found
+
+
+def _fits(kind, value) -> bool:
+    """Whether `value` is one a fact of `kind` can take (what `unknown_read_as` may read an unknown one as)."""
+    if isinstance(kind, tuple):
+        return value in kind
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind == "date":
+        return lang.is_value(value) and isinstance(value, dt.date)
+    if kind == "str":
+        return isinstance(value, str)
+    return False  # a list or an instant: no literal stands for one
+
+
 def _operators(expr, defs: dict) -> set:
     """Every operator an expression uses, following definitions."""
     ops, seen, todo = set(), set(), [expr]
@@ -428,6 +455,13 @@ def _rule(raw, index, seen, sources, languages, defs, variant_defs, def_names, c
         for ref in lang.refs(raw[key]):
             if ref not in defs and not any(ref in d for _, d in variants):
                 raise PackError(rid, key, f"@{ref} is defined only in a reading this rule does not use")
+        every_reading = [v for vs in variant_defs.values() for v in vs]
+        for fact, value in sorted(_assumed(raw[key], defs, every_reading), key=repr):
+            head, _, item_field = fact[1:].partition(".")
+            kinds = [spec[item_field] for spec in ITEM_FIELDS.values() if item_field in spec] if item_field else []
+            kinds = kinds or ([] if item_field else [{**INCIDENT_FIELDS, **DETENTION_FIELDS}[head]])
+            if not any(_fits(kind, value) for kind in kinds):
+                raise PackError(rid, key, f"{fact} is read as {value!r} when unknown, which it cannot be")
 
     explanation = _need(raw, "explanation", dict, rid)
     texts = {}

@@ -1,5 +1,6 @@
-"""Accessibility held by tests: axe-core on every public page and the console's main pages, in seven
-languages, on a 360 × 740 phone in headless Chromium.
+"""Accessibility held by tests: axe-core on every public page and the console's main pages (incidents,
+alerts, cases, a provider's referrals, the rules' findings), in seven languages, on a phone in headless
+Chromium.
 
 axe-core 4.14 comes from the npm registry, pinned by package-lock.json and installed by `npm ci` (`make
 install`, `.ci/run`): the version an outside check used. It is injected with Playwright's add_script_tag
@@ -122,6 +123,7 @@ def public_states(page, audit, base, language):
     page.wait_for_load_state()
     audit.check(page, f"{language} status not found")
 
+    visit("/alerts/?hoods=QN", "alerts sign-up, Queens' neighborhoods listed")
     visit("/alerts/", "alerts sign-up")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
@@ -154,6 +156,38 @@ def staff_states(page, audit, base, language, incident):
     visit(f"/staff/alerts/new/?incident={incident.pk}", "alert compose")
 
 
+def case_states(page, audit, base, language, case):
+    """The cases' pages and the monitors' findings, signed in as an administrator (who may open them all)."""
+
+    def visit(path, name):
+        page.goto(f"{base}{path}{'&' if '?' in path else '?'}lang={language}")
+        audit.check(page, f"{language} staff {name}")
+
+    visit("/staff/cases/", "case queue")
+    assert page.locator("main li").count() >= 1  # the case is in the queue: a page with content was checked
+    visit(f"/staff/cases/{case.pk}/", "case page")
+    visit("/staff/rules/findings/", "rules findings")
+    assert page.locator("main table tr").count() >= 2  # a heading row and at least one finding
+
+
+def cases_and_findings(org, incident):
+    """A case with a referral sent to a provider, and a documented detention judged by the rules."""
+    from conftest import make_staff
+    from vigil.accounts.models import Role
+    from vigil.cases.tests.conftest import make_provider, open_case, send
+    from vigil.incidents import detentions
+    from vigil.rules.tests.test_findings import HELD
+
+    caseworker = make_staff("caseworker-a11y", Role.CASEWORKER, org)
+    provider = make_provider("a11y-legal")
+    provider_staff = make_staff("provider-a11y", Role.PROVIDER_STAFF, provider.organization)
+    case = open_case(caseworker, language="es", borough="QN")
+    send(case, provider, caseworker)
+    detentions.record_detention(incident, HELD, actor=caseworker)
+    run_worker()
+    return case, provider_staff
+
+
 def run_worker(rounds=40):
     from vigil.work.actions import run_pending_now
 
@@ -162,13 +196,14 @@ def run_worker(rounds=40):
             return
 
 
-def test_every_page_has_no_axe_violations_in_seven_languages(browser, live_server, colleague, settings):  # noqa: F811
+def test_every_page_has_no_axe_violations_in_seven_languages(browser, live_server, colleague, owner, settings):  # noqa: F811
     from vigil.alerts.tests.conftest import make_incident
 
     settings.ALTCHA_ENABLED = False
     settings.ALERTS_RATE_SMS = 0
     started = time.monotonic()
     incident = make_incident(colleague.organization, colleague)
+    case, provider_staff = cases_and_findings(colleague.organization, incident)
     base = live_server.url
 
     public = browser.new_context(**PHONE)
@@ -187,12 +222,24 @@ def test_every_page_has_no_axe_violations_in_seven_languages(browser, live_serve
     sign_in(page, live_server, colleague)
     for language in LANGUAGES:
         staff_states(page, staff_audit, base, language, incident)
+    # The same context signed in again, as an administrator, then as a provider's staff member: the cases'
+    # pages, the findings, and the referrals a provider answers.
+    page.context.clear_cookies()
+    sign_in(page, live_server, owner)
+    for language in LANGUAGES:
+        case_states(page, staff_audit, base, language, case)
+    page.context.clear_cookies()
+    sign_in(page, live_server, provider_staff)
+    for language in LANGUAGES:
+        page.goto(f"{base}/staff/cases/provider/referrals/?lang={language}")
+        assert page.locator("main li").count() >= 1  # the referral sent to this provider
+        staff_audit.check(page, f"{language} staff provider referrals")
     staff.close()
 
     runs = audit.runs + staff_audit.runs
     print(f"axe {audit.version}: {runs} runs in {time.monotonic() - started:.0f} s")
     assert audit.version.startswith("4.14")
-    assert len(django_settings.LANGUAGES) == 12 and runs == len(LANGUAGES) * 19
+    assert len(django_settings.LANGUAGES) == 12 and runs == len(LANGUAGES) * 24
     problems = audit.problems + staff_audit.problems
     assert problems == [], "\n".join(problems)
 
@@ -272,7 +319,8 @@ def test_every_touch_target_is_at_least_24_pixels(browser, live_server):  # noqa
 def test_the_alerts_neighborhood_chooser_shows_whole_names_at_360_pixels(browser, live_server, language):  # noqa: F811
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    page.goto(f"{live_server.url}/alerts/?lang={language}")
+    every_borough = "".join(f"&hoods={code}" for code in ("BK", "BX", "MN", "QN", "SI"))
+    page.goto(f"{live_server.url}/alerts/?lang={language}{every_borough}")
     page.evaluate("() => document.querySelectorAll('.neighborhoods details').forEach((d) => { d.open = true; })")
     cut = page.evaluate(
         """() => [...document.querySelectorAll('.neighborhoods label')].filter((l) => {
@@ -283,4 +331,24 @@ def test_the_alerts_neighborhood_chooser_shows_whole_names_at_360_pixels(browser
     count = page.locator(".neighborhoods input[type=checkbox]").count()
     assert count > 250 and cut == []
     assert page.locator("#neighborhoods select").count() == 0
+    context.close()
+
+
+WIDER_THAN_VIEWPORT = """() => [...document.querySelectorAll('body *')]
+  .filter((el) => el.offsetParent !== null && el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .map((el) => el.outerHTML.slice(0, 90))"""
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "ur", "bn", "zh-hant"])
+def test_every_public_page_reflows_at_320_pixels_without_sideways_scrolling(browser, live_server, language):  # noqa: F811
+    """WCAG 1.4.10: at 320 CSS pixels nothing needs scrolling in two directions."""
+    from django.core.management import call_command
+
+    call_command("load_rights", verbosity=0)
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in ("/", "/report/", "/report/status/", "/alerts/", "/rights/", "/rights/at-the-door/", "/rights/card/"):
+        page.goto(f"{live_server.url}{path}?lang={language}")
+        scroll = page.evaluate("() => document.documentElement.scrollWidth")
+        assert scroll <= 320, (path, language, scroll, page.evaluate(WIDER_THAN_VIEWPORT)[:3])
     context.close()

@@ -34,9 +34,28 @@ def test_it_shows_a_sign_up_form_that_needs_no_javascript(client):
     html = page.content.decode()
     assert page.status_code == 200
     assert "<script" not in html
-    assert 'method="post"' in html and 'name="areas"' in html and 'value="QN0301"' in html
+    assert "{#" not in html and "{%" not in html  # no template comment or tag shown as text
+    assert 'method="post"' in html and 'name="areas"' in html and 'value="QN"' in html
     assert 'style="' not in html
     assert "default-src 'self'" in page["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_it_lists_a_boroughs_neighborhoods_when_asked_keeping_those_already_listed(client):
+    first = client.get("/alerts/?lang=en").content.decode()
+    assert "value=QN0301>" not in first  # the first load stays light: a link per borough
+    assert 'href="?lang=en&amp;hoods=QN#hoods-QN"' in first
+    queens = client.get("/alerts/?lang=en&hoods=QN").content.decode()
+    assert '<details open id="hoods-QN">' in queens and "value=QN0301>" in queens and "value=BK0101>" not in queens
+    assert 'href="?lang=en&amp;hoods=BK&amp;hoods=QN#hoods-BK"' in queens
+
+
+@pytest.mark.django_db
+def test_it_lists_the_neighborhoods_of_a_borough_with_a_chosen_one_when_the_form_comes_back(client):
+    response = post(client, address="not a number", areas=["QN0301"])
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert '<details open id="hoods-QN">' in html and "value=QN0301 checked>" in html
 
 
 @pytest.mark.django_db

@@ -3,6 +3,8 @@
 
 from datetime import UTC, datetime, timedelta
 
+from django.utils import translation
+
 from vigil.incidents.answers import Answer, roll_up
 
 
@@ -60,8 +62,10 @@ def test_it_keeps_the_forms_order_of_questions():
 def test_it_sums_up_reported_times_as_a_range(settings):
     settings.TIME_ZONE = "America/New_York"
     first = datetime(2026, 12, 5, 14, 0, tzinfo=UTC)
-    summary = roll_up([FakeReport(seen(first + timedelta(minutes=30))), FakeReport(seen(first)), FakeReport()])
-    assert rows(summary)["occurred_at"] == [("2026-12-05 09:00 – 2026-12-05 09:30", 2, 3)]
+    with translation.override("en"):
+        summary = roll_up([FakeReport(seen(first + timedelta(minutes=30))), FakeReport(seen(first)), FakeReport()])
+    [(shown, count, total)] = rows(summary)["occurred_at"]
+    assert shown.replace("\u202f", " ") == "12/5/26, 9:00 AM – 12/5/26, 9:30 AM" and (count, total) == (2, 3)
 
 
 def test_it_has_nothing_to_show_for_reports_never_asked():

@@ -62,7 +62,7 @@ def test_it_names_places_states_counts_time_and_holder_in_words(client, colleagu
     assert "QN0301" not in page
     assert ">Reported</span>" in page and ">reported<" not in page
     assert "1 report" in page
-    assert "latest 7\xa0minutes ago" in page
+    assert "latest 7 minutes ago" in page  # Babel's words (vigil/templatetags/localeformat.py)
     assert "held by colleague" in page
     # The whole row is one link: place, state, counts and holder are all inside it.
     row = page[page.index('<a class="queue-row"') : page.index("</a>", page.index('<a class="queue-row"'))]

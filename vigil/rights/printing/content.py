@@ -16,8 +16,9 @@ class CardContent:
     `officer_lines`: the back, in English, addressed to officers. `hotline` and `report_address` are
     printed isolated left to right; `report_address` is also the QR code's content and must be the report
     form in this language at the deployment's public address. `html_address` is the accessible HTML
-    version, printed on every PDF. `review_line` says who reviewed it and when ("Reviewed by …, …");
-    `reviewed` False prints DRAFT across every side.
+    version, printed on every PDF. `review_line` says who reviewed it and when ("Reviewed by …, …"),
+    in the reader's language on the front; `officer_review_line` the same in English for the back (empty:
+    the back prints `review_line`, as an English card does). `reviewed` False prints DRAFT across every side.
     """
 
     language: str
@@ -35,6 +36,11 @@ class CardContent:
     reviewed: bool
     draft_label: str = "DRAFT"
     citations: tuple[str, ...] = field(default=())
+    officer_review_line: str = ""
+
+    @property
+    def back_review_line(self) -> str:
+        return self.officer_review_line or self.review_line
 
     def digest(self) -> str:
         """A hash of everything printed: files are named by it, so a changed text is a new file."""

@@ -49,10 +49,10 @@ SCRIPTS: dict[str, Script] = {
     "ru": Script((LATIN,), 7, 1.25, script="cyrl", language="ru"),
     "ar": Script(("Noto Naskh Arabic", LATIN), 9, 1.5, "rtl", "arab", "ar"),
     "ur": Script(("Noto Nastaliq Urdu", LATIN), 9, 1.9, "rtl", "arab", "ur"),
-    "bn": Script(("Noto Sans Bengali", LATIN), 9, 1.5, "ltr", "beng", "bn"),
+    "bn": Script(("Noto Sans Bengali", LATIN), 9, 1.4, "ltr", "beng", "bn"),
     "zh-hans": Script(("Noto Sans CJK SC", LATIN), 9, 1.4, "ltr", "hani", "zh"),
     "zh-hant": Script(("Noto Sans CJK TC", LATIN), 9, 1.4, "ltr", "hani", "zh"),
-    "ko": Script(("Noto Sans CJK KR", LATIN), 9, 1.4, "ltr", "hang", "ko"),
+    "ko": Script(("Noto Sans CJK KR", LATIN), 9, 1.25, "ltr", "hang", "ko"),
 }
 
 

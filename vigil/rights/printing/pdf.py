@@ -28,6 +28,7 @@ CARD_W, CARD_H = 85.0, 55.0
 PAPERS = {"letter": (215.9, 279.4), "a4": (210.0, 297.0)}
 SHEET_COLUMNS, SHEET_ROWS = 2, 4
 CARD_PADDING = 3.5
+CARD_GAP = 0.3  # mm between the front's statements
 CUT_MARK = 4.0  # length of a cut mark, outside the grid
 # At least 18 mm with its quiet zone, error correction M or higher (a creased card still scans).
 QR_MM = 19.0
@@ -165,8 +166,10 @@ def _front(pdf, ff, content: CardContent, x: float, y: float) -> None:
     small_h = _paragraphs_height(pdf, ff, lang, small, inner_w, script.min_body_pt, 0)
     bottom = y + CARD_H - CARD_PADDING - footer_h - small_h - 0.5
     body = [f"• {line}" for line in content.rights]
-    size = fit_size(pdf, ff, lang, body, inner_w, bottom - top - 1.0, largest=script.min_body_pt + 2.5)
-    _write(pdf, ff, lang, body, x + CARD_PADDING, top + 0.5, inner_w, size)
+    # The wallet card's statements sit closer than a flyer's paragraphs: five of them must fit 85 × 55 mm at
+    # 9 pt in the scripts that need it.
+    size = fit_size(pdf, ff, lang, body, inner_w, bottom - top - 1.0, largest=script.min_body_pt + 2.5, gap=CARD_GAP)
+    _write(pdf, ff, lang, body, x + CARD_PADDING, top + 0.5, inner_w, size, gap=CARD_GAP)
     _write(pdf, ff, lang, footer, x + CARD_PADDING, bottom, inner_w, script.min_body_pt)
     _write(pdf, ff, lang, small, x + CARD_PADDING, bottom + footer_h + 0.5, inner_w, script.min_body_pt)
 
@@ -178,7 +181,7 @@ def _back(pdf, ff, content: CardContent, x: float, y: float) -> None:
         _draft_mark(pdf, ff, x, y, CARD_W, CARD_H, "DRAFT", ENGLISH)
     minimum = fonts.script_for(ENGLISH).min_body_pt
     top = _write(pdf, ff, ENGLISH, [content.officer_title], x + CARD_PADDING, y + CARD_PADDING, text_w, minimum + 1.5)
-    small = [content.review_line + " · " + content.version]
+    small = [content.back_review_line + " · " + content.version]
     small_h = _paragraphs_height(pdf, ff, ENGLISH, small, CARD_W - 2 * CARD_PADDING, minimum, 0)
     bottom = y + CARD_H - CARD_PADDING - small_h
     size = fit_size(pdf, ff, ENGLISH, list(content.officer_lines), text_w, bottom - top - 1.0, largest=minimum + 2)
@@ -284,7 +287,7 @@ def _back_texts(content: CardContent) -> list[str]:
         content.officer_title,
         *content.officer_lines,
         content.report_address,
-        content.review_line,
+        content.back_review_line,
         content.version,
         "DRAFT",
     ]

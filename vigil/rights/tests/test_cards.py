@@ -96,3 +96,38 @@ def test_a_changed_card_is_rendered_again_in_the_background_and_once(loaded, sta
     run_pending_now()
     after = cards.card_content("es").digest()
     assert after != before and ("es", after) in rendered
+
+
+@needs_fonts
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["bn", "zh-hant", "ar"])
+def test_an_unreviewed_card_prints_its_back_in_english_review_line_included(loaded, language):
+    # The back's review line was printed in the reader's language with the English face, and every
+    # non-Latin card refused to render in the demo ("Noto Sans cannot print …").
+    import pypdfium2
+
+    from vigil.rights.printing import pdf
+
+    card = cards.card_content(language)
+    assert card.review_line != "Draft, not reviewed by a lawyer"
+    assert card.officer_review_line == "Draft, not reviewed by a lawyer"
+    document = pypdfium2.PdfDocument(pdf.render_card(card))
+    back = document[1].get_textpage().get_text_range()
+    assert "Draft, not reviewed by a lawyer" in back
+
+
+@needs_fonts
+@pytest.mark.django_db
+def test_a_card_too_long_for_the_wallet_size_still_prints_as_a_flyer_and_says_so(client, loaded, monkeypatch):
+    from vigil.rights.printing import pdf
+
+    def too_long(*args, **kwargs):
+        raise pdf.DoesNotFit("es: the text does not fit")
+
+    monkeypatch.setattr(pdf, "render_card", too_long)
+    monkeypatch.setattr(pdf, "render_sheet", too_long)
+    folder = cards.render_files(cards.card_content("es"))
+    assert sorted(p.name for p in folder.glob("*.pdf")) == ["flyer-a4.pdf", "flyer-letter.pdf"]
+    page = client.get("/rights/card/?lang=es").content.decode()
+    assert "flyer-letter.pdf" in page and "card.pdf" not in page
+    assert "imprima el volante" in page

@@ -788,15 +788,13 @@ CASES = [
     ),
 ]
 
-# Settled in docs/rules.md ("Settled disagreements") from the source; the pack does not follow yet.
+# A disagreement settled in docs/rules.md ("Settled disagreements") that the pack does not follow yet: the case
+# name and why.
 XFAIL = {
     "doc: hold honored by handing over at release on an I-200": (
-        "settled in docs/rules.md: a hand-over at release shares the release date (§ 9-131 sharing limits); "
-        "the pack's release-information-shared rule does not yet read `honored`"
-    ),
-    "sharing: DOC tells ICE the release time, no conviction, no match": (
-        "settled in docs/rules.md: `release_time_told` shares the release date; the pack's "
-        "release-information-shared rule does not yet read `honored`"
+        "the pack now reads the hand-over as sharing the release date, but with `sharing_required_by_law` "
+        "unknown it asks (needs_information) where the case expects a possible violation: whether an "
+        "administrative warrant or a detainer makes the hand-over required by law is for the coalition's lawyer"
     ),
 }
 

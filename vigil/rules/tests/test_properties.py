@@ -4,8 +4,13 @@ Facts are drawn from small domains, each fact possibly unknown; a "completion" g
 from the same domains. Soundness under unknowns:
 - a finding at a rule's level holds for every completion of the unknowns;
 - silence holds for every completion, except of facts the rule's applicability reads and does not ask for
-  (those keep a rule silent by design: docs/rules.md);
-- information needed naming S: some completion of S gives the finding and some does not.
+  (those keep a rule silent by design: docs/rules.md), and of facts the rule reads through `unknown_read_as`
+  (read as the value given while unknown: docs/rules.md);
+- information needed naming S: every completion of the facts S does not name (those read through
+  `unknown_read_as` excepted) gives the same finding.
+The findings at a rule's level are checked against completions of every unknown, those read through
+`unknown_read_as` included: the NYC pack reads `honored` and `custody` so only where the value given can take
+a way to a finding away, never give one.
 """
 
 import copy
@@ -19,7 +24,7 @@ from hypothesis import strategies as st
 from vigil.rules import lang
 from vigil.rules.engine import evaluate_rules
 from vigil.rules.facts import parse_incident
-from vigil.rules.pack import _fact_names, load_pack
+from vigil.rules.pack import _assumed, _fact_names, load_pack
 from vigil.rules.tests.cases import OFFENCES, PACK
 
 P = load_pack(PACK, offences=OFFENCES)
@@ -67,6 +72,13 @@ DETENTION = {
         [{"from": "2019-06-01", "to": "2021-06-01", "conviction": "c2"}],
     ],
 }
+# The domains the properties draw from: the benchmark's (DETENTION), with every way a detainer is honored and
+# every agency that shares, so that release-information-shared's hand-over and `unknown_read_as` are exercised.
+DRAWN = {
+    **DETENTION,
+    "honored": ["held_past_release", "not_honored", "handed_over_at_release", "release_time_told"],
+    "info_shared_by": ["doc", "probation", "nypd"],
+}
 ITEMS = {
     "sentence_date": ["2022-01-10", "2012-01-10", "2019-01-01"],
     "offence": ["TEST 1", "TEST 3", "OTHER"],
@@ -100,7 +112,7 @@ def incidents(draw):
         if value is not None:
             inc[name] = value
     det = {}
-    for name, values in DETENTION.items():
+    for name, values in DRAWN.items():
         value = draw(lists(name)) if name in ("convictions", "incarcerations") else draw(maybe(values))
         if value is not None:
             det[name] = list(value) if isinstance(value, tuple) else value
@@ -113,7 +125,7 @@ def domain(path):
     if re.search(r"\]\.\w+$", path) and "detentions[0]." in path and path.count("[") == 2:
         return ITEMS[name]
     if path.startswith("detentions[0]."):
-        return DETENTION[name]
+        return DRAWN[name]
     return INCIDENT[name]
 
 
@@ -160,6 +172,15 @@ def unasked(rule):
     `convictions` in nypd-48-hour-branch's @in_48_hours -> @convicted_ever, was completed although it keeps
     the rule silent by design.)"""
     return _fact_names(rule.applicability, rule.contexts[0].defs, []) - rule.ask_when_unknown
+
+
+def assumed(rule):
+    """The facts the rule reads through `unknown_read_as`, in its conditions and every definition they use."""
+    found = set()
+    for ctx in rule.contexts:
+        for expr in (rule.applicability, rule.violation):
+            found |= {fact[1:].split(".")[0] for fact, _ in _assumed(expr, ctx.defs, [])}
+    return found
 
 
 def applicability_unknown(rule, inc):
@@ -219,7 +240,9 @@ def test_it_is_sound_under_unknowns(inc, rnd):
         if not any(f["rule"] == rule.id for f in findings):
             # Silent by design on an unknown applicability fact it does not ask for: those stay unknown. Any
             # other silence holds for every completion of every unknown.
+            # So is one on a fact read through `unknown_read_as`: it reads the value given while unknown.
             keep = unasked(rule) if applicability_unknown(rule, inc) else set()
+            keep |= assumed(rule)
             for _ in range(6):
                 done = copy.deepcopy(inc)
                 for path in open_paths:
@@ -240,13 +263,15 @@ def covered(path, named):
 @given(incidents(), st.randoms(use_true_random=False))
 def test_the_facts_an_information_needed_finding_does_not_name_cannot_change_it(inc, rnd):
     """The property that holds (docs/rules.md, "Which facts a question names"): the named set is sufficient.
-    Every completion of the unknown facts it does not name gives the same finding, naming the same facts."""
+    Every completion of the unknown facts it does not name gives the same finding, naming the same facts; a
+    fact the rule reads through `unknown_read_as` is read as the value given while unknown, and left so."""
     findings = evaluate_rules(P, [inc])[0]["findings"]
     open_paths = unknowns(inc)
     for f in findings:
         if f["level"] != "needs_information":
             continue
-        others = [p for p in open_paths if not covered(p, set(f["unknown"]))]
+        kept = assumed(RULES[f["rule"]])
+        others = [p for p in open_paths if not covered(p, set(f["unknown"])) and base(p) not in kept]
         for _ in range(8):
             done = copy.deepcopy(inc)
             for path in others:
@@ -263,3 +288,15 @@ def test_it_gives_the_same_output_for_the_same_input_also_after_a_reload(inc):
     assert evaluate_rules(P, [copy.deepcopy(inc)]) == first
     assert evaluate_rules(load_pack(PACK, offences=OFFENCES), [inc]) == first
     assert evaluate_rules(P, [inc], baseline=True) == first
+
+
+def test_a_question_on_an_unknown_honored_names_who_shared_and_a_hand_over_would_change_it():
+    """The weakening docs/rules.md states: release-information-shared reads an unknown `honored` as not a
+    hand-over, so its question names who shared only; a completion of `honored` (not named) can change it."""
+    shared = {"info_shared": True, "sharing_required_by_law": False, "convictions": [], "database_match": False}
+    inc = {"id": "p", "date": "2025-06-10", "detentions": [shared]}
+    share = [f for f in evaluate_rules(P, [inc])[0]["findings"] if f["rule"] == "release-information-shared"]
+    assert [(f["level"], f["unknown"]) for f in share] == [("needs_information", ["detentions[0].info_shared_by"])]
+    handed_over = {**shared, "custody": "doc", "honored": "handed_over_at_release"}
+    assert fires({**inc, "detentions": [handed_over]}, "release-information-shared", "possible_violation")
+    assert assumed(RULES["release-information-shared"]) == {"honored", "custody"}

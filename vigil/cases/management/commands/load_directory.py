@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -31,3 +32,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  conflict: {slug} was edited in Vigil since its last load; the file's entry was not applied"
             )
+        if not options["path"]:
+            # The jurisdiction's facilities (and their courts' time zones) come with its providers.
+            from vigil.cases.locating_directory import default_path
+
+            if default_path().exists():
+                call_command("load_facilities", stdout=self.stdout)
