@@ -30,6 +30,9 @@ _ALPHA = "a-z\u00df-\u024f\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0980-\u09e3\u
 # Tokens: runs of one script (words first: the most frequent). No groups, so that findall returns
 # plain strings, which are cheap to look up in the token cache.
 _TOKEN = re.compile(rf"[{_ALPHA}]+|[0-9]+|[{_HAN}]+|[{_HANGUL}]+")
+# The same cut for a folded text that is all ASCII (most reports): only the Latin letters and digits of
+# the classes above can occur, and the shorter pattern is quicker.
+_ASCII_TOKEN = re.compile(r"[a-z]+|[0-9]+")
 _IS_HAN = re.compile(rf"[{_HAN}]").match
 # An ordinal ending after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a street
 # number rather than a count.
@@ -182,7 +185,8 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     5. Add the details the tokens name in any language (`details.detail_names`: a car wash, a
        checkpoint, a colour), each as a whole word of its own.
     """
-    tokens = _TOKEN.findall(normalize_text(text))
+    folded = normalize_text(text)
+    tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
     got = list(map(_TOKEN_CACHE.get, tokens))
     if None in got or _ONE_DIGIT in got:
         # Slow path: tokens not seen before, or one-digit numbers whose kind depends on neighbors.

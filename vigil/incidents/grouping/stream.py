@@ -221,7 +221,7 @@ class Grouper:
             if not report.area:
                 ids.update(self._nowhere.get(report.borough, ()))
         # Sorted so the outcome never depends on set iteration order.
-        return [self._open[i] for i in sorted(ids)]
+        return list(map(self._open.__getitem__, sorted(ids)))
 
     def add(self, report: ReportFeatures) -> str:
         """Group one report; return the id of the incident it joined or started.
