@@ -101,6 +101,24 @@ def _accent_table() -> dict[int, None]:
 
 
 _ACCENTS = _accent_table()
+
+
+def _class_of(codes: list[int]) -> re.Pattern[str]:
+    """A search for any of the code points, as a character class of their runs."""
+    runs: list[list[int]] = []
+    for code in sorted(codes):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return re.compile(
+        "[" + "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in runs) + "]"
+    )
+
+
+# The same marks as a pattern: deleting its matches is several times faster than translating every
+# character of the text through the table.
+_ACCENT_MARKS = _class_of(list(_ACCENTS))
 # Characters whose NFD form may carry one of those marks: only texts containing one pay for NFD.
 _HAS_DECOMPOSABLE = re.compile(
     r"[\u00c0-\u024f\u1e00-\u1fff\u0370-\u04ff\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
@@ -117,7 +135,7 @@ def drop_accents(text: str) -> str:
     """
     if not _HAS_DECOMPOSABLE.search(text):
         return text
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(_ACCENTS))
+    return unicodedata.normalize("NFC", _ACCENT_MARKS.sub("", unicodedata.normalize("NFD", text)))
 
 
 def drop_latin_accents(text: str) -> str:
@@ -193,7 +211,6 @@ def to_simplified(text: str) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 _APOSTROPHES = "'’`ʼ"
-_ASCII_GROUPING = {ord("'"): None, ord("`"): None}
 
 
 @functools.cache
@@ -229,7 +246,7 @@ def fold_for_grouping(text: str) -> str:
     """
     if text.isascii():
         # Nothing to compose, fold or transliterate (most English and Haitian Creole reports).
-        return text.lower().translate(_ASCII_GROUPING)
+        return text.lower().replace("'", "").replace("`", "")
     folded = drop_accents(_casefold_digits(text))
     table, needs = _grouping_table()
     return folded.translate(table) if needs.search(folded) else folded

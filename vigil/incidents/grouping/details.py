@@ -15,6 +15,7 @@ Forms were written for Vigil from general knowledge of the languages, not taken 
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from vigil.incidents.grouping.folding import normalize_text
 from vigil.incidents.grouping.wordlists import read_table
@@ -52,31 +53,67 @@ _SINGLE, _SEVERAL, _SEVERAL_FIRST, _INSIDE = _read(read_table("details.txt"))
 _LONGEST = max((len(words) for words in _SEVERAL), default=1)
 
 
+# What one token says of details on its own: nothing (an empty tuple, for most tokens), or the detail
+# its one-word form names (or None), whether it starts a form of several words, and the details whose
+# Chinese or Korean forms it holds.
+TokenDetails = tuple[str | None, bool, tuple[str, ...]] | tuple[()]
+# Remembered per token, like the features' token cache: the vocabulary of reports is small next to
+# their number.
+_TOKEN_DETAILS: dict[str, TokenDetails] = {}
+_TOKEN_DETAILS_LIMIT = 200_000
+
+
+def token_details(token: str) -> TokenDetails:
+    """What one token says of details without its neighbors (see `detail_names`), remembered."""
+    found = _TOKEN_DETAILS.get(token)
+    if found is not None:
+        return found
+    get = _SINGLE.get
+    name = get(token)
+    if name is None and len(token) > 4:
+        # An ending the form does not have: case endings (рынке, চেকপয়েন্টে), plurals, particles;
+        # what is left is four letters or more, so that "redada" is not "red".
+        for cut in range(1, min(3, len(token) - 4) + 1):
+            name = get(token[:-cut])
+            if name is not None:
+                break
+    first = token in _SEVERAL_FIRST
+    inside: tuple[str, ...] = ()
+    if not first and token[0] >= "\u3040":
+        inside = tuple(name for form, name in _INSIDE if form in token)
+    found = (name, first, inside) if name is not None or first or inside else ()
+    if len(_TOKEN_DETAILS) >= _TOKEN_DETAILS_LIMIT:
+        _TOKEN_DETAILS.clear()
+    _TOKEN_DETAILS[token] = found
+    return found
+
+
 def detail_names(tokens: list[str]) -> list[str]:
     """The details the folded tokens of a text name, each once, in the order first named."""
+    return details_named(tokens, list(map(token_details, tokens)))
+
+
+def details_named(tokens: list[str], said: list[TokenDetails]) -> list[str]:
+    """`detail_names`, given what each token says on its own (`said[i]` is `token_details(tokens[i])`).
+
+    Steps:
+    1. What each token names on its own: its one-word form, with up to three letters of ending cut,
+       and for a Chinese or Korean run the forms inside it.
+    2. From a token that starts a form of several words, the forms that the following tokens complete.
+    """
     found: dict[str, None] = {}
-    get = _SINGLE.get
     last = len(tokens)
-    for i, token in enumerate(tokens):
-        name = get(token)
-        if name is None and len(token) > 4:
-            # An ending the form does not have: case endings (рынке, চেকপয়েন্টে), plurals, particles;
-            # what is left is four letters or more, so that "redada" is not "red".
-            for cut in range(1, min(3, len(token) - 4) + 1):
-                name = get(token[:-cut])
-                if name is not None:
-                    break
+    for i in compress(range(last), said):
+        name, first, inside = said[i]
         if name is not None:
             found[name] = None
-        if token in _SEVERAL_FIRST:
+        if first:
             for n in range(2, _LONGEST + 1):
                 name = _SEVERAL.get(tuple(tokens[i : i + n])) if i + n <= last else None
                 if name is not None:
                     found[name] = None
-        elif token[0] >= "\u3040":
-            for form, name in _INSIDE:
-                if form in token:
-                    found[name] = None
+        for name in inside:
+            found[name] = None
     return list(found)
 
 

@@ -10,7 +10,13 @@ from collections.abc import Iterable
 from itertools import chain
 from operator import itemgetter
 
-from vigil.incidents.grouping.details import all_detail_names, detail_names, single_word_details
+from vigil.incidents.grouping.details import (
+    TokenDetails,
+    all_detail_names,
+    details_named,
+    single_word_details,
+    token_details,
+)
 from vigil.incidents.grouping.folding import normalize_text
 from vigil.incidents.grouping.wordlists import read_table
 
@@ -24,6 +30,9 @@ _ALPHA = "a-z\u00df-\u024f\u0621-\u064a\u066e-\u06d3\u06fa-\u06ff\u0980-\u09e3\u
 # Tokens: runs of one script (words first: the most frequent). No groups, so that findall returns
 # plain strings, which are cheap to look up in the token cache.
 _TOKEN = re.compile(rf"[{_ALPHA}]+|[0-9]+|[{_HAN}]+|[{_HANGUL}]+")
+# The same cut for a folded text that is all ASCII (most reports): only the Latin letters and digits of
+# the classes above can occur, and the shorter pattern is quicker.
+_ASCII_TOKEN = re.compile(r"[a-z]+|[0-9]+")
 _IS_HAN = re.compile(rf"[{_HAN}]").match
 # An ordinal ending after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a street
 # number rather than a count.
@@ -61,7 +70,8 @@ KIND_WORD = 2  # a whole word, a Korean word, a Chinese/Japanese character bigra
 KIND_DIGIT = 3  # one digit not marked as a street: a count ("3 vans")
 # How much more a whole word or a number says than one piece of a word.
 KIND_MULTIPLIER = (1.0, 3.0, 2.0, 2.0)  # scoring.Probe inlines the 3.0 (numbers) and 2.0 (words)
-_TOKEN_CACHE: dict[str, tuple[tuple[tuple[int, tuple[int, ...]], ...], tuple[int, ...]]] = {}
+# Per token: its units, its features (every head and part) and what it says of details on its own.
+_TOKEN_CACHE: dict[str, tuple[tuple[tuple[int, tuple[int, ...]], ...], tuple[int, ...], TokenDetails]] = {}
 _TOKEN_CACHE_LIMIT = 200_000
 
 
@@ -71,15 +81,16 @@ def _hash(feature: str, kind: int) -> int:
 
 
 Unit = tuple[int, tuple[int, ...]]
-# Marker in the token cache for one-digit numbers; unequal to any real entry (those are pairs).
+# Marker in the token cache for one-digit numbers; unequal to any real entry (whose third item is a tuple).
 _ONE_DIGIT: tuple = ((), (), "one digit")
 _FIRST = itemgetter(0)
 # The head of a (head, parts) unit: the token as a whole, which carries its rarity.
 head_of = _FIRST
 _SECOND = itemgetter(1)
+_THIRD = itemgetter(2)
 
 
-def _token_units(token: str) -> tuple[tuple[Unit, ...], tuple[int, ...]]:
+def _token_units(token: str) -> tuple[tuple[Unit, ...], tuple[int, ...], TokenDetails]:
     """Hashed features of one token, by script, as units: (head, parts).
 
     The head is the token as a whole (a word, a number, a Chinese bigram) and carries the token's
@@ -93,8 +104,9 @@ def _token_units(token: str) -> tuple[tuple[Unit, ...], tuple[int, ...]]:
        character trigrams (boundary marks included) as parts, which survive typos and transliteration.
     3. Han/kana runs: each character bigram is a unit, skipping those that hold a very common character.
     4. Hangul words: particle stripped, then the word with its syllable bigrams as parts.
-    5. Hash with the kind in the low bits, and remember the units and the flat features: the
-       vocabulary of reports is small next to their number.
+    5. Hash with the kind in the low bits, and remember the units, the flat features and what the
+       token says of details (`details.token_details`): the vocabulary of reports is small next to
+       their number.
     """
     first = token[0]
     num = han = hangul = word = ""
@@ -145,7 +157,7 @@ def _token_units(token: str) -> tuple[tuple[Unit, ...], tuple[int, ...]]:
     for head, parts in units:
         feats.append(head)
         feats.extend(parts)
-    result = (tuple(units), tuple(feats))
+    result = (tuple(units), tuple(feats), token_details(token))
     if len(_TOKEN_CACHE) >= _TOKEN_CACHE_LIMIT:
         _TOKEN_CACHE.clear()
     _TOKEN_CACHE[token] = result
@@ -156,6 +168,7 @@ def _is_street_word(token: str) -> bool:
     return token in _STREET_WORDS or token.startswith(_STREET_HAN)
 
 
+_NO_FEATURES: Signature = frozenset()
 _DIGIT_AS_STREET: dict[str, Unit] = {str(d): (_hash(f"#{d}", KIND_NUMBER), ()) for d in range(10)}
 _DIGIT_AS_COUNT: dict[str, Unit] = {str(d): (_hash(f"#{d}", KIND_DIGIT), ()) for d in range(10)}
 
@@ -172,7 +185,8 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     5. Add the details the tokens name in any language (`details.detail_names`: a car wash, a
        checkpoint, a colour), each as a whole word of its own.
     """
-    tokens = _TOKEN.findall(normalize_text(text))
+    folded = normalize_text(text)
+    tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
     got = list(map(_TOKEN_CACHE.get, tokens))
     if None in got or _ONE_DIGIT in got:
         # Slow path: tokens not seen before, or one-digit numbers whose kind depends on neighbors.
@@ -188,14 +202,16 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
                 street = following in _ORDINALS or _is_street_word(following) if following else False
                 street = street or (i > 0 and tokens[i - 1] in _STREET_FIRST_WORDS)
                 unit = (_DIGIT_AS_STREET if street else _DIGIT_AS_COUNT)[digit]
-                got[i] = ((unit,), (unit[0],))
+                got[i] = ((unit,), (unit[0],), token_details(token))
     units = list(chain.from_iterable(map(_FIRST, got)))
-    details = detail_names(tokens)
+    # Most texts have no token that could name a detail: then there is nothing to look for.
+    details = details_named(tokens, list(map(_THIRD, got))) if any(map(_THIRD, got)) else None
     if details:
         extra = [_detail_unit(name) for name in details]
         units.extend(extra)
-        return units, frozenset(chain(chain.from_iterable(map(_SECOND, got)), map(_FIRST, extra)))
-    return units, frozenset(chain.from_iterable(map(_SECOND, got)))
+        return units, _NO_FEATURES.union(*map(_SECOND, got), map(_FIRST, extra))
+    # One union of the tokens' feature tuples: the same set, in the same order, as chaining them.
+    return units, _NO_FEATURES.union(*map(_SECOND, got))
 
 
 _DETAIL_UNITS: dict[str, Unit] = {}

@@ -39,7 +39,7 @@ class Probe:
         "streets",
         "place_feats",
         "place_words",
-        "word_parts",
+        "units",
         "details",
         "counts_given",
         "near_areas",
@@ -60,15 +60,15 @@ class Probe:
         self.rules = rules
         self.ts = report.at.timestamp()
         self.sig = report.sig
-        units = report.units
+        units = self.units = report.units
         # One pass over the units: weights (parts take their head's rarity), street numbers, counts,
         # and street names (see report_weights, which this inlines for speed).
         params = stats.weight_parameters(report.at) if stats is not None else None
         if params is not None:
             get, decay, log_total, none, span, rare_below, common_above = params
-        elif stats is not None:
-            rare_below = math.inf  # nothing observed yet: every feature is rare
-        uniform = rules.uniform_weight
+        # Without statistics every feature weighs `uniform_weight`; before anything was observed,
+        # every feature is rare.
+        fixed = rules.uniform_weight if stats is None else 1.0
         log = math.log
         w: dict[int, float] = {}
         heads: list[tuple[int, float]] = []
@@ -79,30 +79,22 @@ class Probe:
         streets: dict[int, float] = {}
         area_words = report.area_words
         place_feats: list[int] = []
-        word_parts: list[tuple[int, tuple[int, ...], float]] = []
-        share = rules.part_share
         for head, parts in units:
-            if stats is None:
-                b = uniform
+            if params is None:
+                b = fixed
             else:
-                count = get(head, 0.0) * decay if params is not None else 0.0
+                count = get(head, 0.0) * decay
                 if count <= rare_below:
                     b = 1.0
                 elif count >= common_above:
                     b = 0.0
                 else:
                     b = (log_total - log(count + 1.0) - none) / span
-            if parts:
-                w.update(dict.fromkeys(parts, b))
-                word_parts.append((head, parts, max(2.0, share * len(parts))))
+            # A plain loop: cheaper than building a dict of a word's few pieces to update from.
+            for part in parts:
+                w[part] = b
             kind = head & 3
-            if kind == KIND_NUMBER:
-                numbers[head] = b * 3.0
-                place_feats.append(head)
-                if b * 3.0 < COMMON_NUMBER_WEIGHT:
-                    counts.append(head)
-                heads.append((head, b * 3.0))
-            elif kind == KIND_WORD:
+            if kind == KIND_WORD:  # the most frequent kind first
                 if place_words and head in place_words and head not in area_words:
                     streets[head] = b * 2.0
                     place_feats.append(head)
@@ -112,6 +104,12 @@ class Probe:
                     place_feats.append(head)
                     place_feats.extend(parts)
                 heads.append((head, b * 2.0))
+            elif kind == KIND_NUMBER:
+                numbers[head] = b * 3.0
+                place_feats.append(head)
+                if b * 3.0 < COMMON_NUMBER_WEIGHT:
+                    counts.append(head)
+                heads.append((head, b * 3.0))
             else:
                 if kind == KIND_DIGIT:
                     counts.append(head)
@@ -125,7 +123,6 @@ class Probe:
         self.streets = list(streets.items())
         self.place_feats = frozenset(place_feats)
         self.place_words = place_words
-        self.word_parts = word_parts
         self.details = not self.sig.isdisjoint(DETAIL_FEATURES)
         self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
         self.window, self.max_span = rules.window_seconds, rules.max_span_seconds
@@ -179,9 +176,13 @@ class Probe:
         if not pieces:
             return total
         counted: set[int] = set()
-        for head, parts, need in self.word_parts:
+        share = self.rules.part_share
+        for head, parts in self.units:
+            if not parts or common.isdisjoint(parts):
+                # Most words share no piece with the candidate: one test in C instead of a loop.
+                continue
             hits = [p for p in parts if p in common]
-            if hits and (head in common or len(hits) >= need):
+            if head in common or len(hits) >= max(2.0, share * len(parts)):
                 counted.update(hits)
         return total + sum(map(w.__getitem__, counted))
 
@@ -287,6 +288,10 @@ class Probe:
                 return False
             theirs = [(c.lat, c.lon)]
         limit = self.rules.named_place_m
+        if len(mine) == 1 and len(theirs) == 1:
+            # The usual case (one place each), without a generator.
+            (a, b), (x, y) = mine[0], theirs[0]
+            return meters_between(a, b, x, y) > limit
         return all(meters_between(a, b, x, y) > limit for a, b in mine for x, y in theirs)
 
     def gap(self, c: CandidateState) -> float | None:

@@ -13,6 +13,9 @@ from vigil.incidents.grouping.rules import DEFAULT_RULES, DEFAULT_THRESHOLD, Rul
 from vigil.incidents.grouping.scoring import Neighbors, Probe, choose_best
 from vigil.incidents.grouping.statistics import FeatureStats
 
+# The keys of the 3x3 block of grid cells around a cell, as steps from its own key (see `_cell_key`).
+_AROUND = tuple((d_row << 21) + d_col for d_row in (-1, 0, 1) for d_col in (-1, 0, 1))
+
 
 class Grouper:
     """Groups a stream of reports in memory, the way the database layer does one report at a time.
@@ -40,6 +43,7 @@ class Grouper:
         self.stats = FeatureStats() if use_stats else None
         self._neighbors_fn = neighbors
         self._neighbor_cache: dict[str, frozenset[str]] = {}
+        self._near_cache: dict[str, tuple[str, ...]] = {}
         self._neighbors_arg = self._neighbors if neighbors is not None else None
         self._id_prefix = id_prefix
         self._next = 0
@@ -72,20 +76,24 @@ class Grouper:
             self._neighbor_cache[area] = cached
         return cached
 
-    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
-        return (math.floor(lat / self._cell_lat), math.floor(lon / self._cell_lon))
+    def _area_and_neighbors(self, area: str) -> tuple[str, ...]:
+        """The area, then its neighbors (as `_neighbors`), looked up once per area."""
+        found = self._near_cache.get(area)
+        if found is None:
+            found = self._near_cache[area] = (area, *self._neighbors(area))
+        return found
 
-    @staticmethod
-    def _cell_key(row: int, col: int) -> int:
-        # One int per cell: cheaper to hash than a tuple, and rows and columns never reach 2**20.
-        return (row << 21) + col
+    def _cell_key(self, lat: float, lon: float) -> int:
+        """The grid cell of a point as one int (cheaper to hash than a (row, column) tuple; rows and
+        columns never reach 2**20). Inlined where it runs per report."""
+        return (math.floor(lat / self._cell_lat) << 21) + math.floor(lon / self._cell_lon)
 
     def _index(self, c: CandidateState, keys: list[int]) -> None:
         """Put the candidate in the grid (by centroid), area and word indexes; `keys` are the words and
         street numbers it has just gained."""
         cid = c.incident_id
         if c.lat is not None and c.lon is not None:
-            cell = self._cell_key(*self._cell(c.lat, c.lon))
+            cell = (math.floor(c.lat / self._cell_lat) << 21) + math.floor(c.lon / self._cell_lon)  # _cell_key
             old = self._cell_of.get(cid)
             if old != cell:
                 if old is not None:
@@ -117,7 +125,11 @@ class Grouper:
         if self.rules.other_area is not None and keys:
             by_key = self._by_key
             for f in keys:
-                by_key.setdefault(f, set()).add(cid)
+                ids = by_key.get(f)
+                if ids is None:
+                    by_key[f] = {cid}
+                else:
+                    ids.add(cid)
             self._keys_of.setdefault(cid, []).extend(keys)
 
     def _unindex(self, c: CandidateState) -> None:
@@ -185,23 +197,16 @@ class Grouper:
         if has_point:
             # Cells are max_distance wide: a centroid within max_distance of the report lies in the
             # 3x3 block of cells around the report's.
-            row, col = self._cell(report.lat, report.lon)
-            get = self._by_cell.get
-            for key in (self._cell_key(row, col - 1) + d for d in (-1 << 21, 0, 1 << 21)):
-                for found in (get(key), get(key + 1), get(key + 2)):
-                    if found:
-                        ids.update(found)
+            center = (math.floor(report.lat / self._cell_lat) << 21) + math.floor(
+                report.lon / self._cell_lon
+            )  # _cell_key
+            ids.update(*filter(None, map(self._by_cell.get, [center + step for step in _AROUND])))
         if report.area:
             # A report with a point finds every candidate that has a centroid through the grid (the
             # others are beyond max_distance); by area it only needs those without one.
             by_area = self._by_area_nopoint if has_point else self._by_area
-            found = by_area.get(report.area)
-            if found:
-                ids.update(found)
-            for area in self._neighbors(report.area):
-                found = by_area.get(area)
-                if found:
-                    ids.update(found)
+            if by_area:
+                ids.update(*filter(None, map(by_area.get, self._area_and_neighbors(report.area))))
         if not has_point:
             if self.rules.other_area is not None:
                 by_key = self._by_key
@@ -216,7 +221,7 @@ class Grouper:
             if not report.area:
                 ids.update(self._nowhere.get(report.borough, ()))
         # Sorted so the outcome never depends on set iteration order.
-        return [self._open[i] for i in sorted(ids)]
+        return list(map(self._open.__getitem__, sorted(ids)))
 
     def add(self, report: ReportFeatures) -> str:
         """Group one report; return the id of the incident it joined or started.
