@@ -23,7 +23,14 @@ from vigil.cases.actions import CaseActionRefused
 from vigil.cases.language_names import display_name
 from vigil.cases.matching import interpreters as matcher
 from vigil.cases.matching import languages
-from vigil.cases.models import AvailabilityWindow, Case, InterpretationRequest, Interpreter, InterpretingMode
+from vigil.cases.models import (
+    AvailabilityWindow,
+    Case,
+    Consent,
+    InterpretationRequest,
+    Interpreter,
+    InterpretingMode,
+)
 
 # A request may start a little in the past (typed during the call it is for), never longer ago.
 PAST_SLACK = timedelta(minutes=15)
@@ -261,6 +268,8 @@ def request_interpretation(
         raise CaseActionRefused("source", _("An interpretation is requested for a case or an incident."))
     if case is not None and (case.organization_id != actor.organization_id or not case.is_open):
         raise CaseActionRefused("case", _("Interpreters are requested for your organization's open cases."))
+    if case is not None:
+        _refuse_if_interpreter_consent_withdrawn(case)
     if incident is not None and incident.organization_id not in (None, actor.organization_id):
         raise CaseActionRefused("incident", _("Interpreters are requested for your organization's incidents."))
     tag = clean_language(language)
@@ -301,6 +310,15 @@ def _refuse_unless_coalition(actor, request: InterpretationRequest) -> None:
         raise CaseActionRefused("not_yours", _("Only your organization's caseworkers change this request."))
 
 
+def _refuse_if_interpreter_consent_withdrawn(case: Case) -> None:
+    """An interpreter learns what the case holds: not once the family withdrew that consent and no one's is
+    left in force (a case with no consent recorded, opened on a call, is the caseworker's to judge)."""
+    from vigil.cases.family_actions import sharing_withdrawn
+
+    if sharing_withdrawn(case, Consent.Scope.SHARE_INTERPRETER):
+        raise CaseActionRefused("consent_withdrawn", _("The family withdrew consent to share with an interpreter."))
+
+
 def assign_interpreter(request: InterpretationRequest, interpreter: Interpreter, *, actor) -> InterpretationRequest:
     """Assign an interpreter (or another one, before confirmation).
 
@@ -320,6 +338,8 @@ def assign_interpreter(request: InterpretationRequest, interpreter: Interpreter,
             raise CaseActionRefused("request_state", _("An interpreter can no longer be assigned to this request."))
         if locked.organization_id != current.organization_id:
             raise CaseActionRefused("not_yours", _("This interpreter is not on your organization's roster."))
+        if current.case_id is not None:
+            _refuse_if_interpreter_consent_withdrawn(current.case)
         minutes = minutes_in_month([locked.pk], current.starts_at)
         reason = matcher.refusal(_as_request(current), _as_candidates([locked], current, minutes)[0])
         if reason == "language_ask_which":

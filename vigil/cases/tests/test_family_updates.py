@@ -126,3 +126,31 @@ def test_the_worker_sends_the_update_once_to_the_relatives_address(org, casework
     message = family_messages().get()
     assert message.state in ("sent", "delivered"), message.state
     assert Attempt.objects.filter(message=message).count() == 1
+
+
+@pytest.mark.django_db
+def test_withdrawing_the_interpreter_consent_stops_interpretation_requests(org, caseworker):
+    from vigil.cases.tests.interpreting import make_request
+
+    case, relative = family_intake(org)
+    assert make_request(caseworker, case).state == "requested"  # consent in force
+    family_actions.withdraw_consent(relative.consents.get(scope="share_interpreter"), actor=caseworker)
+    with pytest.raises(actions.CaseActionRefused) as refused:
+        make_request(caseworker, case, start=13, end=14)
+    assert refused.value.code == "consent_withdrawn"
+
+
+@pytest.mark.django_db
+def test_withdrawing_the_interpreter_consent_stops_an_assignment_already_requested(org, caseworker):
+    from vigil.cases import interpreting_actions
+    from vigil.cases.tests.interpreting import make_interpreter, make_request
+
+    case, relative = family_intake(org)
+    request = make_request(caseworker, case)
+    interpreter = make_interpreter(caseworker)
+    family_actions.withdraw_consent(relative.consents.get(scope="share_interpreter"), actor=caseworker)
+    with pytest.raises(actions.CaseActionRefused) as refused:
+        interpreting_actions.assign_interpreter(request, interpreter, actor=caseworker)
+    assert refused.value.code == "consent_withdrawn"
+    request.refresh_from_db()
+    assert request.interpreter_id is None
