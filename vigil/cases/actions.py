@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts import audit
 from vigil.accounts.models import Role
-from vigil.cases import family_actions  # imports this module back: each uses the other at call time only
+from vigil.cases import reactions
 from vigil.cases.anumber import normalize_a_number
+from vigil.cases.consents import sharing_withdrawn
 from vigil.cases.models import (
     A_NUMBER_PURPOSE,
     Case,
@@ -83,7 +84,7 @@ def _touch(case: Case, **fields) -> None:
     Case.objects.filter(pk=case.pk).update(**fields)
     for name, value in fields.items():
         setattr(case, name, value)
-    family_actions.status_changed(case, before)  # the family's update, when what its status page says changed
+    reactions.state_changed(case, before)  # the family's update, when what its status page says changed
 
 
 def _a_number_indexes(digits: str) -> list[str]:
@@ -317,9 +318,7 @@ def complete_task(task: CaseTask, *, actor) -> CaseTask:
         audit.record("case.task_done", actor=actor, obj=task, kind=task.kind)
         if task.kind == CaseTask.Kind.LOCATE:
             # Not located yet: the next locate task comes later (vigil/cases/locating_actions.py).
-            from vigil.cases.locating_actions import locate_task_done
-
-            locate_task_done(task)
+            reactions.locate_task_done(task)
     return task
 
 
@@ -404,7 +403,8 @@ def send_referral(referral: Referral, *, actor, response_hours: int = DEFAULT_RE
         case = Case.objects.select_for_update().get(pk=current.case_id)
         if current.state != Referral.State.PROPOSED:
             raise CaseActionRefused("referral_state", _("Only a proposed referral can be sent."))
-        family_actions.refuse_if_sharing_withdrawn(case, "share_provider")
+        if sharing_withdrawn(case, "share_provider"):
+            raise CaseActionRefused("consent_withdrawn", _("The family withdrew consent to share with a provider."))
         _refuse_unless_eligible(case, provider, current.service)
         if capacity_left(provider) <= 0:
             raise CaseActionRefused("no_capacity", _("This provider has no capacity left."))

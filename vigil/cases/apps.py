@@ -22,6 +22,13 @@ class CasesConfig(AppConfig):
         from vigil.cases.family_actions import RECIPIENT_KIND, resolve_contact
 
         messaging.register_resolver(RECIPIENT_KIND, resolve_contact)
+        # Reactions to case actions, registered here so the case actions import neither module.
+        from vigil.cases import reactions
+        from vigil.cases.family_actions import status_changed
+        from vigil.cases.locating_actions import locate_task_done
+
+        reactions.register(reactions.STATE_CHANGED, status_changed)
+        reactions.register(reactions.LOCATE_TASK_DONE, locate_task_done)
 
 
 def held_case_incident_ids():

@@ -153,25 +153,6 @@ def display_code(case: Case) -> str:
 # --- Consent ---------------------------------------------------------------------------------------
 
 
-def consent_in_force(case: Case, scope: str) -> bool:
-    return Consent.objects.filter(case=case, scope=scope, withdrawn_at__isnull=True).exists()
-
-
-def sharing_withdrawn(case: Case, scope: str) -> bool:
-    """True when consent for this scope was given and withdrawn, and no one's consent is left in force: the
-    sharing stops. A case with no consent recorded (opened on a call) is the caseworker's to judge."""
-    rows = Consent.objects.filter(case=case, scope=scope)
-    return rows.exists() and not rows.filter(withdrawn_at__isnull=True).exists()
-
-
-def refuse_if_sharing_withdrawn(case: Case, scope: str) -> None:
-    """What the case's actions call before sharing: a refusal when the family withdrew its consent."""
-    if sharing_withdrawn(case, scope):
-        raise actions.CaseActionRefused(
-            "consent_withdrawn", gettext_lazy("The family withdrew consent to share with a provider.")
-        )
-
-
 def withdraw_consent(consent: Consent, *, actor=None, method: str = Consent.Method.PHONE) -> Consent:
     """Withdraw a consent (a caseworker recording a call, or the family on its status page). From then on:
     no update goes out for a withdrawn "updates" (queued ones are dropped when they are sent: the recipient

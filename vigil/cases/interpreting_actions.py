@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts import audit
 from vigil.accounts.models import Role
 from vigil.cases.actions import CaseActionRefused
+from vigil.cases.consents import sharing_withdrawn
 from vigil.cases.language_names import display_name
 from vigil.cases.matching import interpreters as matcher
 from vigil.cases.matching import languages
@@ -313,8 +314,6 @@ def _refuse_unless_coalition(actor, request: InterpretationRequest) -> None:
 def _refuse_if_interpreter_consent_withdrawn(case: Case) -> None:
     """An interpreter learns what the case holds: not once the family withdrew that consent and no one's is
     left in force (a case with no consent recorded, opened on a call, is the caseworker's to judge)."""
-    from vigil.cases.family_actions import sharing_withdrawn
-
     if sharing_withdrawn(case, Consent.Scope.SHARE_INTERPRETER):
         raise CaseActionRefused("consent_withdrawn", _("The family withdrew consent to share with an interpreter."))
 
