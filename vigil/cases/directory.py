@@ -144,6 +144,18 @@ def parse(text: str) -> tuple[list[dict], list[dict]]:
     return courts, providers
 
 
+def reload_existing(row, entry: dict, key: str, result, apply, now, entry_fingerprint: str) -> None:
+    """The reload rule for an entry already in the database (providers, facilities): unchanged in the file,
+    left; edited in Vigil since its last load, a conflict left for a person; else updated from the file."""
+    if row.directory_fingerprint == entry_fingerprint:
+        result.unchanged.append(key)
+    elif row.edited_at is not None and (row.loaded_at is None or row.edited_at > row.loaded_at):
+        result.conflicts.append(key)
+    else:
+        apply(row, entry, now)
+        result.updated.append(key)
+
+
 def fingerprint(entry: dict) -> str:
     """What a reload compares: the entry without its live data."""
     kept = {k: v for k, v in entry.items() if k != "open_slots"}
@@ -200,15 +212,8 @@ def load(path: Path, *, actor=None) -> LoadResult:
                 provider = Provider(organization=organization, slug=slug, open_slots=entry.get("open_slots", 0))
                 _apply(provider, entry, now)
                 result.created.append(slug)
-            elif provider.directory_fingerprint == fingerprint(entry):
-                result.unchanged.append(slug)
-            elif provider.edited_at is not None and (
-                provider.loaded_at is None or provider.edited_at > provider.loaded_at
-            ):
-                result.conflicts.append(slug)
             else:
-                _apply(provider, entry, now)
-                result.updated.append(slug)
+                reload_existing(provider, entry, slug, result, _apply, now, fingerprint(entry))
         audit.record(
             "provider.directory_loaded",
             actor=actor,

@@ -9,11 +9,10 @@ from __future__ import annotations
 import uuid
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigil.cases.anumber import ANumberError, normalize_a_number
 from vigil.cases.family import Consent, ContactChannel, Relationship
+from vigil.cases.forms import DetainedPersonChecks
 from vigil.cases.urgency import UrgentNeed
 from vigil.lib.digits import ascii_digits
 
@@ -51,7 +50,7 @@ def _borough_choices():
     return [("", _("Choose (optional)")), *borough_choices()]
 
 
-class FamilyIntakeForm(forms.Form):
+class FamilyIntakeForm(DetainedPersonChecks, forms.Form):
     person_name = forms.CharField(label=_("Name of the person who was taken"), max_length=300)
     person_aliases = forms.CharField(
         label=_("Other names they use (optional)"), required=False, max_length=2000, widget=forms.Textarea
@@ -85,27 +84,6 @@ class FamilyIntakeForm(forms.Form):
         self.fields["borough"].choices = _borough_choices()
         if not self.is_bound:
             self.initial.update({"intake_key": uuid.uuid4(), "contact_language": language, "channel": "sms"})
-
-    def clean_a_number(self):
-        raw = self.cleaned_data.get("a_number", "").strip()
-        if not raw:
-            return ""
-        try:
-            return normalize_a_number(raw)
-        except ANumberError as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
-
-    def clean_person_birth_date(self):
-        value = self.cleaned_data.get("person_birth_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."), code="future")
-        return value
-
-    def clean_taken_at(self):
-        value = self.cleaned_data.get("taken_at")
-        if value and value > timezone.now():
-            raise forms.ValidationError(_("The time the person was taken cannot be in the future."), code="future")
-        return value
 
     def clean(self):
         return clean_contact(self, super().clean())

@@ -23,7 +23,34 @@ def _language_choices():
     return [("", "—"), *language_choices()]
 
 
-class CaseIntakeForm(forms.Form):
+class DetainedPersonChecks:
+    """What a caseworker's and a family's intake forms check alike about the person taken: an A-number in one
+    of the ways people write it (never a receipt or account number), no date of birth or time taken in the
+    future."""
+
+    def clean_a_number(self):
+        raw = self.cleaned_data.get("a_number", "").strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_a_number(raw)
+        except ANumberError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
+
+    def clean_person_birth_date(self):
+        value = self.cleaned_data.get("person_birth_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("The date of birth cannot be in the future."), code="future")
+        return value
+
+    def clean_taken_at(self):
+        value = self.cleaned_data.get("taken_at")
+        if value and value > timezone.now():
+            raise forms.ValidationError(_("The time the person was taken cannot be in the future."), code="future")
+        return value
+
+
+class CaseIntakeForm(DetainedPersonChecks, forms.Form):
     """A caseworker taking a family's call."""
 
     person_name = forms.CharField(label=_("Name of the detained person"), max_length=300)
@@ -67,27 +94,6 @@ class CaseIntakeForm(forms.Form):
         self.fields["borough"].choices = _borough_choices()
         if not self.is_bound:
             self.initial.setdefault("intake_key", uuid.uuid4())
-
-    def clean_a_number(self):
-        raw = self.cleaned_data.get("a_number", "").strip()
-        if not raw:
-            return ""
-        try:
-            return normalize_a_number(raw)
-        except ANumberError as exc:
-            raise forms.ValidationError(exc.message, code=exc.code) from None
-
-    def clean_person_birth_date(self):
-        value = self.cleaned_data.get("person_birth_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("The date of birth cannot be in the future."), code="future")
-        return value
-
-    def clean_taken_at(self):
-        value = self.cleaned_data.get("taken_at")
-        if value and value > timezone.now():
-            raise forms.ValidationError(_("The time the person was taken cannot be in the future."), code="future")
-        return value
 
 
 class TaskForm(forms.Form):

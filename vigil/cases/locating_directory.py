@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from vigil.accounts import audit
-from vigil.cases.directory import DirectoryError
+from vigil.cases.directory import DirectoryError, reload_existing
 from vigil.cases.locating import Facility, FacilityKind
 from vigil.cases.models import Court
 
@@ -191,15 +191,8 @@ def load(path: Path | None = None, *, actor=None) -> FacilitiesResult:
             if facility is None:
                 _apply(Facility(code=code), entry, now)
                 result.created.append(code)
-            elif facility.directory_fingerprint == fingerprint(entry):
-                result.unchanged.append(code)
-            elif facility.edited_at is not None and (
-                facility.loaded_at is None or facility.edited_at > facility.loaded_at
-            ):
-                result.conflicts.append(code)
             else:
-                _apply(facility, entry, now)
-                result.updated.append(code)
+                reload_existing(facility, entry, code, result, _apply, now, fingerprint(entry))
         audit.record(
             "facility.directory_loaded",
             actor=actor,
