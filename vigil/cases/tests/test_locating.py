@@ -169,7 +169,11 @@ def test_an_older_check_written_late_is_history_not_a_transfer(caseworker):
     facilities = load_facilities()
     case = open_case(caseworker)
     locating.record_location(
-        case, actor=caseworker, source="detainee_locator", facility=facilities["demo-southern-detention"], confirmed=True
+        case,
+        actor=caseworker,
+        source="detainee_locator",
+        facility=facilities["demo-southern-detention"],
+        confirmed=True,
     )
     locating.record_location(
         case,
