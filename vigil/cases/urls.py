@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.cases import family_views, interpreting_views, locating_views, views
+from vigil.cases import family_views, interpreting_views, locating_views, sharing_views, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -74,4 +74,10 @@ urlpatterns += [
 urlpatterns += [
     path("<uuid:case_id>/family/", family_views.case_family, name="case_family"),
     path("consents/<uuid:consent_id>/withdraw/", family_views.consent_withdraw, name="consent_withdraw"),
+]
+
+# Sharing a case with another organization of the coalition (vigil/cases/sharing_views.py).
+urlpatterns += [
+    path("<uuid:case_id>/share/", sharing_views.case_share, name="case_share"),
+    path("shares/<uuid:share_id>/revoke/", sharing_views.share_revoke, name="share_revoke"),
 ]

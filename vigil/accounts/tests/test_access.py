@@ -29,6 +29,7 @@ OBJECT_FACTORIES = {
     "interpreter_id": lambda ctx: _interpreter(ctx).pk,
     "interpretation_id": lambda ctx: _interpretation(ctx).pk,
     "consent_id": lambda ctx: _consent(ctx).pk,
+    "share_id": lambda ctx: _share(ctx).pk,
 }
 
 
@@ -93,6 +94,18 @@ def _consent(ctx):
         intake_key=uuid.uuid4(),
     )
     return relative.consents.get()
+
+
+def _share(ctx):
+    """The first organization's case, shared with a third organization (neither the intruder's nor a
+    provider's): the intruder still gets a 404 for the case and the share."""
+    from conftest import make_org
+    from vigil.cases import sharing_actions
+
+    if "share" not in ctx:
+        case = _case(ctx)
+        ctx["share"] = sharing_actions.share_case(case, make_org("walk-partner"), actor=ctx["caseworker"])
+    return ctx["share"]
 
 
 def _dispatch(ctx):
