@@ -65,7 +65,7 @@ class PacketDocument:
         self.width = LETTER[0] - 2 * MARGIN
 
     def isolate(self, value: str, *, ltr: bool = True) -> str:
-        """A code or a number (left to right) or a name (its own direction) inside a sentence of an
+        """A code or a number (left to right) or a name (its own direction) isolated inside a sentence of a
         right-to-left page; unchanged on a left-to-right page."""
         if not self.rtl or not value:
             return value
@@ -132,8 +132,8 @@ class PacketDocument:
             self.pdf.font_family = ""
             text = _("Confidential — for %(provider)s only — page %(page)s of %(pages)s") % {
                 "provider": self.isolate(provider, ltr=False),
-                "page": self.isolate(self._digits(number)),
-                "pages": self.isolate(self._digits(total)),
+                "page": self.isolate(self.digits(number)),
+                "pages": self.isolate(self.digits(total)),
             }
             line = self._use(text, SMALL_PT)
             self.pdf.set_draw_color(150)
@@ -141,7 +141,7 @@ class PacketDocument:
             self.pdf.set_xy(MARGIN, LETTER[1] - FOOTER_ROOM + 2)
             self.pdf.multi_cell(self.width, line, text, align="C")
 
-    def _digits(self, number: int) -> str:
+    def digits(self, number: int) -> str:
         return in_locale_digits(str(number), babel_locale())
 
     def output(self) -> bytes:
@@ -195,7 +195,7 @@ def render(packet: dict, *, provider_name: str, generated_at: datetime) -> bytes
 
     doc.heading(_("Case"))
     doc.field(_("State"), _label(Case.State.choices, case["state"]))
-    doc.field(_("Tier"), doc._digits(case["urgency_tier"]))
+    doc.field(_("Tier"), doc.digits(case["urgency_tier"]))
     doc.field(_("Services needed"), [_label(ServiceKind.choices, code) for code in case["services_needed"]])
     doc.field(_("Detention status"), _label(DetentionStatus.choices, case["detention_status"]))
     doc.field(_("Language"), display_name(case["language"], language) if case["language"] else "")
