@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.cases import family_views, interpreting_views, locating_views, sharing_views, views
+from vigil.cases import family_views, interpreting_views, locating_views, packet_views, sharing_views, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
     path("referrals/<uuid:referral_id>/answer/", views.referral_answer, name="referral_answer"),
     path("referrals/<uuid:referral_id>/packet.json", views.referral_packet, name="referral_packet"),
+    path("referrals/<uuid:referral_id>/packet.pdf", packet_views.referral_packet_pdf, name="referral_packet_pdf"),
 ]
 
 # Interpreters (vigil/cases/interpreting_views.py).

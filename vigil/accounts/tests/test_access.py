@@ -330,3 +330,10 @@ def test_it_lets_the_right_role_in(client, owner):
     client.force_login(owner)
     assert client.get("/staff/audit/").status_code == 200
     assert client.get("/staff/users/").status_code == 200
+
+
+def test_it_walks_both_referral_packets():
+    """The packet's JSON and PDF are walked like every URL (vigil/cases/packet_views.py)."""
+    routes = [route for route, _p in our_patterns()]
+    assert any(route.endswith("/packet.json") for route in routes)
+    assert any(route.endswith("/packet.pdf") for route in routes)

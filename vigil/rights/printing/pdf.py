@@ -16,8 +16,8 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
+from vigil.lib import fonts
 from vigil.lib.bidi import LRI, PDI
-from vigil.rights.printing import fonts
 from vigil.rights.printing.content import CardContent
 
 # fontTools logs every table it prunes while subsetting, at INFO.

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from vigil.lib import fonts
 from vigil.rights import cards
-from vigil.rights.printing import fonts
 
 needs_fonts = pytest.mark.skipif(
     shutil.which("fc-match") is None, reason="fontconfig and the Noto fonts are not installed"

@@ -1,7 +1,11 @@
-"""Which fonts print which language, found through fontconfig, and whether they cover a text.
+"""Which fonts print which language or which text, found through fontconfig, and whether they cover a text.
 
 Every chain ends in a Latin face: without one, hyphens, "/" and a web address inside Arabic, Bengali or
 Chinese text vanish silently from the PDF. The faces are Debian's fonts-noto-core and fonts-noto-cjk.
+
+Pure (fontconfig's command-line tools and fontTools, no Django): the know-your-rights cards (`vigil/rights`)
+print one language at a time (`chain`); a referral packet (`vigil/cases`) prints names in any script
+(`chain_for_text`).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import functools
 import shutil
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 
 from fontTools.ttLib import TTFont
@@ -122,3 +127,91 @@ def check_coverage(language: str, texts: list[str]) -> None:
         codes = ", ".join(f"U+{ord(ch):04X}" for ch in sorted(missing))
         names = ", ".join(face.family for face in faces)
         raise FontMissing(f"{names} cannot print {len(missing)} character(s): {codes}")
+
+
+# The faces tried, in this order, for the characters of a text that the Latin face lacks: the scripts of the
+# deployment's languages first; any other installed face that covers a character is found through fontconfig.
+TEXT_FACES = (
+    "Noto Naskh Arabic",
+    "Noto Sans Bengali",
+    "Noto Sans CJK SC",
+    "Noto Sans Devanagari",
+    "Noto Sans Hebrew",
+    "Noto Sans Ethiopic",
+    "Noto Sans Thai",
+)
+HANGUL_FACE = "Noto Sans CJK KR"
+_LINE_HEIGHTS = {script.families[0]: script.line_height for script in SCRIPTS.values()}
+
+
+def _installed(family: str) -> Face | None:
+    try:
+        return find(family)
+    except FontMissing:
+        return None
+
+
+@functools.cache
+def _covering_face(codepoint: int) -> Face | None:
+    """An installed regular face with a glyph for the character, by fontconfig: Noto Sans faces first, then
+    other Noto faces, then any, each group by name (the same machine always picks the same face)."""
+    if shutil.which("fc-list") is None:
+        return None
+    out = subprocess.run(
+        ["fc-list", "-f", "%{family[0]}\t%{file}\t%{index}\n", f":charset={codepoint:x}:style=Regular"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    faces = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[1].lower().endswith((".ttf", ".otf", ".ttc")):
+            faces.append(Face(family=parts[0], path=parts[1], index=int(parts[2] or 0)))
+    faces.sort(key=lambda f: (not f.family.startswith("Noto Sans"), not f.family.startswith("Noto"), f.family, f.path))
+    return next((face for face in faces if codepoint in _codepoints(face)), None)
+
+
+def chain_for_text(text: str, *, preferred: tuple[str, ...] = ()) -> list[Face]:
+    """The faces that print `text`: for each character the Latin face lacks, in the order the text first needs
+    them, the first face that has it (the `preferred` families, then TEXT_FACES, Hangul's own face for
+    Korean, then whatever fontconfig finds), and the Latin face last. A character no installed face covers
+    raises FontMissing naming its code point, never the text: printed, it would be a box or nothing."""
+    latin = find(LATIN)
+    chosen: list[Face] = []
+    for ch in dict.fromkeys(text):
+        codepoint = ord(ch)
+        if codepoint in _INVISIBLE or codepoint in _codepoints(latin) or unicodedata.category(ch) == "Cf":
+            continue
+        if any(codepoint in _codepoints(face) for face in chosen):
+            continue
+        families = preferred + ((HANGUL_FACE,) if 0xAC00 <= codepoint <= 0xD7AF else ()) + TEXT_FACES
+        face = next(
+            (f for f in map(_installed, families) if f is not None and codepoint in _codepoints(f)), None
+        ) or _covering_face(codepoint)
+        if face is None:
+            raise FontMissing(f"no installed font can print the character U+{codepoint:04X}")
+        chosen.append(face)
+    return [*chosen, latin]
+
+
+def line_height_for(faces: list[Face]) -> float:
+    """The line height, as a multiple of the size, that the tallest face of a chain needs."""
+    return max(_LINE_HEIGHTS.get(face.family, 1.4 if face.family != LATIN else 1.25) for face in faces)
+
+
+def direction_of(text: str) -> str:
+    """The paragraph direction of a text by its first strong character (Unicode's rules P2-P3, isolates
+    skipped): "rtl" for a name written in Arabic or Hebrew letters, "ltr" otherwise."""
+    depth = 0
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("LRI", "RLI", "FSI"):
+            depth += 1
+        elif kind == "PDI" and depth:
+            depth -= 1
+        elif depth == 0 and kind in ("R", "AL"):
+            return "rtl"
+        elif depth == 0 and kind == "L":
+            return "ltr"
+    return "ltr"
