@@ -51,12 +51,26 @@ def test_an_update_goes_once_through_messaging_in_the_familys_language(org, case
 
 
 @pytest.mark.django_db
-def test_whatsapp_updates_go_by_sms_and_a_phone_contact_gets_a_call_task(org, caseworker):
+def test_whatsapp_updates_go_by_whatsapp_and_a_phone_contact_gets_a_call_task(org, caseworker):
     case, _first = family_intake(org, channel="whatsapp", a_number="123456789")
     family_intake(org, channel="phone", language="ar", a_number="123456789")
     actions.transition(case, "screening", actor=caseworker)
-    assert list(family_messages().values_list("channel", flat=True)) == ["sms"]
+    assert list(family_messages().values_list("channel", flat=True)) == ["whatsapp"]
     assert case.tasks.filter(kind="call_family").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_whatsapp_update_names_the_status_template_with_its_values_and_nothing_personal(org, caseworker):
+    import json
+
+    case, relative = family_intake(org, channel="whatsapp")
+    actions.transition(case, "screening", actor=caseworker)
+    message = family_messages().get()
+    assert (message.channel, message.template, message.language) == ("whatsapp", "case_status_update", "es")
+    values = json.loads(message.template_variables)
+    assert values["code"] == family_actions.display_code(case)
+    assert values["status"] == "Un trabajador social se ocupa del caso"
+    assert set(values) == {"site", "code", "status"} and "José" not in message.template_variables
 
 
 @pytest.mark.django_db
