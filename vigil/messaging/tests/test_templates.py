@@ -393,3 +393,29 @@ def test_an_opt_out_of_sms_withdraws_the_fallback(person, twilio_requests, drain
     assert created(twilio_requests) == []
     message.refresh_from_db()
     assert (message.state, message.error_code, message.route) == ("withdrawn", "opted_out", "sms_fallback")
+
+
+@pytest.mark.django_db
+def test_a_template_message_is_looked_up_by_the_words_twilio_logs_after_an_uncertain_send(person, monkeypatch):
+    from vigil.messaging import outbox
+
+    approved()
+    message = queue()
+    seen: list[Envelope] = []
+
+    def keep(message, transport, built):
+        seen.append(built)
+        return actions.Outcome("sent", "accepted", "SM" + "0" * 32, attempted=True)
+
+    monkeypatch.setattr(outbox, "_send_or_resolve", keep)
+    token = actions.claim(message.pk)
+    outbox.transmit(message.pk, token)
+    [built] = seen
+    assert built.content_sid == SID_ES and built.content_variables["2"] == VALUES["code"]
+    assert built.tag == built.text == BODY_ES.format(**VALUES)  # the message has no tag of its own
+
+
+def test_the_worker_forgets_closed_windows_every_hour():
+    from vigil.work.registry import PERIODIC
+
+    assert PERIODIC["vigil.messaging.jobs.forget_closed_windows"] == "hour"
