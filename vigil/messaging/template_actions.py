@@ -23,12 +23,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accounts import audit
+from vigil.accounts.models import Organization, Role
 from vigil.lib import crypto
 from vigil.lib.normalize import address_key
 from vigil.messaging.models import (
@@ -109,6 +110,7 @@ def save_template(*, name: str, language: str, body: str, actor=None, reviewed: 
 
     Steps: check the name, language and body; create the row, or change its body: a changed body is a
     new Content template to register, so it goes back to draft without a Content SID; one audit event."""
+    _user(actor)  # PermissionDenied for staff who may not manage templates
     body = (body or "").strip()
     if not TEMPLATE_NAME.match(name or ""):
         raise ValidationError(_("A template name is lower-case letters, digits and underscores."), code="name")
@@ -152,6 +154,7 @@ def record_state(template: MessageTemplate, *, state: str, actor=None, content_s
 
     A registered template (submitted, approved, rejected, paused) has its Twilio Content SID; `content_sid`
     sets or corrects it. Nothing changes when the state and SID are already those."""
+    _user(actor)  # PermissionDenied for staff who may not manage templates
     if state not in MessageTemplate.State.values:
         raise ValidationError(_("Unknown state."), code="state")
     sid = (content_sid if content_sid is not None else template.content_sid or "").strip()
@@ -179,8 +182,22 @@ def record_state(template: MessageTemplate, *, state: str, actor=None, content_s
     return current
 
 
+def may_manage_templates(user) -> bool:
+    """Templates belong to the deployment (one WhatsApp sender), not to an organization: every admin of
+    the network's organizations manages them; a legal provider's admins, who see only the referrals sent
+    to them, do not."""
+    org = getattr(user, "organization", None)
+    return bool(
+        getattr(user, "role", "") == Role.ADMIN and org is not None and org.kind != Organization.Kind.LEGAL_PROVIDER
+    )
+
+
 def _user(actor):
-    return actor if getattr(actor, "is_authenticated", False) else None
+    """The staff member behind a change (None: the seed loader or the sync command); anyone else is refused."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if user is not None and not may_manage_templates(user):
+        raise PermissionDenied
+    return user
 
 
 def seed_templates(path=None) -> list[dict]:

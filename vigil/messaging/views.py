@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from twilio.request_validator import RequestValidator
 
 from vigil.accounts.access import public, staff_view
-from vigil.accounts.models import Organization, Role
+from vigil.accounts.models import Role
 from vigil.messaging import actions, template_actions
 from vigil.messaging.conf import conf, webhook_base_url
 from vigil.messaging.models import Channel, MessageTemplate
@@ -97,12 +97,7 @@ def demo_outbox(request):
 # --- WhatsApp templates -------------------------------------------------------------------------
 
 
-def may_manage_templates(user) -> bool:
-    """Templates belong to the deployment (one WhatsApp sender), not to an organization: every admin of
-    the network's organizations manages them; a legal provider's admins, who see only the referrals sent
-    to them, do not."""
-    org = getattr(user, "organization", None)
-    return bool(user.role == Role.ADMIN and org is not None and org.kind != Organization.Kind.LEGAL_PROVIDER)
+may_manage_templates = template_actions.may_manage_templates
 
 
 def get_template_for_user(user, template_id) -> MessageTemplate:

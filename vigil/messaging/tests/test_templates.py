@@ -419,3 +419,17 @@ def test_the_worker_forgets_closed_windows_every_hour():
     from vigil.work.registry import PERIODIC
 
     assert PERIODIC["vigil.messaging.jobs.forget_closed_windows"] == "hour"
+
+
+@pytest.mark.django_db
+def test_the_actions_refuse_staff_who_may_not_manage_templates(templates, org):
+    from django.core.exceptions import PermissionDenied
+
+    provider_admin = make_staff("tpl-legal-admin", Role.ADMIN, make_org("tpl-legal", kind="legal_provider"))
+    for user in (make_staff("tpl-caseworker-2", Role.CASEWORKER, org), provider_admin):
+        with pytest.raises(PermissionDenied):
+            template_actions.record_state(templates, state="paused", actor=user)
+        with pytest.raises(PermissionDenied):
+            template_actions.save_template(name="case_status_update", language="es", body=BODY_ES, actor=user)
+    templates.refresh_from_db()
+    assert templates.state == "approved"
