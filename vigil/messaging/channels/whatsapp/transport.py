@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 
 import requests
+from twilio.base.exceptions import TwilioException
 
 from vigil.messaging.channels import PERMANENT, Envelope, SendResult, TransportError
 from vigil.messaging.channels.twilio_client import TwilioTransport
@@ -56,8 +57,6 @@ APPROVAL_STATES = {
 def approval_states() -> dict[str, str]:
     """{Content SID: state} of the account's Content templates that were sent to Meta (Twilio's
     ContentAndApprovals list). Raises TransportError when Twilio cannot be asked now."""
-    from twilio.base.exceptions import TwilioException
-
     transport = TwilioWhatsApp()
     transport.open()
     try:
