@@ -33,9 +33,11 @@ from vigil.lib import crockford
 RECIPIENT_KIND = "cases.family_contact"
 # A relative who asked for a phone call gets one within this many hours of a change.
 CALL_FAMILY_TASK_HOURS = 8
-# The channel a message really goes by. WhatsApp outside the 24-hour window takes only approved templates,
-# which messaging does not have yet: updates for WhatsApp go by SMS to the same number.
-SEND_CHANNEL = {ContactChannel.SMS: "sms", ContactChannel.WHATSAPP: "sms", ContactChannel.EMAIL: "email"}
+# The channel an update is queued on. WhatsApp outside the 24-hour window takes only an approved template:
+# messaging sends the update as the template below in the relative's language, or by SMS to the same
+# number when that language has none approved (docs/messaging.md, "WhatsApp templates").
+SEND_CHANNEL = {ContactChannel.SMS: "sms", ContactChannel.WHATSAPP: "whatsapp", ContactChannel.EMAIL: "email"}
+UPDATE_TEMPLATE = "case_status_update"  # its words: vigil/messaging/templates_seed.toml
 
 
 def intake_by_borough() -> dict[str, str]:
@@ -250,8 +252,16 @@ def status_changed(case: Case, before_state: str) -> int:
             values = {"site": settings.SITE_NAME, "code": display_code(case), "status": str(FamilyStatus(status).label)}
             text = str(UPDATE_TEXT) % values
             subject = str(UPDATE_SUBJECT) % values
+        template = UPDATE_TEMPLATE if channel == "whatsapp" else ""
         messaging_actions.send(
-            RECIPIENT_KIND, relative.pk, channel, relative.language or settings.LANGUAGE_CODE, text, subject=subject
+            RECIPIENT_KIND,
+            relative.pk,
+            channel,
+            relative.language or settings.LANGUAGE_CODE,
+            text,
+            subject=subject,
+            template=template,
+            variables={key: str(value) for key, value in values.items()} if template else None,
         )
         queued += 1
     if queued:

@@ -22,6 +22,7 @@ a batch (`claim_batch`), sends, and records (`record_outcomes`).
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections import Counter
@@ -168,12 +169,16 @@ def send(
     subject: str = "",
     tag: str = "",
     delay_seconds: float = 0,
+    template: str = "",
+    variables: dict | None = None,
 ) -> Message:
     """Queue one message to one recipient, in the caller's transaction; the worker sends it once.
 
     `recipient_kind` must have a registered resolver (it gives the address at send time). `tag`, when
     given, must appear in the text (uncertain sends are looked up by it); without one the whole text
-    is looked for."""
+    is looked for. WhatsApp: `template` names the template (MessageTemplate.name) that carries the
+    message outside the conversation window, filled with `variables` ({placeholder: value}); the text
+    is what goes inside the window, or by SMS when no approved template fits (template_actions)."""
     registry.resolver_for(recipient_kind)  # LookupError for a kind nobody registered
     if channel not in Channel.values:
         raise MessageRefused("channel")
@@ -181,6 +186,9 @@ def send(
         raise MessageRefused("empty")
     if tag and tag not in text:
         raise MessageRefused("tag")
+    variables = variables or {}
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in variables.items()):
+        raise MessageRefused("variables")
     now = timezone.now()
     with transaction.atomic():
         message = Message(
@@ -192,9 +200,11 @@ def send(
             tag=tag[:16],
             not_before=now + timedelta(seconds=delay_seconds),
             created_at=now,
+            template=template[:64],
         )
         message.text = text
         message.subject = subject
+        message.template_variables = json.dumps(variables, ensure_ascii=False) if variables else ""
         message.save(force_insert=True)
         audit.record("messaging.queued", obj=message, channel=channel, kind=recipient_kind, language=message.language)
         enqueue(DELIVER_JOB, message.pk, delay_seconds=delay_seconds)

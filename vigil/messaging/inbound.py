@@ -19,7 +19,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from vigil.lib.folding import fold_keyword
-from vigil.messaging import actions, registry
+from vigil.messaging import actions, registry, template_actions
 
 # Carrier-standard opt-out keywords (CTIA; Twilio's opt-out list): they work in every language.
 STANDARD_STOP = ("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")
@@ -60,6 +60,8 @@ def stopped_reply(language: str) -> str:
 
 def route(inbound: Inbound) -> str | None:
     """The reply to an inbound message, or None when nobody claims it (then it is a report)."""
+    # Any WhatsApp message opens the sender's 24-hour window for free text (template_actions).
+    template_actions.note_inbound(inbound.sender, inbound.channel, sending_number=inbound.sending_number or None)
     text = fold(inbound.body)
     words = stop_words()
     if text in words:

@@ -32,3 +32,11 @@ def deliver(message_id):
             logger.error("message send stopped: %s", type(exc).__name__)
 
     transaction.on_commit(run)
+
+
+@durable
+def forget_closed_windows():
+    """Hourly: conversation windows closed for good are deleted (only the last day's are ever kept)."""
+    from vigil.messaging import template_actions
+
+    template_actions.forget_closed_windows()

@@ -12,6 +12,7 @@ An opt-out is an address's blind index with the channel and our sending number: 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,12 @@ class Channel(models.TextChoices):
     SMS = "sms", _("SMS")
     WHATSAPP = "whatsapp", _("WhatsApp")
     EMAIL = "email", _("E-mail")
+
+
+class Route(models.TextChoices):
+    WINDOW = "window", _("WhatsApp, free text inside the 24-hour window")
+    TEMPLATE = "template", _("WhatsApp, approved template")
+    SMS_FALLBACK = "sms_fallback", _("SMS instead of WhatsApp")
 
 
 class Message(PersonalRecord):
@@ -61,6 +68,16 @@ class Message(PersonalRecord):
     resolution = models.CharField(max_length=16, blank=True)  # found, not_found, resent
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # WhatsApp: the template (MessageTemplate.name) to use outside the conversation window, and its
+    # values by placeholder name (JSON, sealed like the text: a case code is one of them); once routed
+    # as a template, the numbered ContentVariables sent, and the text the template's words.
+    template = models.CharField(max_length=64, blank=True)
+    template_variables = EncryptedTextField()
+    # How a WhatsApp message went, decided once before its first send (template_actions.choose_route) so
+    # a resend after an uncertain outcome goes the same way; `channel` then says the channel really used.
+    route = models.CharField(max_length=16, choices=Route.choices, blank=True)
+    route_reason = models.CharField(max_length=32, blank=True)  # why it went by SMS (a code)
+    content_sid = models.CharField(max_length=64, blank=True)  # the approved template's Twilio Content SID
 
     retention_key = "messaging_message"
     retention_date_field = "created_at"
@@ -182,3 +199,60 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"delivery {self.pk} ({self.channel}, {self.state})"
+
+
+class MessageTemplate(models.Model):
+    """One WhatsApp template in one language: what may go to a person outside the 24-hour window.
+
+    The body is ours (data: templates_seed.toml), with named placeholders ({code}); it is registered
+    with Twilio as a Content template (numbered {{1}}, {{2}} in the order the placeholders first appear)
+    and approved or rejected by Meta. The state is what an admin recorded (or the sync command read
+    from Twilio); only an approved template with a Content SID is ever used. Templates belong to the
+    deployment (one WhatsApp sender), not to an organization."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted to Meta")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        PAUSED = "paused", _("Paused")
+
+    id = models.BigAutoField(primary_key=True)
+    name = models.SlugField(max_length=64)
+    language = models.CharField(max_length=8)
+    body = models.TextField()
+    # Whether a fluent reviewer checked this language's body (the seed marks new drafts unreviewed).
+    reviewed = models.BooleanField(default=False)
+    content_sid = models.CharField(max_length=64, blank=True)  # Twilio's "HX…", blank until submitted
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    state_changed_at = models.DateTimeField(default=timezone.now)
+    state_changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "language"]
+        constraints = [models.UniqueConstraint(fields=["name", "language"], name="messaging_one_template_per_language")]
+
+    def __str__(self):
+        return f"template {self.name} ({self.language}, {self.state})"
+
+
+class ConversationWindow(models.Model):
+    """When a WhatsApp number last wrote to us: for 24 hours after, WhatsApp carries free text to it.
+    Only the address's blind index, our number and one time, overwritten by each message; never the
+    content. Rows older than a day are deleted every hour (jobs.forget_closed_windows)."""
+
+    id = models.BigAutoField(primary_key=True)
+    address_index = models.CharField(max_length=48)
+    sending_number = models.CharField(max_length=254, blank=True)
+    last_inbound_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["address_index", "sending_number"], name="messaging_one_window_per_address")
+        ]
+
+    def __str__(self):
+        return f"window {self.pk}"

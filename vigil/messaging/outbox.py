@@ -3,6 +3,7 @@ the network call (see actions.py for the order of claim, send and record)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,10 +11,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from vigil.messaging import actions, faults
+from vigil.messaging import actions, faults, template_actions
 from vigil.messaging.channels import ACCEPTED, PERMANENT, TEMPORARY, Envelope, LookupFailed, get_transport
 from vigil.messaging.conf import conf, webhook_base_url
-from vigil.messaging.models import Channel, Message
+from vigil.messaging.models import Channel, Message, Route
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +47,13 @@ def envelope(message: Message, address: str) -> Envelope:
         language=message.language,
         status_callback=status_callback_url(),
     )
+    if message.route == Route.WINDOW:
+        built.in_window = True
+    elif message.route == Route.TEMPLATE:
+        built.content_sid = message.content_sid
+        built.content_variables = json.loads(message.template_variables or "{}")  # numbered when routed
+        if not message.tag or message.tag not in built.text:
+            built.tag = built.text  # the template's words, as Twilio's log shows them
     if message.channel == Channel.EMAIL:
         built.subject = message.subject or ""
         # Stable per message: a resend after an uncertain outcome carries the same Message-ID.
@@ -109,6 +117,16 @@ def transmit(message_id, token: str) -> None:
     if actions.is_opted_out(address, message.channel):
         actions.record(message, token, actions.Outcome(Message.State.WITHDRAWN, "withdrawn", error_code="opted_out"))
         return
+    if message.channel == Channel.WHATSAPP and not message.route:
+        # Window, template or SMS: decided once and stored before the send (template_actions).
+        message = template_actions.choose_route(message, token, address)
+        if message is None:
+            return
+        if message.channel != Channel.WHATSAPP and actions.is_opted_out(address, message.channel):
+            actions.record(
+                message, token, actions.Outcome(Message.State.WITHDRAWN, "withdrawn", error_code="opted_out")
+            )
+            return
     transport = get_transport(message.channel)
     try:
         outcome = _send_or_resolve(message, transport, envelope(message, address))

@@ -183,7 +183,17 @@ ORGANIZATION_FREE = {
     "slug": lambda ctx: "at-the-door",
     "digest": lambda ctx: "0" * 64,
     "filename": lambda ctx: "card.pdf",
+    # WhatsApp templates belong to the deployment (one WhatsApp sender), not to one organization.
+    "template_id": lambda ctx: _whatsapp_template().pk,
 }
+
+
+def _whatsapp_template():
+    from vigil.messaging import template_actions
+
+    return template_actions.save_template(
+        name="case_status_update", language="en", body="News about case {code}: {status}. See our site."
+    )
 
 
 def _rights_revision():

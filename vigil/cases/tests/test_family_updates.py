@@ -51,12 +51,26 @@ def test_an_update_goes_once_through_messaging_in_the_familys_language(org, case
 
 
 @pytest.mark.django_db
-def test_whatsapp_updates_go_by_sms_and_a_phone_contact_gets_a_call_task(org, caseworker):
+def test_whatsapp_updates_go_by_whatsapp_and_a_phone_contact_gets_a_call_task(org, caseworker):
     case, _first = family_intake(org, channel="whatsapp", a_number="123456789")
     family_intake(org, channel="phone", language="ar", a_number="123456789")
     actions.transition(case, "screening", actor=caseworker)
-    assert list(family_messages().values_list("channel", flat=True)) == ["sms"]
+    assert list(family_messages().values_list("channel", flat=True)) == ["whatsapp"]
     assert case.tasks.filter(kind="call_family").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_whatsapp_update_names_the_status_template_with_its_values_and_nothing_personal(org, caseworker):
+    import json
+
+    case, relative = family_intake(org, channel="whatsapp")
+    actions.transition(case, "screening", actor=caseworker)
+    message = family_messages().get()
+    assert (message.channel, message.template, message.language) == ("whatsapp", "case_status_update", "es")
+    values = json.loads(message.template_variables)
+    assert values["code"] == family_actions.display_code(case)
+    assert values["status"] == "Un trabajador social se ocupa del caso"
+    assert set(values) == {"site", "code", "status"} and "José" not in message.template_variables
 
 
 @pytest.mark.django_db
@@ -154,3 +168,27 @@ def test_withdrawing_the_interpreter_consent_stops_an_assignment_already_request
     assert refused.value.code == "consent_withdrawn"
     request.refresh_from_db()
     assert request.interpreter_id is None
+
+
+@pytest.mark.django_db
+def test_the_worker_sends_a_whatsapp_update_as_the_approved_template_and_by_sms_without_one(
+    org, caseworker, django_capture_on_commit_callbacks
+):
+    from vigil.messaging import template_actions
+    from vigil.messaging.models import MessageTemplate
+    from vigil.messaging.tests.conftest import fast_forward, make_drain
+
+    drain = make_drain(django_capture_on_commit_callbacks, fast_forward, 10)
+    template_actions.load_seed()  # drafts until Meta approves them; only Spanish is approved here
+    spanish = MessageTemplate.objects.get(name=family_actions.UPDATE_TEMPLATE, language="es")
+    template = template_actions.record_state(spanish, state="approved", content_sid="HX" + "a" * 32)
+    case, _es = family_intake(org, channel="whatsapp", a_number="123456789")
+    family_intake(org, channel="whatsapp", language="ko", address="+12125550135", a_number="123456789")
+    actions.transition(case, "screening", actor=caseworker)
+    drain(forward=True)
+    drain(forward=True)
+    by_language = {m.language: m for m in family_messages()}
+    es, ko = by_language["es"], by_language["ko"]
+    assert (es.state, es.channel, es.route, es.content_sid) == ("sent", "whatsapp", "template", template.content_sid)
+    assert "Un trabajador social se ocupa del caso" in es.text and es.text.startswith("Novedades de")
+    assert (ko.state, ko.channel, ko.route, ko.route_reason) == ("sent", "sms", "sms_fallback", "no_approved_template")

@@ -43,6 +43,8 @@ class Envelope:
     message_id: str = ""
     language: str = "en"
     content_sid: str = ""
+    # WhatsApp: the person wrote to us less than 24 hours ago, so a free-form body may go.
+    in_window: bool = False
     content_variables: dict[str, str] = field(default_factory=dict)
     unsubscribe_url: str = ""
     status_callback: str = ""
