@@ -56,8 +56,9 @@ class Relationship(models.TextChoices):
 
 
 class ContactChannel(models.TextChoices):
-    """How the relative wants updates. WhatsApp goes out by SMS (no approved templates yet: docs/cases.md);
-    a phone contact gets a caseworker's call ("call the family" task) instead of a message."""
+    """How the relative wants updates. WhatsApp takes the approved `case_status_update` template outside the
+    24-hour window, else goes by SMS (docs/messaging.md); a phone contact gets a caseworker's call ("call the
+    family" task) instead of a message."""
 
     SMS = "sms", _("SMS")
     WHATSAPP = "whatsapp", _("WhatsApp")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from vigil.accounts.models import AuditEvent, Role
 from vigil.incidents import detentions
@@ -121,6 +123,18 @@ def test_the_incident_page_shows_the_findings_in_the_readers_language(client, in
     client.force_login(colleague)
     page = client.get(reverse("incident_detail", args=[incident.pk]), HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Posible infracción, para revisión legal" in page and "Admin. Code § 9-131" in page
+
+
+def test_an_unreviewed_explanation_is_marked_a_draft_with_the_english_beside_it_left_to_right(
+    client, incident, caseworker, colleague
+):
+    documented(incident, caseworker)
+    client.force_login(colleague)
+    page = client.get(reverse("incident_detail", args=[incident.pk]), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    with translation.override("ar"):
+        label = gettext("Draft translation, not yet reviewed. In English:")
+    assert label != "Draft translation, not yet reviewed. In English:" and label in page
+    assert '<p lang="en" dir="ltr" class="hint">' in page
 
 
 def test_the_monitors_view_filters_counts_and_exports_only_the_allow_list(client, incident, caseworker, monitor):
