@@ -344,6 +344,8 @@ LOCATE_EVERY_HOURS = env_int("VIGIL_LOCATE_EVERY_HOURS", 6)
 # The organization (its slug) that receives the public family intake (/family/); empty: the page says
 # to call the hotline and stores nothing (docs/cases.md, "Families").
 FAMILY_INTAKE_ORGANIZATION = env_str("VIGIL_FAMILY_INTAKE_ORGANIZATION", "")
+# The largest document a caseworker or a provider's staff may add to a case (docs/cases.md, "Documents").
+CASE_DOCUMENT_MAX_BYTES = env_int("VIGIL_CASE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.cases import family_views, interpreting_views, locating_views, views
+from vigil.cases import document_views, family_views, interpreting_views, locating_views, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -74,4 +74,11 @@ urlpatterns += [
 urlpatterns += [
     path("<uuid:case_id>/family/", family_views.case_family, name="case_family"),
     path("consents/<uuid:consent_id>/withdraw/", family_views.consent_withdraw, name="consent_withdraw"),
+]
+
+# A case's documents (vigil/cases/document_views.py).
+urlpatterns += [
+    path("<uuid:case_id>/documents/", document_views.case_document_upload, name="case_document_upload"),
+    path("documents/<uuid:document_id>/", document_views.case_document_download, name="case_document_download"),
+    path("documents/<uuid:document_id>/delete/", document_views.case_document_delete, name="case_document_delete"),
 ]

@@ -29,6 +29,7 @@ OBJECT_FACTORIES = {
     "interpreter_id": lambda ctx: _interpreter(ctx).pk,
     "interpretation_id": lambda ctx: _interpretation(ctx).pk,
     "consent_id": lambda ctx: _consent(ctx).pk,
+    "document_id": lambda ctx: _case_document(ctx).pk,
 }
 
 
@@ -93,6 +94,18 @@ def _consent(ctx):
         intake_key=uuid.uuid4(),
     )
     return relative.consents.get()
+
+
+def _case_document(ctx):
+    """A PDF added to the first organization's case by its caseworker."""
+    from vigil.cases import document_actions
+
+    if "case_document" not in ctx:
+        pdf = b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+        ctx["case_document"] = document_actions.add_document(
+            _case(ctx), data=pdf, name="notice.pdf", kind="court_notice", actor=ctx["caseworker"]
+        )
+    return ctx["case_document"]
 
 
 def _dispatch(ctx):
