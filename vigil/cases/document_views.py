@@ -39,6 +39,10 @@ class DocumentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(document_files.ACCEPTED_TYPES)}),
     )
 
+    def __init__(self, *args, prefix="document", **kwargs):
+        # Its own field names and ids on the case page, where the task and timeline forms have a "kind" too.
+        super().__init__(*args, prefix=prefix, **kwargs)
+
 
 def _back(case_id):
     return redirect(reverse("case_detail", kwargs={"case_id": case_id}) + "#documents")

@@ -41,7 +41,7 @@ def photo_with_gps() -> bytes:
 def upload(client, case, data=PDF, name="hearing notice.pdf", kind="court_notice", **extra):
     return client.post(
         reverse("case_document_upload", kwargs={"case_id": case.pk}),
-        {"kind": kind, "file": SimpleUploadedFile(name, data, content_type="application/pdf")},
+        {"document-kind": kind, "document-file": SimpleUploadedFile(name, data, content_type="application/pdf")},
         **extra,
     )
 
@@ -346,3 +346,19 @@ def test_the_daily_purge_takes_a_closed_cases_documents_rows_files_and_bytes(set
     assert [path for path in paths if path.exists()] == []
     assert stored_files(settings) == [files.path_of(kept.pk).name]
     assert files.open_sealed(kept.pk) == PDF
+
+
+@pytest.mark.django_db
+def test_it_runs_the_sweep_as_daily_work(case, caseworker, settings):
+    from vigil.work.registry import PERIODIC, resolve
+
+    name = "vigil.cases.document_jobs.sweep_orphan_documents"
+    assert PERIODIC[name] == "day"
+    stray = settings.MEDIA_ROOT / files.FOLDER / f"{files.uuid.uuid4()}.sealed"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"V1 sealed bytes of an upload whose row never committed")
+    old = time.time() - files.ORPHAN_AGE_SECONDS - 60
+    os.utime(stray, (old, old))
+    kept = add(case, caseworker)
+    resolve(name)()
+    assert not stray.exists() and files.path_of(kept.pk).exists()
