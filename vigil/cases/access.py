@@ -1,11 +1,15 @@
 """Who may see which case, referral, task and note. One lookup helper per model; deny by default; a
 404 for what the user may not see (a provider's staff cannot tell another provider's case from none).
 
-- Caseworkers and admins see the cases of their own organization.
+- Caseworkers and admins see the cases of their own organization, and the cases another organization
+  shares with theirs while the share is active (a partner). A partner reaches a shared case only through
+  the pages listed in PARTNER_VIEWS (the case page, its tasks and notes, where the person is); every other
+  case page is a 404 for them, a new one included until it is listed.
 - A provider's staff see a case while their provider holds a sent or accepted referral for it; a
   declined, expired or withdrawn referral ends that.
 - A note is read by its author's organization; the case organization's notes are also read by the
-  provider that accepted the case; a provider's notes by that provider only.
+  provider that accepted the case; a provider's notes by that provider only; a partner's notes also by the
+  case organization (which stays answerable for the case).
 - Interpreters and interpretation requests are their organization's: its caseworkers and admins see them;
   a provider's staff and every other organization get a 404.
 """
@@ -19,12 +23,25 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from vigil.accounts.models import Role
-from vigil.cases.models import Case, CaseNote, CaseTask, InterpretationRequest, Interpreter, Provider, Referral
+from vigil.cases.models import (
+    Case,
+    CaseNote,
+    CaseShare,
+    CaseTask,
+    InterpretationRequest,
+    Interpreter,
+    Provider,
+    Referral,
+)
 
 COALITION_ROLES = (Role.CASEWORKER, Role.ADMIN)
 PROVIDER_ROLES = (Role.PROVIDER_STAFF,)
 # The referral states in which the provider's staff see the case.
 PROVIDER_VISIBLE_STATES = ("sent", "accepted")
+# The pages (URL names) through which an organization a case is shared with reaches it: read the case, add
+# tasks and notes, mark tasks done, record where the person is and their hearings. Not the family and its
+# consents, referrals, interpreters, state changes, closing or sharing (docs/cases.md, "Sharing a case").
+PARTNER_VIEWS = frozenset({"case_detail", "case_note", "case_task", "case_task_done", "case_location", "case_hearing"})
 
 
 def _uuid_or_404(value) -> uuid.UUID:
@@ -41,9 +58,16 @@ def provider_of(user) -> Provider | None:
     return Provider.objects.filter(organization_id=user.organization_id).first()
 
 
+def shared_case_ids(organization_id):
+    """The cases shared with the organization, while the share is active (revoked: gone at once)."""
+    return CaseShare.objects.filter(organization_id=organization_id, revoked_at__isnull=True).values("case_id")
+
+
 def cases_for_user(user):
     if user.role in COALITION_ROLES and user.organization_id:
-        return Case.objects.filter(organization_id=user.organization_id)
+        return Case.objects.filter(
+            Q(organization_id=user.organization_id) | Q(pk__in=shared_case_ids(user.organization_id))
+        )
     if user.role in PROVIDER_ROLES and user.organization_id:
         return Case.objects.filter(
             referrals__provider__organization_id=user.organization_id,
@@ -52,8 +76,43 @@ def cases_for_user(user):
     return Case.objects.none()
 
 
+def is_partner(user, case: Case) -> bool:
+    """The user sees the case because it is shared with their organization (not their own case, nor a
+    provider's referral)."""
+    return user.role in COALITION_ROLES and bool(user.organization_id) and user.organization_id != case.organization_id
+
+
 def get_case_for_user(request, case_id) -> Case:
-    return get_object_or_404(cases_for_user(request.user), pk=_uuid_or_404(case_id))
+    case = get_object_or_404(cases_for_user(request.user), pk=_uuid_or_404(case_id))
+    if is_partner(request.user, case) and getattr(request.resolver_match, "url_name", None) not in PARTNER_VIEWS:
+        raise Http404
+    return case
+
+
+def owns_case(user, case: Case) -> bool:
+    """A caseworker or admin of the case's own organization (who may share it and revoke its shares)."""
+    return user.role in COALITION_ROLES and bool(user.organization_id) and user.organization_id == case.organization_id
+
+
+def get_case_for_sharing(request, case_id) -> Case:
+    """A case the user may share: their own organization's; a 404 for a partner and everyone else."""
+    case = get_object_or_404(Case, pk=_uuid_or_404(case_id))
+    if not owns_case(request.user, case):
+        raise Http404
+    return case
+
+
+def shares_for_user(user):
+    """The shares of the user's organization's cases (a partner does not see the list, nor revokes)."""
+    if user.role in COALITION_ROLES and user.organization_id:
+        return CaseShare.objects.filter(case__organization_id=user.organization_id)
+    return CaseShare.objects.none()
+
+
+def get_share_for_user(request, share_id) -> CaseShare:
+    return get_object_or_404(
+        shares_for_user(request.user).select_related("case", "organization"), pk=_uuid_or_404(share_id)
+    )
 
 
 def referrals_for_user(user):
@@ -96,6 +155,9 @@ def notes_for_user(user, case: Case):
     visible = Q(organization_id=org_id)
     if org_id == accepted_provider_org_id(case):
         visible |= Q(organization_id=case.organization_id)
+    if org_id == case.organization_id and user.role in COALITION_ROLES:
+        # What a partner wrote while the case was shared with it (kept after the share is revoked).
+        visible |= Q(organization_id__in=CaseShare.objects.filter(case=case).values("organization_id"))
     return CaseNote.objects.filter(case=case).filter(visible)
 
 

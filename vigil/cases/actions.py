@@ -529,11 +529,11 @@ def expire_overdue_referrals() -> int:
     return sum(expire_referral(pk) for pk in due.values_list("pk", flat=True))
 
 
-def referral_packet(referral: Referral, *, actor) -> dict:
-    """What the provider takes into its own case system: one case, as JSON (audited)."""
+def referral_packet(referral: Referral, *, actor, format: str = "json") -> dict:
+    """What the provider takes into its own case system: one case, as JSON or PDF (audited with the format)."""
     case = referral.case
     with transaction.atomic():
-        audit.record("referral.packet_downloaded", actor=actor, obj=referral, format="json")
+        audit.record("referral.packet_downloaded", actor=actor, obj=referral, format=format)
     return {
         "format": "vigil-referral-packet",
         "version": 1,

@@ -28,6 +28,9 @@ class CasesConfig(AppConfig):
         from vigil.cases.locating_actions import locate_task_done
 
         reactions.register(reactions.STATE_CHANGED, status_changed)
+        from vigil.cases.sharing_actions import case_closed
+
+        reactions.register(reactions.STATE_CHANGED, case_closed)  # closing a case revokes its shares
         reactions.register(reactions.LOCATE_TASK_DONE, locate_task_done)
         # A case's document files: sealed again at key rotation; files no row names swept daily.
         from vigil.cases import document_files

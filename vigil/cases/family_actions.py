@@ -38,13 +38,40 @@ CALL_FAMILY_TASK_HOURS = 8
 SEND_CHANNEL = {ContactChannel.SMS: "sms", ContactChannel.WHATSAPP: "sms", ContactChannel.EMAIL: "email"}
 
 
-def intake_organization():
-    """The organization that receives the public family intake (settings.FAMILY_INTAKE_ORGANIZATION), or
-    None when unset or unknown: then the public page takes nothing and sends families to the hotline."""
+def intake_by_borough() -> dict[str, str]:
+    """settings.FAMILY_INTAKE_BY_BOROUGH ("BK=org-slug" entries) as {borough code: slug}. An entry that is
+    not CODE=slug stops with a message naming the setting (never a silent misroute)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    routes = {}
+    for entry in getattr(settings, "FAMILY_INTAKE_BY_BOROUGH", None) or ():
+        code, sep, slug = str(entry).partition("=")
+        if not (sep and code.strip() and slug.strip()):
+            raise ImproperlyConfigured("VIGIL_FAMILY_INTAKE_BY_BOROUGH: write each entry as BOROUGH=organization-slug")
+        routes[code.strip().upper()] = slug.strip()
+    return routes
+
+
+def intake_organization(borough: str = ""):
+    """The organization that receives a family's form: the one settings.FAMILY_INTAKE_BY_BOROUGH names for
+    the family's borough, else settings.FAMILY_INTAKE_ORGANIZATION; None when neither names an organization
+    (then the form is refused and nothing is stored)."""
     from vigil.accounts.models import Organization
 
-    slug = getattr(settings, "FAMILY_INTAKE_ORGANIZATION", "") or ""
-    return Organization.objects.filter(slug=slug).first() if slug else None
+    for slug in (intake_by_borough().get((borough or "").upper(), ""), settings.FAMILY_INTAKE_ORGANIZATION or ""):
+        organization = Organization.objects.filter(slug=slug, is_active=True).first() if slug else None
+        if organization is not None:
+            return organization
+    return None
+
+
+def intake_open() -> bool:
+    """Whether the public family page takes forms at all: some organization receives them (the single
+    setting, or one borough's)."""
+    from vigil.accounts.models import Organization
+
+    slugs = {settings.FAMILY_INTAKE_ORGANIZATION or "", *intake_by_borough().values()} - {""}
+    return Organization.objects.filter(slug__in=slugs, is_active=True).exists()
 
 
 def submit_family_intake(

@@ -38,8 +38,7 @@ def _page(request, form, *, status=200, challenge_needed=False, refusal=""):
 @public
 @require_http_methods(["GET", "POST"])
 def family_intake(request):
-    organization = family_actions.intake_organization()
-    if organization is None:
+    if not family_actions.intake_open():
         # No organization takes families' forms in this deployment: nothing is stored; the hotline is shown.
         return render(request, "cases/family/closed.html", status=200 if request.method == "GET" else 503)
     if request.method == "GET":
@@ -55,6 +54,10 @@ def family_intake(request):
         # Past the limit for one address hash: ask once for the challenge; sent again unsolved (no
         # JavaScript), the form is still taken. A carrier address can be a whole block of phones.
         return _page(request, form, status=429, challenge_needed=True)
+    # The family's borough chooses the organization when the deployment routes by borough.
+    organization = family_actions.intake_organization(form.cleaned_data.get("borough", ""))
+    if organization is None:
+        return render(request, "cases/family/closed.html", status=503)
     try:
         case, _relative, secret, _created = family_actions.submit_family_intake(
             organization=organization,

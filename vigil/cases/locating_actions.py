@@ -24,8 +24,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts import audit
+from vigil.accounts.models import Role
 from vigil.cases import actions
 from vigil.cases.actions import CaseActionRefused
+from vigil.cases.consents import authorities_refusal
 from vigil.cases.locating import Facility, Hearing, HearingKind, HearingSource, LocationRecord, LocationSource
 from vigil.cases.models import Case, CaseEvent, CaseTask, Court, Referral
 from vigil.cases.urgency import UrgentNeed, clean_needs, urgency_tier
@@ -108,6 +110,15 @@ def _add_needs(case: Case, codes, *, actor) -> bool:
 # --- Locations -------------------------------------------------------------------------------------
 
 
+def _refuse_without_authorities_consent(case: Case, source: str, actor) -> None:
+    """A check or a hearing learnt by contacting the facility, ICE or the court on the person's behalf needs
+    the family's consent for it (docs/cases.md, "Contacting the facility, ICE or the court"); the staff of
+    the provider that accepted the case act as the person's lawyers and are not held to it."""
+    refusal = authorities_refusal(case, source, acting_for_family=getattr(actor, "role", "") != Role.PROVIDER_STAFF)
+    if refusal is not None:
+        raise CaseActionRefused(*refusal)
+
+
 def _enqueue_locate_again(case: Case) -> None:
     from vigil.work.actions import enqueue
 
@@ -176,7 +187,7 @@ def record_location(
 
     Steps:
     1. Refuse what cannot be stored: an unknown source, a check in the future, a confirmed location that
-       names no place, a closed case.
+       names no place, a closed case, a check from the facility without the family's consent to contact it.
     2. Under the case's row lock, note the last confirmed location, then store the check (a place typed in
        is sealed).
     3. Complete the open locate tasks. Not confirmed: queue the next locate task `LOCATE_EVERY_HOURS` later.
@@ -201,6 +212,7 @@ def record_location(
         current = Case.objects.select_for_update().get(pk=case.pk)
         if current.state == Case.State.CLOSED:
             raise CaseActionRefused("closed", _("The case is closed."))
+        _refuse_without_authorities_consent(current, source, actor)
         previous = current_location(current)
         record = LocationRecord.objects.create(
             case=current,
@@ -283,7 +295,8 @@ def add_hearing(
 
     Steps:
     1. Refuse an unknown kind or source, a date and time already past (in words), one years away.
-    2. Under the case's row lock (a closed case refuses), store it in UTC with the court's zone; timeline
+    2. Under the case's row lock (a closed case refuses, and so does a hearing learnt from the facility
+       without the family's consent to contact it), store it in UTC with the court's zone; timeline
        event "hearing set" (its kind as the code).
     3. Within 72 hours or 14 days: the urgent need that says so (the tier follows); and queue a job for
        each of those moments still to come, which adds the need then.
@@ -311,6 +324,7 @@ def add_hearing(
         current = Case.objects.select_for_update().get(pk=case.pk)
         if current.state == Case.State.CLOSED:
             raise CaseActionRefused("closed", _("The case is closed."))
+        _refuse_without_authorities_consent(current, source, actor)
         hearing = Hearing.objects.create(
             case=current,
             organization_id=actor.organization_id,

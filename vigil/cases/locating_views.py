@@ -16,6 +16,7 @@ from vigil.accounts.access import staff_view
 from vigil.accounts.models import Role
 from vigil.cases import locating_actions as actions
 from vigil.cases.actions import CaseActionRefused
+from vigil.cases.consents import AUTHORITIES, consent_in_force
 from vigil.cases.locating import Facility
 from vigil.cases.locating_access import (
     get_case_for_locating,
@@ -76,6 +77,8 @@ def section_context(request, case: Case) -> dict:
         "hearings": hearings,
         "locator": links().get(LOCATOR_LINK),
         "can_record": can_record,
+        # The provider that accepted the case acts on the person's own agreement, not the family's consent.
+        "may_contact": user.role == Role.PROVIDER_STAFF or consent_in_force(case, AUTHORITIES),
         "location_form": LocationForm() if can_record else None,
         "hearing_form": HearingForm(initial={"court": court}) if can_record else None,
     }

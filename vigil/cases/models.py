@@ -400,3 +400,6 @@ from vigil.cases.interpreting import (  # noqa: E402, F401
 
 # Facilities, where the person is held, and hearings (docs/cases.md, "Locating the person").
 from vigil.cases.locating import Facility, Hearing, LocationRecord  # noqa: E402, F401
+
+# Sharing a case with another organization of the coalition (docs/cases.md, "Sharing a case").
+from vigil.cases.sharing import CaseShare  # noqa: E402, F401

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from vigil.cases import document_views, family_views, interpreting_views, locating_views, views
+from vigil.cases import (
+    document_views,
+    family_views,
+    interpreting_views,
+    locating_views,
+    packet_views,
+    sharing_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -21,6 +29,7 @@ urlpatterns = [
     path("referrals/<uuid:referral_id>/withdraw/", views.referral_withdraw, name="referral_withdraw"),
     path("referrals/<uuid:referral_id>/answer/", views.referral_answer, name="referral_answer"),
     path("referrals/<uuid:referral_id>/packet.json", views.referral_packet, name="referral_packet"),
+    path("referrals/<uuid:referral_id>/packet.pdf", packet_views.referral_packet_pdf, name="referral_packet_pdf"),
 ]
 
 # Interpreters (vigil/cases/interpreting_views.py).
@@ -74,6 +83,12 @@ urlpatterns += [
 urlpatterns += [
     path("<uuid:case_id>/family/", family_views.case_family, name="case_family"),
     path("consents/<uuid:consent_id>/withdraw/", family_views.consent_withdraw, name="consent_withdraw"),
+]
+
+# Sharing a case with another organization of the coalition (vigil/cases/sharing_views.py).
+urlpatterns += [
+    path("<uuid:case_id>/share/", sharing_views.case_share, name="case_share"),
+    path("shares/<uuid:share_id>/revoke/", sharing_views.share_revoke, name="share_revoke"),
 ]
 
 # A case's documents (vigil/cases/document_views.py).

@@ -94,7 +94,8 @@ def card_content(language: str) -> CardContent | None:
 
 def render_files(card: CardContent) -> Path:
     """Write every PDF of one card into its digest's folder; a missing font is written down in words."""
-    from vigil.rights.printing import fonts, pdf
+    from vigil.lib import fonts
+    from vigil.rights.printing import pdf
 
     folder = output_root() / card.digest()
     folder.mkdir(parents=True, exist_ok=True)

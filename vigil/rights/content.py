@@ -13,7 +13,8 @@ A text file is Markdown after a TOML front matter between `+++` lines:
 
 Inline markers: `[[fact:ID]]` cites a fact (a numbered footnote shows its source and flags it when it is
 UNVERIFIED or contested); `[[days:KEY]]` is a retention period from the running settings; `[[hotline]]`
-the hotline number from settings; `[[link:NAME]]` an address from `links.toml`. Markdown is rendered by
+the hotline number from settings; `[[link:NAME]]` an address from `links.toml`; `[[directory:SERVICE]]` the
+providers offering a service with their intake numbers, from the directory (vigil/rights/directory.py). Markdown is rendered by
 markdown-it-py with raw HTML disabled, then sanitized by nh3: a `<script>` written in a file is text.
 """
 
@@ -31,10 +32,11 @@ from django.conf import settings
 from django.utils.html import escape
 from markdown_it import MarkdownIt
 
+from vigil.rights import directory
 from vigil.rights.facts import UnknownFact, fact_book
 
 FRONT = "+++"
-MARKER = re.compile(r"\[\[(fact|days|hotline|link)(?::([a-z0-9_-]+))?\]\]")
+MARKER = re.compile(r"\[\[(fact|days|hotline|link|directory)(?::([a-z0-9_-]+))?\]\]")
 JURISDICTIONS = ("us", "nyc")
 TRANSLATED_BY = ("", "human", "machine")
 ALLOWED_TAGS = {"p", "h2", "h3", "ul", "ol", "li", "strong", "em", "a", "sup", "bdi", "blockquote", "br"}
@@ -193,6 +195,8 @@ def check(text: TextFile) -> None:
             raise ContentError(f"{text.path}: unknown retention period {name!r}")
         if kind == "link" and name not in links():
             raise ContentError(f"{text.path}: unknown link {name!r}")
+        if kind == "directory" and name not in directory.SERVICES:
+            raise ContentError(f"{text.path}: unknown directory service {name!r}")
 
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -228,6 +232,8 @@ def render(body: str) -> Rendered:
             # A link a phone dials, isolated left to right (in Urdu or Arabic unisolated digits reorder).
             dial = re.sub(r"[^\d+]", "", settings.HOTLINE_NUMBER)
             return f'<a href="tel:{dial}"><bdi dir="ltr">{escape(settings.HOTLINE_NUMBER)}</bdi></a>'
+        if kind == "directory":
+            return directory.render(name)
         if kind == "link":
             address = links()[name]
             return f'<a href="{escape(address)}"><bdi dir="ltr">{escape(address)}</bdi></a>'

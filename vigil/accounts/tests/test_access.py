@@ -29,6 +29,7 @@ OBJECT_FACTORIES = {
     "interpreter_id": lambda ctx: _interpreter(ctx).pk,
     "interpretation_id": lambda ctx: _interpretation(ctx).pk,
     "consent_id": lambda ctx: _consent(ctx).pk,
+    "share_id": lambda ctx: _share(ctx).pk,
     "document_id": lambda ctx: _case_document(ctx).pk,
 }
 
@@ -94,6 +95,18 @@ def _consent(ctx):
         intake_key=uuid.uuid4(),
     )
     return relative.consents.get()
+
+
+def _share(ctx):
+    """The first organization's case, shared with a third organization (neither the intruder's nor a
+    provider's): the intruder still gets a 404 for the case and the share."""
+    from conftest import make_org
+    from vigil.cases import sharing_actions
+
+    if "share" not in ctx:
+        case = _case(ctx)
+        ctx["share"] = sharing_actions.share_case(case, make_org("walk-partner"), actor=ctx["caseworker"])
+    return ctx["share"]
 
 
 def _case_document(ctx):
@@ -330,3 +343,10 @@ def test_it_lets_the_right_role_in(client, owner):
     client.force_login(owner)
     assert client.get("/staff/audit/").status_code == 200
     assert client.get("/staff/users/").status_code == 200
+
+
+def test_it_walks_both_referral_packets():
+    """The packet's JSON and PDF are walked like every URL (vigil/cases/packet_views.py)."""
+    routes = [route for route, _p in our_patterns()]
+    assert any(route.endswith("/packet.json") for route in routes)
+    assert any(route.endswith("/packet.pdf") for route in routes)

@@ -82,7 +82,7 @@ def test_no_new_locate_task_once_the_person_is_located_or_the_case_closed(casewo
     for case in (located, closed):
         locating.record_location(case, actor=caseworker, source="family", confirmed=False)
     locating.record_location(
-        located, actor=caseworker, source="facility", facility=facilities["demo-county-jail"], confirmed=True
+        located, actor=caseworker, source="detainee_locator", facility=facilities["demo-county-jail"], confirmed=True
     )
     actions.close_case(closed, "lost_contact", actor=caseworker)
     _make_due("locate_again")
@@ -95,7 +95,7 @@ def test_a_later_check_that_no_longer_finds_the_person_starts_locating_again(cas
     facilities = load_facilities()
     case = open_case(caseworker)
     locating.record_location(
-        case, actor=caseworker, source="facility", facility=facilities["demo-county-jail"], confirmed=True
+        case, actor=caseworker, source="detainee_locator", facility=facilities["demo-county-jail"], confirmed=True
     )
     locating.record_location(case, actor=caseworker, source="detainee_locator", confirmed=False)
     assert not locating.is_located(case)
@@ -109,7 +109,7 @@ def test_the_first_confirmed_location_is_not_a_transfer(caseworker):
     facilities = load_facilities()
     case = open_case(caseworker)
     locating.record_location(
-        case, actor=caseworker, source="facility", facility=facilities["demo-county-jail"], confirmed=True
+        case, actor=caseworker, source="detainee_locator", facility=facilities["demo-county-jail"], confirmed=True
     )
     case.refresh_from_db()
     assert not case.events.filter(kind=CaseEvent.Kind.TRANSFER).exists()
@@ -123,7 +123,7 @@ def test_a_transfer_is_on_the_timeline_raises_urgency_and_withdraws_a_referral_t
     serves_new_york_only.courts.set([facilities["demo-county-jail"].court])
     case = open_case(caseworker)
     locating.record_location(
-        case, actor=caseworker, source="facility", facility=facilities["demo-county-jail"], confirmed=True
+        case, actor=caseworker, source="detainee_locator", facility=facilities["demo-county-jail"], confirmed=True
     )
     referral = send(case, serves_new_york_only, caseworker)
     record = locating.record_location(
@@ -153,7 +153,7 @@ def test_a_transfer_keeps_a_referral_whose_provider_serves_the_new_court_or_list
     for provider in (southern, unlisted):
         case = open_case(caseworker, person_name=provider.slug)
         locating.record_location(
-            case, actor=caseworker, source="facility", facility=facilities["demo-county-jail"], confirmed=True
+            case, actor=caseworker, source="detainee_locator", facility=facilities["demo-county-jail"], confirmed=True
         )
         referral = send(case, provider, caseworker)
         locating.record_location(
@@ -169,7 +169,11 @@ def test_an_older_check_written_late_is_history_not_a_transfer(caseworker):
     facilities = load_facilities()
     case = open_case(caseworker)
     locating.record_location(
-        case, actor=caseworker, source="facility", facility=facilities["demo-southern-detention"], confirmed=True
+        case,
+        actor=caseworker,
+        source="detainee_locator",
+        facility=facilities["demo-southern-detention"],
+        confirmed=True,
     )
     locating.record_location(
         case,

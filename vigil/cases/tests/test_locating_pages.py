@@ -47,7 +47,7 @@ def test_an_admin_reads_without_the_forms_and_cannot_record(client, caseworker, 
     facilities = load_facilities()
     case = open_case(caseworker)
     locating.record_location(
-        case, actor=caseworker, source="facility", facility=facilities["demo-county-jail"], confirmed=True
+        case, actor=caseworker, source="detainee_locator", facility=facilities["demo-county-jail"], confirmed=True
     )
     client.force_login(owner)
     page = client.get(reverse("case_detail", kwargs={"case_id": case.pk})).content.decode()
@@ -61,7 +61,7 @@ def test_a_provider_reads_and_records_only_once_it_accepted_the_case(client, cas
     facilities = load_facilities()
     case = open_case(caseworker)
     locating.record_location(
-        case, actor=caseworker, source="facility", facility=facilities["demo-county-jail"], confirmed=True
+        case, actor=caseworker, source="detainee_locator", facility=facilities["demo-county-jail"], confirmed=True
     )
     referral = send(case, provider_a, caseworker)
     client.force_login(staff_a)

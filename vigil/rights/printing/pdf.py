@@ -16,8 +16,8 @@ import segno
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue
 
+from vigil.lib import fonts
 from vigil.lib.bidi import LRI, PDI
-from vigil.rights.printing import fonts
 from vigil.rights.printing.content import CardContent
 
 # fontTools logs every table it prunes while subsetting, at INFO.
@@ -152,26 +152,52 @@ def draw_qr(pdf: FPDF, address: str, x: float, y: float, size_mm: float = QR_MM)
                 start = None
 
 
+# The front's margin when its text needs the room (Nastaliq's tall lines): still clear of a 1 mm cutting error.
+CARD_PADDING_TIGHT = 2.5
+
+
+def _front_layouts(content: CardContent) -> list[tuple[float, list[str], list[str]]]:
+    """The front's layouts to try, in order, as (margin, footer, small print): the hotline above the review
+    line and version; then, for a script whose lines are too tall for that (Nastaliq's), a narrower margin and
+    all three on one line."""
+    lang = content.language
+    hotline = f"{content.hotline_label} {isolate(content.hotline, lang)}"
+    review = f"{content.review_line} · {isolate(content.version, lang)}"
+    return [(CARD_PADDING, [hotline], [review]), (CARD_PADDING_TIGHT, [f"{hotline}  {review}"], [])]
+
+
 def _front(pdf, ff, content: CardContent, x: float, y: float) -> None:
     lang = content.language
-    inner_w = CARD_W - 2 * CARD_PADDING
-    if not content.reviewed:
-        _draft_mark(pdf, ff, x, y, CARD_W, CARD_H, content.draft_label, lang)
     script = fonts.script_for(lang)
     title_size = script.min_body_pt + 1.5
-    top = _write(pdf, ff, lang, [content.title], x + CARD_PADDING, y + CARD_PADDING, inner_w, title_size)
-    footer = [f"{content.hotline_label} {isolate(content.hotline, lang)}"]
-    small = [f"{content.review_line} · {isolate(content.version, lang)}"]
-    footer_h = _paragraphs_height(pdf, ff, lang, footer, inner_w, script.min_body_pt, 0)
-    small_h = _paragraphs_height(pdf, ff, lang, small, inner_w, script.min_body_pt, 0)
-    bottom = y + CARD_H - CARD_PADDING - footer_h - small_h - 0.5
+    one_line = _line_mm(script.min_body_pt, script) + 0.01
     body = [f"• {line}" for line in content.rights]
-    # The wallet card's statements sit closer than a flyer's paragraphs: five of them must fit 85 × 55 mm at
-    # 9 pt in the scripts that need it.
-    size = fit_size(pdf, ff, lang, body, inner_w, bottom - top - 1.0, largest=script.min_body_pt + 2.5, gap=CARD_GAP)
-    _write(pdf, ff, lang, body, x + CARD_PADDING, top + 0.5, inner_w, size, gap=CARD_GAP)
-    _write(pdf, ff, lang, footer, x + CARD_PADDING, bottom, inner_w, script.min_body_pt)
-    _write(pdf, ff, lang, small, x + CARD_PADDING, bottom + footer_h + 0.5, inner_w, script.min_body_pt)
+    for padding, footer, small in _front_layouts(content):
+        inner_w = CARD_W - 2 * padding
+        footer_h = _paragraphs_height(pdf, ff, lang, footer, inner_w, script.min_body_pt, 0)
+        small_h = _paragraphs_height(pdf, ff, lang, small, inner_w, script.min_body_pt, 0) if small else 0.0
+        if not small and footer_h > one_line:
+            continue  # the one-line footer wraps: no room is gained
+        top = y + padding + _paragraphs_height(pdf, ff, lang, [content.title], inner_w, title_size, 0)
+        bottom = y + CARD_H - padding - footer_h - small_h - 0.5
+        # The wallet card's statements sit closer than a flyer's paragraphs: five of them must fit 85 × 55 mm
+        # at 9 pt in the scripts that need it.
+        try:
+            size = fit_size(
+                pdf, ff, lang, body, inner_w, bottom - top - 1.0, largest=script.min_body_pt + 2.5, gap=CARD_GAP
+            )
+        except DoesNotFit:
+            continue
+        break
+    else:
+        raise DoesNotFit(f"{lang}: the wallet card's front does not fit at {script.min_body_pt} pt")
+    if not content.reviewed:
+        _draft_mark(pdf, ff, x, y, CARD_W, CARD_H, content.draft_label, lang)
+    _write(pdf, ff, lang, [content.title], x + padding, y + padding, inner_w, title_size)
+    _write(pdf, ff, lang, body, x + padding, top + 0.5, inner_w, size, gap=CARD_GAP)
+    _write(pdf, ff, lang, footer, x + padding, bottom, inner_w, script.min_body_pt)
+    if small:
+        _write(pdf, ff, lang, small, x + padding, bottom + footer_h + 0.5, inner_w, script.min_body_pt)
 
 
 def _back(pdf, ff, content: CardContent, x: float, y: float) -> None:

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from django.core.management import call_command
 
+from vigil.lib import fonts
 from vigil.rights import cards
-from vigil.rights.printing import fonts
 
 needs_fonts = pytest.mark.skipif(
     shutil.which("fc-match") is None, reason="fontconfig and the Noto fonts are not installed"
@@ -131,3 +131,17 @@ def test_a_card_too_long_for_the_wallet_size_still_prints_as_a_flyer_and_says_so
     page = client.get("/rights/card/?lang=es").content.decode()
     assert "flyer-letter.pdf" in page and "card.pdf" not in page
     assert "imprima el volante" in page
+
+
+@needs_fonts
+@pytest.mark.django_db
+def test_every_shipped_card_fits_the_wallet_size_at_its_scripts_smallest_size(loaded):
+    # The Urdu card in Nastaliq did not fit 85 × 55 mm at 9 pt and was offered as a flyer only.
+    from django.conf import settings
+
+    from vigil.rights.printing import pdf
+
+    for code, _name in settings.LANGUAGES:
+        card = cards.card_content(code)
+        assert card is not None and card.language == code, code
+        pdf.render_card(card)  # raises DoesNotFit when it does not fit

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from vigil.rights.printing import fonts, pdf
+from vigil.lib import fonts
+from vigil.rights.printing import pdf
 from vigil.rights.tests.samples import HOTLINE, LANGUAGES, sample
 
 pdfium = pytest.importorskip("pypdfium2")

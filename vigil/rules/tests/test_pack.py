@@ -43,10 +43,21 @@ def test_it_refuses_a_pack_with_one_broken_rule_whole_naming_rule_and_field(tmp_
     assert caught.value.rule == rule and caught.value.field == field, str(caught.value)
 
 
+def first_line(prefix):
+    return next(line for line in PACK.read_text(encoding="utf-8").splitlines() if line.startswith(prefix))
+
+
 def test_it_refuses_a_missing_translation_entry(tmp_path):
     with pytest.raises(PackError) as caught:
-        load_pack(broken(tmp_path, 'pl = { reviewed = false, shows = "en" }', ""))
+        load_pack(broken(tmp_path, first_line("pl = "), ""))
     assert caught.value.rule == "doc-detainer-hold" and caught.value.field == "explanation.pl"
+
+
+def test_it_shows_the_english_for_a_placeholder(tmp_path):
+    pack = load_pack(broken(tmp_path, first_line("pl = "), 'pl = { reviewed = false, shows = "en" }'))
+    rule = next(rule for rule in pack.rules if rule.id == "doc-detainer-hold")
+    english = rule.explanation["en"]["text"]
+    assert rule.explain("pl") == {"text": english, "reviewed": False, "english": english}
 
 
 def test_it_carries_an_explanation_per_catalog_of_the_deployment_english_beside_the_unreviewed():
