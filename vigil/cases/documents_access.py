@@ -6,7 +6,9 @@ of notes:
 - the case organization's documents are also read by the staff of the provider that accepted the case;
 - a provider's documents are read by that provider only: after acceptance the coalition sees the state,
   the tasks and the outcome, not what the provider's staff uploaded;
-- a provider whose referral is declined, expired or withdrawn no longer sees the case, so none of it.
+- a provider whose referral is declined, expired or withdrawn no longer sees the case, so none of it;
+- an organization the case is shared with (a partner, vigil/cases/sharing.py) neither reads nor adds
+  documents: they are not among the partner's pages (access.PARTNER_VIEWS).
 
 Caseworkers of the case organization and the staff of a provider that was sent or accepted the case
 upload, on an open case; a document is deleted by its own organization only. Deny by default: a 404 for a
@@ -21,7 +23,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from vigil.accounts.models import Role
-from vigil.cases.access import accepted_provider_org_id, cases_for_user
+from vigil.cases.access import accepted_provider_org_id, cases_for_user, is_partner
 from vigil.cases.documents import CaseDocument
 from vigil.cases.models import Case
 
@@ -31,7 +33,7 @@ UPLOAD_ROLES = (Role.CASEWORKER, Role.PROVIDER_STAFF)
 def documents_for_user(user, case: Case):
     """The documents of `case` the user may read (the case itself already checked with get_case_for_user)."""
     org_id = user.organization_id
-    if not org_id:
+    if not org_id or is_partner(user, case):
         return CaseDocument.objects.none()
     readable = [org_id]
     if org_id == accepted_provider_org_id(case):
@@ -55,7 +57,7 @@ def get_document_for_user(request, document_id) -> CaseDocument:
 
 
 def may_upload(user, case: Case) -> bool:
-    return bool(user.organization_id) and user.role in UPLOAD_ROLES and case.is_open
+    return bool(user.organization_id) and user.role in UPLOAD_ROLES and case.is_open and not is_partner(user, case)
 
 
 def may_delete(user, document: CaseDocument) -> bool:

@@ -362,3 +362,24 @@ def test_it_runs_the_sweep_as_daily_work(case, caseworker, settings):
     kept = add(case, caseworker)
     resolve(name)()
     assert not stray.exists() and files.path_of(kept.pk).exists()
+
+
+@pytest.mark.django_db
+def test_it_shows_an_organization_the_case_is_shared_with_no_document(client, case, caseworker):
+    from conftest import make_org, make_staff
+    from vigil.accounts.models import Role
+    from vigil.cases import sharing_actions
+
+    ours = add(case, caseworker, name="detention paper.pdf")
+    partner_org = make_org("partner-group")
+    sharing_actions.share_case(case, partner_org, actor=caseworker)
+    partner = make_staff("partner-caseworker", Role.CASEWORKER, partner_org)
+    client.force_login(partner)
+    page = client.get(reverse("case_detail", kwargs={"case_id": case.pk}))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "detention paper.pdf" not in html
+    assert reverse("case_document_upload", kwargs={"case_id": case.pk}) not in html
+    assert download(client, ours).status_code == 404
+    assert upload(client, case).status_code == 404
+    assert CaseDocument.objects.count() == 1
