@@ -347,6 +347,8 @@ FAMILY_INTAKE_ORGANIZATION = env_str("VIGIL_FAMILY_INTAKE_ORGANIZATION", "")
 # Per borough, the organization that receives a family's form ("BK=org-slug,QN=other-slug", the family's
 # borough code); a borough not listed, or a form without one, goes to FAMILY_INTAKE_ORGANIZATION.
 FAMILY_INTAKE_BY_BOROUGH = env_list("VIGIL_FAMILY_INTAKE_BY_BOROUGH")
+# The largest document a caseworker or a provider's staff may add to a case (docs/cases.md, "Documents").
+CASE_DOCUMENT_MAX_BYTES = env_int("VIGIL_CASE_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"

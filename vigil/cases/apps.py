@@ -32,6 +32,12 @@ class CasesConfig(AppConfig):
 
         reactions.register(reactions.STATE_CHANGED, case_closed)  # closing a case revokes its shares
         reactions.register(reactions.LOCATE_TASK_DONE, locate_task_done)
+        # A case's document files: sealed again at key rotation; files no row names swept daily.
+        from vigil.cases import document_files
+        from vigil.privacy.registry import register_sealed_elsewhere
+
+        register_sealed_elsewhere("cases.document_files", document_files.reseal_all)
+        register_periodic("vigil.cases.document_jobs.sweep_orphan_documents", every="day")
 
 
 def held_case_incident_ids():

@@ -389,6 +389,7 @@ class Referral(models.Model):
 
 # Interpreters and interpretation requests live in their own module (models.py stays short), and so do the
 # family's relatives and their consents.
+from vigil.cases.documents import CaseDocument  # noqa: E402, F401  (a case's documents, sealed files)
 from vigil.cases.family import Consent, FamilyContact  # noqa: E402, F401
 from vigil.cases.interpreting import (  # noqa: E402, F401
     AvailabilityWindow,

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from vigil.cases import family_views, interpreting_views, locating_views, packet_views, sharing_views, views
+from vigil.cases import (
+    document_views,
+    family_views,
+    interpreting_views,
+    locating_views,
+    packet_views,
+    sharing_views,
+    views,
+)
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -81,4 +89,11 @@ urlpatterns += [
 urlpatterns += [
     path("<uuid:case_id>/share/", sharing_views.case_share, name="case_share"),
     path("shares/<uuid:share_id>/revoke/", sharing_views.share_revoke, name="share_revoke"),
+]
+
+# A case's documents (vigil/cases/document_views.py).
+urlpatterns += [
+    path("<uuid:case_id>/documents/", document_views.case_document_upload, name="case_document_upload"),
+    path("documents/<uuid:document_id>/", document_views.case_document_download, name="case_document_download"),
+    path("documents/<uuid:document_id>/delete/", document_views.case_document_delete, name="case_document_delete"),
 ]

@@ -30,6 +30,7 @@ OBJECT_FACTORIES = {
     "interpretation_id": lambda ctx: _interpretation(ctx).pk,
     "consent_id": lambda ctx: _consent(ctx).pk,
     "share_id": lambda ctx: _share(ctx).pk,
+    "document_id": lambda ctx: _case_document(ctx).pk,
 }
 
 
@@ -106,6 +107,18 @@ def _share(ctx):
         case = _case(ctx)
         ctx["share"] = sharing_actions.share_case(case, make_org("walk-partner"), actor=ctx["caseworker"])
     return ctx["share"]
+
+
+def _case_document(ctx):
+    """A PDF added to the first organization's case by its caseworker."""
+    from vigil.cases import document_actions
+
+    if "case_document" not in ctx:
+        pdf = b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n"
+        ctx["case_document"] = document_actions.add_document(
+            _case(ctx), data=pdf, name="notice.pdf", kind="court_notice", actor=ctx["caseworker"]
+        )
+    return ctx["case_document"]
 
 
 def _dispatch(ctx):

@@ -1,0 +1,194 @@
+"""A case document's file: what is accepted, how it is cleaned, sealed on disk and removed.
+
+Accepted: PDF, JPEG, PNG and WebP, decided from the bytes (puremagic), never from the name or the browser.
+Images go through evidence's re-encoding (vigil/incidents/evidence.py: Pillow, pixels only), so EXIF, GPS,
+XMP and comments do not survive. PDFs are kept as sent, with their metadata (author, software, dates): no
+library in requirements.txt rewrites a PDF safely, and parsing one by hand is not something to do here.
+HEIC (an iPhone's photos) is refused with its own message: Pillow reads it only with a plugin we do not have.
+
+No hash of the plaintext is stored. A document's integrity is already held by the seal (AES-GCM refuses a
+file changed by one bit), and a plain SHA-256 beside the row would let whoever holds the database confirm
+that a file they already have (a hearing notice, an ID they photographed) is in a case.
+
+A file is sealed with the field keys, bound to its row's id, and written atomically before its row is
+inserted; a committed row always has its file. A file whose row never committed (a crash, a rolled-back
+outer transaction) is removed by the daily sweep (`sweep_orphans`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import unicodedata
+import uuid
+from pathlib import Path
+
+import puremagic
+from django.conf import settings
+
+from vigil.incidents import evidence
+from vigil.lib import crypto
+
+PDF = "application/pdf"
+ACCEPTED_TYPES = (PDF, "image/jpeg", "image/png", "image/webp")
+EXTENSIONS = {PDF: "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+HEIF_TYPES = ("image/heif", "image/heic", "image/heif-sequence", "image/heic-sequence")
+# A PDF ends with %%EOF, give or take trailing bytes some writers add: a cut-off upload does not.
+PDF_TAIL_BYTES = 1024
+# How old a file without a row must be before the sweep removes it: an upload in progress has written its
+# file and not yet committed its row.
+ORPHAN_AGE_SECONDS = 3600
+NAME_LIMIT = 120
+FOLDER = "case-documents"
+
+
+class DocumentRefused(ValueError):
+    """The file cannot be accepted; ``code`` says why (for a translated message)."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def max_bytes() -> int:
+    return settings.CASE_DOCUMENT_MAX_BYTES
+
+
+def sniff(head: bytes) -> str:
+    """The media type the bytes are, among the accepted ones: the first accepted type among puremagic's most
+    confident matches (a file that looks more like something else is refused)."""
+    try:
+        matches = puremagic.magic_string(head)
+    except (puremagic.PureError, ValueError):
+        raise DocumentRefused("type") from None
+    best = max((m.confidence for m in matches), default=0)
+    confident = [m.mime_type for m in matches if m.confidence == best]
+    for media_type in confident:
+        if media_type in ACCEPTED_TYPES:
+            return media_type
+    if any(media_type in HEIF_TYPES for media_type in confident):
+        raise DocumentRefused("heic")
+    raise DocumentRefused("type")
+
+
+def _check_pdf(data: bytes) -> None:
+    """The two ends a PDF reader needs: the header at the start, the end-of-file marker at the end."""
+    if not re.match(rb"%PDF-[12]\.\d", data[:16]) or b"%%EOF" not in data[-PDF_TAIL_BYTES:]:
+        raise DocumentRefused("unreadable")
+
+
+def prepare(data: bytes) -> tuple[str, bytes]:
+    """The sniffed media type and the bytes to keep: an image re-encoded without its metadata, a PDF as sent.
+    Raises DocumentRefused (empty, too large, not an accepted type, unreadable)."""
+    if not data:
+        raise DocumentRefused("empty")
+    if len(data) > max_bytes():
+        raise DocumentRefused("too_large")
+    media_type = sniff(data[:8192])
+    if media_type == PDF:
+        _check_pdf(data)
+        return media_type, data
+    try:
+        return media_type, evidence.strip_image(data, media_type)
+    except evidence.EvidenceRefused as exc:
+        raise DocumentRefused(exc.code) from None
+
+
+def clean_name(name: str, media_type: str) -> str:
+    """The uploaded name without folders or control characters, at most NAME_LIMIT characters, with the
+    extension of the sniffed type (what the file is, whatever it was called)."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    base = "".join(c for c in unicodedata.normalize("NFC", base) if unicodedata.category(c)[0] != "C")
+    stem = base.rsplit(".", 1)[0] if "." in base.strip(".") else base
+    stem = stem.strip(" .")[:NAME_LIMIT] or "document"
+    return f"{stem}.{EXTENSIONS[media_type]}"
+
+
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT) / FOLDER
+
+
+def path_of(document_id) -> Path:
+    return _root() / f"{uuid.UUID(str(document_id))}.sealed"
+
+
+def _aad(document_id) -> bytes:
+    return crypto.associated_data("cases_casedocument", "file", uuid.UUID(str(document_id)))
+
+
+def seal_to_disk(data: bytes, document_id) -> Path:
+    """Write the sealed bytes atomically: a temporary file, fsync, rename, fsync of the folder (so the rename
+    itself survives a power loss)."""
+    root = _root()
+    root.mkdir(parents=True, exist_ok=True)
+    final = path_of(document_id)
+    tmp = root / f".{final.name}.tmp"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(crypto.encrypt(data, _aad(document_id)))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    folder = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
+    return final
+
+
+def open_sealed(document_id) -> bytes:
+    return crypto.decrypt(path_of(document_id).read_bytes(), _aad(document_id))
+
+
+def remove(document_id) -> None:
+    path_of(document_id).unlink(missing_ok=True)
+
+
+def reseal_all() -> int:
+    """Seal every stored document again with the current field key (privacy's key rotation calls this
+    through its registry). Returns the files rewritten."""
+    from vigil.cases.documents import CaseDocument
+
+    rewritten = 0
+    for document_id in CaseDocument.objects.values_list("pk", flat=True).iterator():
+        if path_of(document_id).exists():
+            seal_to_disk(open_sealed(document_id), document_id)
+            rewritten += 1
+    return rewritten
+
+
+def sweep_orphans(now: float | None = None) -> int:
+    """Remove the files (and leftover temporary files) that no row names and that are older than
+    ORPHAN_AGE_SECONDS. Returns how many went."""
+    from vigil.cases.documents import CaseDocument
+
+    root = _root()
+    if not root.is_dir():
+        return 0
+    now = time.time() if now is None else now
+    old = []
+    for path in root.iterdir():
+        try:
+            if path.is_file() and now - path.stat().st_mtime > ORPHAN_AGE_SECONDS:
+                old.append(path)
+        except FileNotFoundError:
+            continue  # removed meanwhile
+    ids = {}
+    for path in old:
+        try:
+            ids[path] = uuid.UUID(path.name.strip(".").split(".")[0])
+        except ValueError:
+            ids[path] = None  # not a document file: not ours to judge, left alone
+    known = set(CaseDocument.objects.filter(pk__in=[i for i in ids.values() if i]).values_list("pk", flat=True))
+    removed = 0
+    for path, document_id in ids.items():
+        if document_id is None or (document_id in known and not path.name.startswith(".")):
+            continue
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
