@@ -29,6 +29,9 @@ class CasesConfig(AppConfig):
 
         reactions.register(reactions.STATE_CHANGED, status_changed)
         reactions.register(reactions.LOCATE_TASK_DONE, locate_task_done)
+        from vigil.cases.proposal_actions import propose_next_best
+
+        reactions.register(reactions.REFERRAL_ENDED, propose_next_best)
 
 
 def held_case_incident_ids():

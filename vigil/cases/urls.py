@@ -1,6 +1,6 @@
 from django.urls import path
 
-from vigil.cases import family_views, interpreting_views, locating_views, views
+from vigil.cases import family_views, interpreting_views, locating_views, proposal_views, views
 
 urlpatterns = [
     path("", views.queue, name="case_queue"),
@@ -74,4 +74,10 @@ urlpatterns += [
 urlpatterns += [
     path("<uuid:case_id>/family/", family_views.case_family, name="case_family"),
     path("consents/<uuid:consent_id>/withdraw/", family_views.consent_withdraw, name="consent_withdraw"),
+]
+
+# The matcher's proposals (vigil/cases/proposal_views.py; the case page's ranked providers come by a template tag).
+urlpatterns += [
+    path("proposals/", proposal_views.surge, name="proposal_surge"),
+    path("proposals/approve/", proposal_views.surge_approve, name="proposal_surge_approve"),
 ]
