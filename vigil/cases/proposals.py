@@ -34,11 +34,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from vigil.cases import actions, matching
-from vigil.cases.consents import sharing_withdrawn
 from vigil.cases.matching import eligibility, languages
 from vigil.cases.models import (
     AvailabilityWindow,
     Case,
+    Consent,
     Court,
     IncomeBand,
     LocationRecord,
@@ -146,6 +146,19 @@ def _conflict_declines(case_ids) -> dict:
     return declined
 
 
+def _sharing_withdrawn(case_ids) -> set:
+    """Cases whose provider-sharing consent was given and withdrawn, with none left in force (as
+    `consents.sharing_withdrawn`, for many cases in one query): sending them is refused."""
+    given, in_force = set(), set()
+    for case_id, withdrawn_at in Consent.objects.filter(case_id__in=case_ids, scope="share_provider").values_list(
+        "case_id", "withdrawn_at"
+    ):
+        given.add(case_id)
+        if withdrawn_at is None:
+            in_force.add(case_id)
+    return given - in_force
+
+
 def matching_case(case: Case, *, court: str | None, conflict_declined_by=()) -> matching.Case:
     borough = (case.borough or "").strip().lower() or None
     return matching.Case(
@@ -249,8 +262,9 @@ def build_problem(cases: list[Case], providers: list[Provider], organization_id)
         for r in Referral.objects.filter(case_id__in=case_ids, state=Referral.State.PROPOSED).select_related("provider")
     }
     problem = Problem([], built_providers, {}, {str(p.pk): p for p in providers}, proposed=proposed)
+    withdrawn = _sharing_withdrawn(case_ids)
     for case in cases:
-        if sharing_withdrawn(case, "share_provider"):
+        if case.pk in withdrawn:
             problem.left_out.append((case, "consent_withdrawn"))
             continue
         problem.cases.append(

@@ -305,3 +305,19 @@ def test_a_withdrawal_proposes_nothing(caseworker, provider_a, provider_b):
     case = open_case(caseworker)
     actions.withdraw_referral(send(case, provider_a, caseworker), actor=caseworker)
     assert not Referral.objects.filter(case=case, state="proposed").exists()
+
+
+@pytest.mark.django_db
+def test_a_case_whose_family_withdrew_provider_sharing_is_left_out_with_why(
+    client, org, caseworker, provider_a, settings
+):
+    from vigil.cases import family_actions
+    from vigil.cases.tests.test_family_updates import family_intake
+
+    case, relative = family_intake(org)
+    family_actions.withdraw_consent(relative.consents.get(scope="share_provider"), actor=caseworker)
+    client.force_login(caseworker)
+    response = client.get(SURGE)
+    assert [row["case"] for row in response.context["left_out"]] == [case]
+    assert response.context["assigned"] == []
+    assert "withdrew consent" in response.content.decode()
