@@ -321,3 +321,51 @@ def test_a_case_whose_family_withdrew_provider_sharing_is_left_out_with_why(
     assert [row["case"] for row in response.context["left_out"]] == [case]
     assert response.context["assigned"] == []
     assert "withdrew consent" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_and_a_send_at_once_cannot_overfill_a_provider(org, other_org):
+    import threading
+
+    from django.db import connection
+
+    provider = make_provider("one-slot-surge", open_slots=1)
+    # The sender works for another organization: its case is not in the approver's surge.
+    approver, sender = make_staff("racer-0", Role.CASEWORKER, org), make_staff("racer-1", Role.CASEWORKER, other_org)
+    waiting = open_case(approver, person_name="Waiting")
+    problem = _problem(approver)
+    fingerprint = problem.fingerprint()
+    pairs = {c: p for c, p in proposal_actions.solve(problem, (), ()).pairs.items() if p}
+    assert pairs == {str(waiting.pk): str(provider.pk)}
+    other = open_case(sender, person_name="Other")
+    proposed = actions.propose_referral(other, provider, "detained_removal_defense", actor=sender)
+    barrier, outcomes, errors = threading.Barrier(2), [], []
+
+    def approve():
+        proposal_actions.approve_assignment(
+            org, actor=approver, fingerprint=fingerprint, pairs=pairs, response_hours=24
+        )
+
+    def send_other():
+        actions.send_referral(proposed, actor=sender)
+
+    def run(change):
+        try:
+            barrier.wait(timeout=10)
+            change()
+            outcomes.append("sent")
+        except actions.CaseActionRefused as exc:
+            outcomes.append(exc.code)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(change,)) for change in (approve, send_other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert outcomes.count("sent") == 1 and set(outcomes) <= {"sent", "proposal_stale", "no_capacity"}
+    assert Referral.objects.filter(provider=provider, state="sent").count() == 1
