@@ -22,7 +22,7 @@ from vigil.cases import actions, matching, proposal_actions, proposals
 from vigil.cases.access import COALITION_ROLES, coalition_organization_id
 from vigil.cases.language_names import display_name
 from vigil.cases.matching import eligibility
-from vigil.cases.models import Case, ServiceKind
+from vigil.cases.models import Case, Referral, ServiceKind
 
 # Provider staff pass the role check so that the organization check answers them with a 404.
 PROPOSAL_ROLES = (Role.CASEWORKER, Role.ADMIN, Role.PROVIDER_STAFF)
@@ -82,7 +82,7 @@ def _reasons(reasons, case: matching.Case) -> list[str]:
     return [reason_text(r, case) for r in reasons if r.code in REASONS and r.code != "tier"]
 
 
-def _services(case_row, provider_row) -> str:
+def _service_label(case_row, provider_row) -> str:
     service = proposals.referral_service(case_row, provider_row)
     return str(dict(ServiceKind.choices).get(service, service or ""))
 
@@ -96,7 +96,7 @@ def section_context(request, case: Case) -> dict:
     user = request.user
     if user.role not in COALITION_ROLES or case.state not in Case.WAITING_STATES:
         return {"show": False}
-    if case.referrals.filter(state__in=("proposed", "sent")).exists():
+    if case.referrals.filter(state__in=Referral.OPEN_STATES).exists():
         return {"show": False}
     problem, ranked, excluded = proposals.rank_for_case(case)
     if not problem.cases:
@@ -110,7 +110,7 @@ def section_context(request, case: Case) -> dict:
             {
                 "provider": provider,
                 "service": proposals.referral_service(case, provider),
-                "service_label": _services(case, provider),
+                "service_label": _service_label(case, provider),
                 "capacity": by_id[choice.provider_id].capacity,
                 "reasons": _reasons(choice.reasons, subject),
             }
@@ -194,16 +194,15 @@ def _surge_context(request, organization_id, pinned, dropped) -> dict:
         provider_row = problem.provider_rows[result.provider_id]
         row.update(
             provider=provider_row,
-            service_label=_services(case_row, provider_row),
+            service_label=_service_label(case_row, provider_row),
             reasons=_reasons(result.reasons, case),
             pair=f"{result.case_id}:{result.provider_id}",
         )
         assigned.append(row)
-    order = lambda row: (-row["tier"], row["case"].created_at)  # noqa: E731
     objective = assignment.objective
     return {
-        "assigned": sorted(assigned, key=order),
-        "unassigned": sorted(unassigned, key=order),
+        "assigned": sorted(assigned, key=_queue_order),
+        "unassigned": sorted(unassigned, key=_queue_order),
         "left_out": [{"case": case, "why": exclusion_text(code)} for case, code in problem.left_out],
         "objective": objective,
         "max_share": round(float(objective.max_share) * 100),
@@ -216,6 +215,11 @@ def _surge_context(request, organization_id, pinned, dropped) -> dict:
         "may_approve": request.user.role == Role.CASEWORKER,
         "default_hours": actions.DEFAULT_RESPONSE_HOURS,
     }
+
+
+def _queue_order(row) -> tuple:
+    """As the queue: the highest tier first, then the longest waiting."""
+    return (-row["tier"], row["case"].created_at)
 
 
 def _unassigned_why(problem, case: matching.Case, result: matching.CaseResult, dropped) -> list[str]:

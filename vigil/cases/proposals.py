@@ -30,7 +30,6 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.db.models import Q
 from django.utils import timezone
 
 from vigil.cases import actions, matching
@@ -291,9 +290,7 @@ def surge_problem(organization_id, *, lock: bool = False) -> Problem:
 
 def tried_provider_ids(case: Case) -> set[str]:
     """Providers whose referral of this case was declined or expired: the next proposal is someone else."""
-    ended = Referral.objects.filter(case=case).filter(
-        Q(state=Referral.State.DECLINED) | Q(state=Referral.State.EXPIRED)
-    )
+    ended = Referral.objects.filter(case=case, state__in=(Referral.State.DECLINED, Referral.State.EXPIRED))
     return {str(pk) for pk in ended.values_list("provider_id", flat=True)}
 
 
