@@ -443,11 +443,7 @@ def _end_referral(referral: Referral, state: str, *, actor, reason: str = "") ->
         conflict_check=None,
     )
     referral.state = state
-    kind = {
-        "declined": CaseEvent.Kind.REFERRAL_DECLINED,
-        "expired": CaseEvent.Kind.REFERRAL_EXPIRED,
-        "withdrawn": CaseEvent.Kind.REFERRAL_WITHDRAWN,
-    }[state]
+    kind = CaseEvent.Kind(f"referral_{state}")  # referral_declined, referral_expired, referral_withdrawn
     case = referral.case
     # "declined: conflict" tells nobody else why: the timeline keeps the decline, not its reason.
     reason_code = "" if reason == Referral.DeclineReason.CONFLICT else reason
@@ -456,6 +452,7 @@ def _end_referral(referral: Referral, state: str, *, actor, reason: str = "") ->
         _event(case, kind, actor=actor, from_state="referred", to_state="screening", reason_code=reason_code)
     else:
         _event(case, kind, actor=actor, reason_code=reason_code)
+    reactions.referral_ended(referral)  # after a decline or an expiry, the next-best provider is proposed
 
 
 def withdraw_referral(referral: Referral, *, actor) -> Referral:

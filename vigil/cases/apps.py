@@ -22,20 +22,19 @@ class CasesConfig(AppConfig):
         from vigil.cases.family_actions import RECIPIENT_KIND, resolve_contact
 
         messaging.register_resolver(RECIPIENT_KIND, resolve_contact)
-        # Reactions to case actions, registered here so the case actions import neither module.
-        from vigil.cases import reactions
+        # Reactions to case actions, registered here so the case actions import none of these modules.
+        from vigil.cases import document_files, reactions
         from vigil.cases.family_actions import status_changed
         from vigil.cases.locating_actions import locate_task_done
-
-        reactions.register(reactions.STATE_CHANGED, status_changed)
+        from vigil.cases.proposal_actions import propose_next_best
         from vigil.cases.sharing_actions import case_closed
-
-        reactions.register(reactions.STATE_CHANGED, case_closed)  # closing a case revokes its shares
-        reactions.register(reactions.LOCATE_TASK_DONE, locate_task_done)
-        # A case's document files: sealed again at key rotation; files no row names swept daily.
-        from vigil.cases import document_files
         from vigil.privacy.registry import register_sealed_elsewhere
 
+        reactions.register(reactions.STATE_CHANGED, status_changed)
+        reactions.register(reactions.STATE_CHANGED, case_closed)  # closing a case revokes its shares
+        reactions.register(reactions.LOCATE_TASK_DONE, locate_task_done)
+        reactions.register(reactions.REFERRAL_ENDED, propose_next_best)  # the next-best provider is proposed
+        # A case's document files: sealed again at key rotation; files no row names swept daily.
         register_sealed_elsewhere("cases.document_files", document_files.reseal_all)
         register_periodic("vigil.cases.document_jobs.sweep_orphan_documents", every="day")
 

@@ -6,6 +6,7 @@ from vigil.cases import (
     interpreting_views,
     locating_views,
     packet_views,
+    proposal_views,
     sharing_views,
     views,
 )
@@ -96,4 +97,10 @@ urlpatterns += [
     path("<uuid:case_id>/documents/", document_views.case_document_upload, name="case_document_upload"),
     path("documents/<uuid:document_id>/", document_views.case_document_download, name="case_document_download"),
     path("documents/<uuid:document_id>/delete/", document_views.case_document_delete, name="case_document_delete"),
+]
+
+# The matcher's proposals (vigil/cases/proposal_views.py; the case page's ranked providers come by a template tag).
+urlpatterns += [
+    path("proposals/", proposal_views.surge, name="proposal_surge"),
+    path("proposals/approve/", proposal_views.surge_approve, name="proposal_surge_approve"),
 ]
