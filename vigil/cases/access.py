@@ -131,6 +131,15 @@ def get_referral_for_user(request, referral_id) -> Referral:
     )
 
 
+def get_packet_referral_for_user(request, referral_id) -> Referral:
+    """A referral whose packet the user may download: their own provider's, once accepted. Before that the
+    provider decides on the case page and its conflict check; the packet is for its own case system."""
+    referrals = referrals_for_user(request.user).filter(state=Referral.State.ACCEPTED)
+    if request.user.role not in PROVIDER_ROLES:
+        referrals = referrals.none()
+    return get_object_or_404(referrals.select_related("case", "provider"), pk=_uuid_or_404(referral_id))
+
+
 def tasks_for_user(user):
     return CaseTask.objects.filter(case__in=cases_for_user(user).values("pk"))
 

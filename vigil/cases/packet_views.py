@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from vigil.accounts.access import staff_view
 from vigil.accounts.models import Role
 from vigil.cases import actions, packet_pdf
-from vigil.cases.access import get_referral_for_user
+from vigil.cases.access import get_packet_referral_for_user
 from vigil.lib.fonts import FontMissing
 
 
 @staff_view(Role.PROVIDER_STAFF)
 def referral_packet_pdf(request, referral_id):
-    """Who gets it is who gets the JSON: the staff of the provider the referral was sent to, while it is
-    sent or accepted (a 404 for everyone else's staff). Labels in the reader's interface language."""
-    referral = get_referral_for_user(request, referral_id)
+    """Who gets it is who gets the JSON: the staff of the provider that accepted the referral (a 404 before
+    it accepts and for everyone else's staff). Labels in the reader's interface language."""
+    referral = get_packet_referral_for_user(request, referral_id)
     packet = actions.referral_packet(referral, actor=request.user, format="pdf")
     try:
         data = packet_pdf.render(packet, provider_name=referral.provider.name, generated_at=timezone.now())

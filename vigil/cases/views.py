@@ -18,6 +18,7 @@ from vigil.cases.access import (
     COALITION_ROLES,
     cases_for_user,
     get_case_for_user,
+    get_packet_referral_for_user,
     get_referral_for_user,
     get_task_for_user,
     may_read_conflict_check,
@@ -296,7 +297,7 @@ def referral_answer(request, referral_id):
 
 @staff_view(Role.PROVIDER_STAFF)
 def referral_packet(request, referral_id):
-    referral = get_referral_for_user(request, referral_id)
+    referral = get_packet_referral_for_user(request, referral_id)
     packet = actions.referral_packet(referral, actor=request.user)
     response = HttpResponse(
         json.dumps(packet, ensure_ascii=False, indent=2, sort_keys=True), content_type="application/json; charset=utf-8"

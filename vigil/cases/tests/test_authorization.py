@@ -138,6 +138,9 @@ def test_it_audits_every_view_of_a_case_and_every_packet(client, caseworker, pro
     client.logout()
     client.force_login(staff_a)
     client.get(_detail(case))
+    # The packet is the provider's once it accepts: before, the case page and its conflict check.
+    assert client.get(reverse("referral_packet", kwargs={"referral_id": referral.pk})).status_code == 404
+    actions.accept_referral(referral, actor=staff_a)
     packet = client.get(reverse("referral_packet", kwargs={"referral_id": referral.pk}))
     assert packet.status_code == 200
     assert packet.json()["person"]["name"] == "Ana Example"

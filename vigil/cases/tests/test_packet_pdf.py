@@ -69,7 +69,12 @@ def _json_url(referral) -> str:
 
 
 @pytest.fixture
-def referral(caseworker, provider_a):
+def referral(sent_referral, staff_a):
+    return actions.accept_referral(sent_referral, actor=staff_a)
+
+
+@pytest.fixture
+def sent_referral(caseworker, provider_a):
     case = open_case(
         caseworker,
         person_name="Ana Example",

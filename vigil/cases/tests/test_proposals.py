@@ -103,7 +103,7 @@ def test_a_provider_listing_no_courts_serves_every_court(caseworker, provider_a)
     elsewhere = make_provider("other-court-legal")
     elsewhere.courts.add(Court.objects.create(code="other-court", name="Other court"))
     case = open_case(caseworker)
-    record_location(case, actor=caseworker, source="facility", facility=facility, place="", confirmed=True)
+    record_location(case, actor=caseworker, source="detainee_locator", facility=facility, place="", confirmed=True)
     _problem_, ranked, excluded = proposals.rank_for_case(case)
     assert [r.provider_id for r in ranked] == [str(provider_a.pk)]
     assert [(pid, why.code) for pid, why in excluded] == [(str(elsewhere.pk), "court")]
