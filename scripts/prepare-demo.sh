@@ -18,4 +18,5 @@ quiet $PY manage.py migrate --noinput
 quiet $PY manage.py load_jurisdiction
 # The know-your-rights texts, from their files (unchanged ones are skipped; a console edit is never overwritten).
 quiet $PY manage.py load_rights
+quiet $PY manage.py messaging_templates load
 if [ "$VIGIL_DEMO" = "1" ]; then quiet $PY manage.py seed_demo; fi

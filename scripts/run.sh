@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DEBUG="${DEBUG:-1}"
 export VIGIL_DEMO="${VIGIL_DEMO:-1}"
+# In the demo the family page's intakes go to the demo hotline (seed_demo makes it); a deployment names its own.
+if [ "$VIGIL_DEMO" = "1" ]; then export VIGIL_FAMILY_INTAKE_ORGANIZATION="${VIGIL_FAMILY_INTAKE_ORGANIZATION:-demo-hotline}"; fi
 VERBOSE=1 bash scripts/prepare-demo.sh
 set -a; . var/dev-keys.env; set +a
 $PY manage.py worker &

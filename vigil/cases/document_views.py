@@ -36,7 +36,9 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What it is"), choices=DocumentKind.choices)
     file = forms.FileField(
         label=gettext_lazy("File (PDF, JPEG, PNG or WebP)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ",".join(document_files.ACCEPTED_TYPES)}),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(document_files.ACCEPTED_TYPES), "aria-describedby": "document-file-title"}
+        ),
     )
 
     def __init__(self, *args, prefix="document", **kwargs):

@@ -383,3 +383,19 @@ def test_it_shows_an_organization_the_case_is_shared_with_no_document(client, ca
     assert download(client, ours).status_code == 404
     assert upload(client, case).status_code == 404
     assert CaseDocument.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_file_field_has_a_translated_label_styled_as_a_button_and_delete_reads_as_a_link(client, case, caseworker):
+    # The native file control says "Choose File" in the browser's language, not the reader's; and "Delete" was
+    # link-blue on the danger red of a button.
+    client.force_login(caseworker)
+    upload(client, case)
+    page = client.get(reverse("case_detail", kwargs={"case_id": case.pk}), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<label for="id_document-file" class="button file-button">Elegir un archivo</label>' in page
+    assert 'aria-describedby="document-file-title"' in page and 'id="document-file-title"' in page
+    assert '<button class="link danger">' in page
+    from django.contrib.staticfiles import finders
+
+    css = open(finders.find("vigil/site.css"), encoding="utf-8").read()
+    assert "button.link.danger{background:none;color:var(--danger)}" in css
