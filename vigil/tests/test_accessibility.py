@@ -1,5 +1,6 @@
 """Accessibility held by tests: axe-core on every public page and the console's main pages (incidents,
-alerts, cases, a provider's referrals, the rules' findings), in seven languages, on a phone in headless
+alerts, cases with a document, the proposals for every waiting case, the WhatsApp templates, a provider's referrals,
+the rules' findings), in seven languages, on a phone in headless
 Chromium.
 
 axe-core 4.14 comes from the npm registry, pinned by package-lock.json and installed by `npm ci` (`make
@@ -173,15 +174,22 @@ def case_states(page, audit, base, language, case):
     visit("/staff/cases/", "case queue")
     assert page.locator("main li").count() >= 1  # the case is in the queue: a page with content was checked
     visit(f"/staff/cases/{case.pk}/", "case page")
+    assert page.locator("#document-list li").count() == 1  # the documents section, with a document listed
+    visit("/staff/cases/proposals/", "proposals for every waiting case")
+    visit("/staff/messaging/templates/", "WhatsApp templates")
     visit("/staff/rules/findings/", "rules findings")
     assert page.locator("main table tr").count() >= 2  # a heading row and at least one finding
 
 
 def cases_and_findings(org, incident):
     """A case with a referral sent to a provider, and a documented detention judged by the rules."""
+    from django.core.management import call_command
+
     from conftest import make_staff
     from vigil.accounts.models import Role
+    from vigil.cases import document_actions
     from vigil.cases.tests.conftest import make_provider, open_case, send
+    from vigil.cases.tests.test_documents import PDF
     from vigil.incidents import detentions
     from vigil.rules.tests.test_findings import HELD
 
@@ -190,6 +198,9 @@ def cases_and_findings(org, incident):
     provider_staff = make_staff("provider-a11y", Role.PROVIDER_STAFF, provider.organization)
     case = open_case(caseworker, language="es", borough="QN")
     send(case, provider, caseworker)
+    document_actions.add_document(case, data=PDF, name="hearing notice.pdf", kind="court_notice", actor=caseworker)
+    open_case(caseworker, person_name="Second Example", language="es", borough="BK")  # waiting: proposed
+    call_command("messaging_templates", "load", verbosity=0)
     detentions.record_detention(incident, HELD, actor=caseworker)
     run_worker()
     return case, provider_staff
@@ -247,7 +258,7 @@ def test_every_page_has_no_axe_violations_in_seven_languages(browser, live_serve
     runs = audit.runs + staff_audit.runs
     print(f"axe {audit.version}: {runs} runs in {time.monotonic() - started:.0f} s")
     assert audit.version.startswith("4.14")
-    assert len(django_settings.LANGUAGES) == 12 and runs == len(LANGUAGES) * 27
+    assert len(django_settings.LANGUAGES) == 12 and runs == len(LANGUAGES) * 29
     problems = audit.problems + staff_audit.problems
     assert problems == [], "\n".join(problems)
 
