@@ -29,6 +29,9 @@ def test_it_queues_each_periodic_job_once_per_period():
     morning = datetime(2026, 12, 5, 9, 15, tzinfo=UTC)
     assert schedule_periodic(morning) == len(PERIODIC)
     assert schedule_periodic(morning + timedelta(minutes=30)) == 0  # another worker, the same hour
-    assert schedule_periodic(morning + timedelta(hours=1)) == 1  # the sweep again; the purge waits a day
+    hourly = [name for name, every in PERIODIC.items() if every == "hour"]
+    assert SWEEP in hourly and PURGE not in hourly
+    # The hourly jobs (the sweep among them) again; the purge waits a day.
+    assert schedule_periodic(morning + timedelta(hours=1)) == len(hourly)
     handlers = sorted(Job.objects.values_list("handler", flat=True))
     assert handlers.count(SWEEP) == 2 and handlers.count(PURGE) == 1
