@@ -17,7 +17,6 @@ outer transaction) is removed by the daily sweep (`sweep_orphans`).
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import unicodedata
@@ -29,6 +28,7 @@ from django.conf import settings
 
 from vigil.incidents import evidence
 from vigil.lib import crypto
+from vigil.lib.durable_files import write_atomically
 
 PDF = "application/pdf"
 ACCEPTED_TYPES = (PDF, "image/jpeg", "image/png", "image/webp")
@@ -118,26 +118,9 @@ def _aad(document_id) -> bytes:
 
 
 def seal_to_disk(data: bytes, document_id) -> Path:
-    """Write the sealed bytes atomically: a temporary file, fsync, rename, fsync of the folder (so the rename
-    itself survives a power loss)."""
-    root = _root()
-    root.mkdir(parents=True, exist_ok=True)
+    """Write the sealed bytes atomically (vigil/lib/durable_files.py)."""
     final = path_of(document_id)
-    tmp = root / f".{final.name}.tmp"
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(crypto.encrypt(data, _aad(document_id)))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    folder = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    write_atomically(final, crypto.encrypt(data, _aad(document_id)))
     return final
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import struct
 import subprocess
 import tempfile
@@ -22,6 +21,7 @@ from django.conf import settings
 from PIL import Image, ImageOps
 
 from vigil.lib import crypto
+from vigil.lib.durable_files import write_atomically
 
 IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 VIDEO_TYPES = {"video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm"}
@@ -146,22 +146,9 @@ def _aad(evidence_id, role: str) -> bytes:
 
 
 def seal_to_disk(data: bytes, evidence_id, role: str) -> str:
-    """Write encrypted bytes atomically (temp file, fsync, rename, fsync of the folder so that the rename
-    itself survives a power loss); return the path relative to the root."""
-    root = _root()
-    root.mkdir(parents=True, exist_ok=True)
+    """Write encrypted bytes atomically (vigil/lib/durable_files.py); return the path relative to the root."""
     name = f"{evidence_id}.{role}.sealed"
-    tmp = root / f".{name}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(crypto.encrypt(data, _aad(evidence_id, role)))
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, root / name)
-    folder = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(folder)
-    finally:
-        os.close(folder)
+    write_atomically(_root() / name, crypto.encrypt(data, _aad(evidence_id, role)))
     return name
 
 
