@@ -119,6 +119,13 @@ class Case(PersonalRecord):
     # The incident's workplace, copied when the incident is linked: the case keeps what it needs when the
     # incident is purged (and the conflict check of a referral carries it).
     incident_workplace = EncryptedTextField()
+    # The person's detention record in that incident, once a caseworker links it. The case keeps its own copy
+    # of what it needs from it (`detention_copy`: who holds the person, when released or handed over) for
+    # when the record is purged with its incident.
+    detention_record = models.ForeignKey(
+        "incidents.DetentionRecord", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    detention_copy = EncryptedJSONField()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -4,6 +4,7 @@ from vigil.cases import (
     document_views,
     family_views,
     interpreting_views,
+    linking_views,
     locating_views,
     packet_views,
     proposal_views,
@@ -103,4 +104,10 @@ urlpatterns += [
 urlpatterns += [
     path("proposals/", proposal_views.surge, name="proposal_surge"),
     path("proposals/approve/", proposal_views.surge_approve, name="proposal_surge_approve"),
+]
+
+# The incident and the person's detention record a case is linked to (vigil/cases/linking_views.py).
+urlpatterns += [
+    path("<uuid:case_id>/incident/", linking_views.case_link_incident, name="case_link_incident"),
+    path("<uuid:case_id>/detention/", linking_views.case_link_detention_record, name="case_link_detention_record"),
 ]
