@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vigil.geo import streets as st
 from vigil.geo.gazetteer import (
@@ -354,6 +354,24 @@ def _street_only(g: Gazetteer, streets: list[list[int]], ctx: _Context) -> list[
     return [best] if best else []
 
 
+_QUALIFIER = re.compile(r"\(([^)]*)\)")
+
+
+def _by_qualifier(g: Gazetteer, toks: list[str], mentions: list[Mention]) -> list[Mention]:
+    """Mentions of a name several neighborhoods share, narrowed to those the word after it qualifies:
+    "Harlem (North)" is the city's Harlem (North), not the Harlem (South) listed first for "Harlem"."""
+    out = []
+    for m in mentions:
+        if m.kind == "nbhd" and len(m.refs) > 1:
+            after = [t for t in toks[m.end : m.end + 2] if t != BOUNDARY][:1]
+            if after:
+                fitting = tuple(r for r in m.refs if after[0] in _QUALIFIER.findall(g.nta_names.get(r, "").lower()))
+                if fitting:
+                    m = replace(m, refs=fitting)
+        out.append(m)
+    return out
+
+
 def resolve_place_text(text: str, language: str | None = None) -> PlaceMatch | None:
     """The place a piece of text names, or None.
 
@@ -364,7 +382,9 @@ def resolve_place_text(text: str, language: str | None = None) -> PlaceMatch | N
 
     1. Split the text into normalised words (every script; numbers as digits; other-script street
        names rewritten to canonical ones) and find every known phrase in it.
-    2. Note boroughs and neighborhoods named anywhere: they decide between same-named places.
+    2. Note boroughs and neighborhoods named anywhere: they decide between same-named places. A name
+       several neighborhoods share means those its city qualifier, when written after it, names
+       ("Harlem (North)").
     3. Read intersections, stations, landmarks, schools and neighborhoods; between same-named places,
        a named borough, neighborhood or nearby street decides.
     4. Drop readings that are still a toss-up between same-named places (keeping their neighborhood
@@ -378,7 +398,7 @@ def resolve_place_text(text: str, language: str | None = None) -> PlaceMatch | N
     toks = g.tokens(text[:2000], language)
     if not toks:
         return None
-    mentions = g.mentions(toks)
+    mentions = _by_qualifier(g, toks, g.mentions(toks))
     ctx = _Context(
         boroughs={b for m in mentions if m.kind == "borough" for b in m.refs[:1]},
         ntas={m.refs[0] for m in mentions if m.kind == "nbhd"},

@@ -264,6 +264,23 @@ def test_it_picks_the_same_named_neighborhood_in_the_named_borough():
     assert resolve_place_text("Murray Hill, Queens").area == "QN0704"
 
 
+@pytest.mark.parametrize(
+    ("text", "nta"),
+    [
+        ("ICE en Harlem (North) ahora", "MN1002"),
+        ("Harlem (South) میں ۱۳۷ اسٹریٹ پر ICE", "MN1001"),
+        ("agents at Nelson Ave in University Heights (South)", "BX0501"),
+        ("ICE en la Highlawn en Gravesend (West)", "BK1103"),
+    ],
+)
+def test_it_picks_the_neighborhood_its_city_qualifier_names(text, nta):
+    # "Harlem" names two NTAs, listed South first; the city's own qualifier, written after the name as
+    # in "Harlem (North)", says which. Read as the first listed, a report of a scene in Harlem (North)
+    # was placed in the neighborhood next door, and grouping compared it with the scene's other reports
+    # as with a neighboring area's.
+    assert resolve_place_text(text).area == nta
+
+
 def test_it_falls_back_to_a_street_alone():
     match = resolve_place_text("they are walking down Roosevelt Ave")
     assert match.kind == "street"

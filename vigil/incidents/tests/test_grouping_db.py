@@ -162,3 +162,16 @@ def test_it_keeps_the_named_place_a_report_gives_in_the_incidents_summary():
     first = submit("ICE agents at Roosevelt Ave and 74th St, three vans")
     [(lat, lon)] = summary_of(first.incident_id).places
     assert abs(lat - 40.7468) < 0.002 and abs(lon - -73.8914) < 0.002
+
+
+@pytest.mark.django_db
+def test_it_joins_a_report_naming_the_scenes_neighborhood_with_its_qualifier():
+    # Two scenes at once, in Harlem (North) and in Harlem (South); a report without a point names
+    # "Harlem (North)". Read as Harlem (South), the NTA listed first for "Harlem", it went to the scene
+    # in the neighborhood next door, in the same area as far as grouping could tell.
+    north = [submit("ICE agents at Lenox Ave & W 137 St, 3 vans", lat=40.81541, lon=-73.93991) for _ in range(2)]
+    south = [submit("ICE agents at Lenox Ave & W 116 St, 2 cars", lat=40.80203, lon=-73.94968) for _ in range(2)]
+    assert north[0].incident_id != south[0].incident_id
+    report = actions.submit_report(build_input({"text": "Migra en Harlem (North) ahora mismo"}), channel="api")[0]
+    assert report.area == "MN1002"
+    assert report.incident_id == north[0].incident_id
