@@ -23,7 +23,7 @@ class CasesConfig(AppConfig):
 
         messaging.register_resolver(RECIPIENT_KIND, resolve_contact)
         # Reactions to case actions, registered here so the case actions import none of these modules.
-        from vigil.cases import document_files, reactions
+        from vigil.cases import document_jobs, reactions
         from vigil.cases.family_actions import status_changed
         from vigil.cases.locating_actions import locate_task_done
         from vigil.cases.proposal_actions import propose_next_best
@@ -35,7 +35,7 @@ class CasesConfig(AppConfig):
         reactions.register(reactions.LOCATE_TASK_DONE, locate_task_done)
         reactions.register(reactions.REFERRAL_ENDED, propose_next_best)  # the next-best provider is proposed
         # A case's document files: sealed again at key rotation; files no row names swept daily.
-        register_sealed_elsewhere("cases.document_files", document_files.reseal_all)
+        register_sealed_elsewhere("cases.document_files", document_jobs.reseal_all)
         register_periodic("vigil.cases.document_jobs.sweep_orphan_documents", every="day")
 
 

@@ -5,7 +5,7 @@ Nothing is stored half. The file is checked and cleaned in memory first; then, i
 is sealed to disk before the row is inserted, and any failure up to the commit removes it again. A row is
 committed only once its file is durably on disk; a file whose row never committed (the process killed
 between the two, an outer transaction rolled back) is removed by the daily sweep
-(`document_files.sweep_orphans`).
+(`document_jobs.sweep_orphans`).
 """
 
 from __future__ import annotations

@@ -18,7 +18,6 @@ outer transaction) is removed by the daily sweep (`sweep_orphans`).
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 import uuid
 from pathlib import Path
@@ -105,12 +104,12 @@ def clean_name(name: str, media_type: str) -> str:
     return f"{stem}.{EXTENSIONS[media_type]}"
 
 
-def _root() -> Path:
+def root_folder() -> Path:
     return Path(settings.MEDIA_ROOT) / FOLDER
 
 
 def path_of(document_id) -> Path:
-    return _root() / f"{uuid.UUID(str(document_id))}.sealed"
+    return root_folder() / f"{uuid.UUID(str(document_id))}.sealed"
 
 
 def _aad(document_id) -> bytes:
@@ -130,48 +129,3 @@ def open_sealed(document_id) -> bytes:
 
 def remove(document_id) -> None:
     path_of(document_id).unlink(missing_ok=True)
-
-
-def reseal_all() -> int:
-    """Seal every stored document again with the current field key (privacy's key rotation calls this
-    through its registry). Returns the files rewritten."""
-    from vigil.cases.documents import CaseDocument
-
-    rewritten = 0
-    for document_id in CaseDocument.objects.values_list("pk", flat=True).iterator():
-        if path_of(document_id).exists():
-            seal_to_disk(open_sealed(document_id), document_id)
-            rewritten += 1
-    return rewritten
-
-
-def sweep_orphans(now: float | None = None) -> int:
-    """Remove the files (and leftover temporary files) that no row names and that are older than
-    ORPHAN_AGE_SECONDS. Returns how many went."""
-    from vigil.cases.documents import CaseDocument
-
-    root = _root()
-    if not root.is_dir():
-        return 0
-    now = time.time() if now is None else now
-    old = []
-    for path in root.iterdir():
-        try:
-            if path.is_file() and now - path.stat().st_mtime > ORPHAN_AGE_SECONDS:
-                old.append(path)
-        except FileNotFoundError:
-            continue  # removed meanwhile
-    ids = {}
-    for path in old:
-        try:
-            ids[path] = uuid.UUID(path.name.strip(".").split(".")[0])
-        except ValueError:
-            ids[path] = None  # not a document file: not ours to judge, left alone
-    known = set(CaseDocument.objects.filter(pk__in=[i for i in ids.values() if i]).values_list("pk", flat=True))
-    removed = 0
-    for path, document_id in ids.items():
-        if document_id is None or (document_id in known and not path.name.startswith(".")):
-            continue
-        path.unlink(missing_ok=True)
-        removed += 1
-    return removed

@@ -17,6 +17,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vigil.cases import document_files
 from vigil.privacy.fields import EncryptedTextField
 
 
@@ -63,7 +64,5 @@ def remove_sealed_file(sender, instance, **kwargs):
     """A row goes by itself (deleted by its organization) or with its case (the retention purge, a
     cascade): its file goes once the deletion is committed, never before (a rolled-back deletion keeps
     both)."""
-    from vigil.cases import document_files
-
     document_id = instance.pk
     transaction.on_commit(lambda: document_files.remove(document_id))

@@ -18,7 +18,7 @@ from PIL import Image
 
 from vigil.accounts import audit
 from vigil.accounts.models import AuditEvent
-from vigil.cases import actions
+from vigil.cases import actions, document_jobs
 from vigil.cases import document_actions as document_actions
 from vigil.cases import document_files as files
 from vigil.cases.actions import CaseActionRefused
@@ -280,8 +280,8 @@ def test_it_sweeps_the_file_of_an_upload_whose_outer_transaction_rolled_back(cas
         lost = add(case, caseworker)
         raise RuntimeError("something after the upload failed")
     assert not CaseDocument.objects.filter(pk=lost.pk).exists() and files.path_of(lost.pk).exists()
-    assert files.sweep_orphans() == 0  # too recent: it could be an upload in progress
-    assert files.sweep_orphans(now=time.time() + files.ORPHAN_AGE_SECONDS + 60) == 1
+    assert document_jobs.sweep_orphans() == 0  # too recent: it could be an upload in progress
+    assert document_jobs.sweep_orphans(now=time.time() + files.ORPHAN_AGE_SECONDS + 60) == 1
     assert not files.path_of(lost.pk).exists() and files.open_sealed(kept.pk) == PDF
 
 
