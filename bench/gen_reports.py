@@ -30,6 +30,7 @@ Usage: `generate(n_reports, seed)` returns `(items, stats)`, items being `(Repor
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import random
 import sys
@@ -55,7 +56,7 @@ from bench.gen_writing import (  # noqa: E402
     digits,
     render_street,
 )
-from vigil.incidents.grouping import ReportFeatures  # noqa: E402
+from vigil.incidents.grouping import ReportFeatures, place_word_features  # noqa: E402
 
 SEED = 20260501
 
@@ -310,7 +311,9 @@ def generate(
         at, lat, lon, text, _lang, label, _true, _text_only = drafts[i]
         area = area_of[i]
         borough = index.areas[area].borough if area in index.areas else None
-        report = ReportFeatures(f"r{n:07d}", at, lat, lon, area, borough, text, places=places_of.get(i, ()))
+        report = ReportFeatures(
+            f"r{n:07d}", at, lat, lon, area, borough, text, places=places_of.get(i, ()), area_words=_area_words(area)
+        )
         items.append((report, label))
 
     stats = Stats(reports=len(items), events=len(events), areas_source=index.source, places_source=places_source)
@@ -322,6 +325,19 @@ def generate(
     stats.text_only_resolved_by_gazetteer = resolved
     stats.gazetteer_area_matches_truth = agree / resolved if resolved else 0.0
     return items, stats
+
+
+@functools.lru_cache(maxsize=1024)
+def _area_words(area: str | None) -> frozenset[int]:
+    """As production gives grouping (`vigil.incidents.actions._area_words`): the word features of what
+    people call the report's neighborhood, so that "Soundview" there is the neighborhood, not a street."""
+    if not area:
+        return frozenset()
+    try:
+        from vigil.geo.areas import neighborhood_names
+    except ImportError:  # the geo stack missing: the generator's own areas have no aliases either
+        return frozenset()
+    return place_word_features(neighborhood_names(area))
 
 
 def share_sharing_neighborhood(events: list[Event], within: timedelta = timedelta(hours=2)) -> float:

@@ -252,6 +252,7 @@ def reset_cache() -> None:
     """Forget the loaded copy (after ``import_areas`` rewrote it, or in tests)."""
     _loaded.reset()
     _nearby.cache_clear()
+    neighborhood_names.cache_clear()
     area_bounds.cache_clear()
 
 
@@ -317,6 +318,25 @@ def area_bounds(code) -> tuple[float, float, float, float] | None:
 
 def all_area_codes() -> set[str]:
     return set(_data().areas)
+
+
+@lru_cache(maxsize=512)
+def neighborhood_names(code) -> tuple[str, ...]:
+    """What people call an NTA: its official name and the aliases of the jurisdiction's
+    ``aliases/neighborhoods.tsv`` in every language (empty for an unknown code)."""
+    area = get_area(code)
+    if area is None:
+        return ()
+    names = [area.name]
+    path = areas_dir().parent / "aliases" / "neighborhoods.tsv"
+    if path.exists():
+        wanted = _normalize_code(code)
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                columns = line.rstrip("\n").split("\t")
+                if len(columns) >= 3 and columns[0] == wanted:
+                    names.append(columns[2])
+    return tuple(names)
 
 
 def neighborhoods_by_borough() -> list[tuple[str, str, list[tuple[str, str]]]]:

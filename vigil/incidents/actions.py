@@ -103,25 +103,13 @@ def _features(report, text: str | None = None) -> grouping.ReportFeatures:
 
 @functools.lru_cache(maxsize=512)
 def _area_words(area: str) -> frozenset[int]:
-    """The word features of what people call this neighborhood (its official name and the aliases of
-    the jurisdiction's neighborhoods.tsv, every language): a report placed there that says "Canarsie"
-    or "Mott Haven" names the neighborhood, not Canarsie Road or Mott Street."""
+    """The word features of what people call this neighborhood (`neighborhood_names`): a report placed
+    there that says "Canarsie" or "Mott Haven" names the neighborhood, not Canarsie Road or Mott Street."""
     if not area:
         return frozenset()
-    from django.conf import settings
+    from vigil.geo.areas import neighborhood_names
 
-    from vigil.geo.areas import get_area
-
-    found = get_area(area)
-    names = [found.name] if found is not None else []
-    path = settings.JURISDICTION_DIR / "aliases" / "neighborhoods.tsv"
-    if path.exists():
-        with path.open(encoding="utf-8") as fh:
-            for line in fh:
-                columns = line.rstrip("\n").split("\t")
-                if len(columns) >= 3 and columns[0] == area:
-                    names.append(columns[2])
-    return grouping.place_word_features(names)
+    return grouping.place_word_features(neighborhood_names(area))
 
 
 def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:

@@ -182,3 +182,11 @@ def test_it_ships_a_layer_within_two_metres_of_the_source():
     assert report["lookup"]["agreement"]["uniform_agreement"] >= 0.999
     committed = sum(p.stat().st_size for p in folder.iterdir())
     assert committed < 2_500_000
+
+
+def test_it_names_a_neighborhood_as_people_call_it_in_every_language():
+    names = areas.neighborhood_names("bk1802")
+    assert names[0] == "Marine Park-Mill Basin-Bergen Beach"
+    assert {"bergen beach", "marine park", "mill basin", "Марин-Парк"} <= set(names)
+    assert "mott haven" not in names
+    assert areas.neighborhood_names("XX9999") == ()
