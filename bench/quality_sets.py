@@ -1,7 +1,8 @@
 """Benchmark: grouping quality on the hand-labeled report sets, through the production intake path.
 
 Run from the repository root: `python bench/quality_sets.py` (`--kind near_distinct` for one set, repeatable;
-`--dev` for the development sets of `bench/data/grouping/dev/`, the ones changes may be tuned on).
+`--dev` for the development sets of `bench/data/grouping/dev/`, the ones changes may be tuned on; `--dev2` for the
+second batch of development sets in `bench/data/grouping/dev2/`, the kinds whose files are there).
 `measure(kinds=None, data=DATA)` returns the same figures as a dict (for `bench/clustering.py`).
 
 The sets are `bench/data/grouping/<kind>.jsonl`, one per kind of grouping error (see the README there).
@@ -44,6 +45,7 @@ from bench.freshdb import fresh_database, is_postgres  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "grouping"
 DEV_DATA = DATA / "dev"
+DEV2_DATA = DATA / "dev2"
 KINDS = (
     "near_distinct",
     "neighborhood_only",
@@ -329,6 +331,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", action="append", choices=KINDS, help="measure this kind only (repeatable)")
     parser.add_argument("--dev", action="store_true", help="the development sets (bench/data/grouping/dev/)")
+    parser.add_argument("--dev2", action="store_true", help="the second development sets (bench/data/grouping/dev2/)")
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, default=DATA, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -336,8 +339,20 @@ def main(argv: list[str]) -> int:
         print(json.dumps(run_kind(args.worker, args.data)))
         return 0
 
-    result = measure(args.kind, DEV_DATA if args.dev else DATA)
-    which = "development" if args.dev else "hand-labeled (held-out)"
+    if args.dev and args.dev2:
+        parser.error("--dev and --dev2 go one at a time")
+    data, kinds = DATA, args.kind
+    if args.dev:
+        data = DEV_DATA
+    elif args.dev2:
+        # The second batch holds some kinds only: those whose files are there.
+        data = DEV2_DATA
+        kinds = [k for k in (args.kind or KINDS) if (data / f"{k}.jsonl").is_file()]
+        if not kinds:
+            parser.error(f"no set of the kinds asked for in {data}")
+    result = measure(kinds, data)
+    dev = args.dev or args.dev2
+    which = "development (second batch)" if args.dev2 else "development" if args.dev else "hand-labeled (held-out)"
     print(f"{which} grouping sets through submit_report (channel api), on {result['database']}")
     print(f"{'kind':26} {'reports':>7} {'events':>6} {'incid.':>6} {'langs':>5} {'precision':>9} {'recall':>7}")
     for kind, f in result["kinds"].items():
@@ -376,7 +391,11 @@ def main(argv: list[str]) -> int:
     ]
     print(
         json.dumps(
-            {"name": "grouping_dev_sets" if args.dev else "grouping_sets", "figures": figures, "goals": goals},
+            {
+                "name": "grouping_dev2_sets" if args.dev2 else "grouping_dev_sets" if dev else "grouping_sets",
+                "figures": figures,
+                "goals": goals,
+            },
             ensure_ascii=False,
         )
     )
