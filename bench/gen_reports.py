@@ -285,6 +285,7 @@ def generate(
     resolved = 0
     agree = 0
     places_of: dict[int, tuple[tuple[float, float], ...]] = {}
+    point_of: dict[int, tuple[float, float]] = {}
     for i, d in enumerate(drafts):
         match = None
         if gazetteer is not None:
@@ -303,12 +304,17 @@ def generate(
                 if area:
                     resolved += 1
                     agree += area == d[6]
+                    if match.lat is not None:
+                        # As production's intake places it (`place_report`): the named place's point.
+                        point_of[i] = (match.lat, match.lon)
             area_of[i] = area or d[6]
 
     drafts_sorted = sorted(range(len(drafts)), key=lambda i: (drafts[i][0], i))
     items: list[tuple[ReportFeatures, int]] = []
     for n, i in enumerate(drafts_sorted):
         at, lat, lon, text, _lang, label, _true, _text_only = drafts[i]
+        if i in point_of:
+            lat, lon = point_of[i]
         area = area_of[i]
         borough = index.areas[area].borough if area in index.areas else None
         report = ReportFeatures(
