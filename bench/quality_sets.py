@@ -210,7 +210,7 @@ def _explain_into(out: list[dict]) -> None:
                 {
                     "incident": c.incident_id,
                     "score": round(s, 2),
-                    "place": round(probe.place(c), 2),
+                    "place": round(probe.place(c, apart), 2),
                     "time": round(rules.per_log_minute * math.log1p(gap) + rules.per_half_hour * gap / 30.0, 2),
                     "text": round(probe.text(c, apart), 2),
                     "apart": apart,

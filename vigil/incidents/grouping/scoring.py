@@ -127,12 +127,14 @@ class Probe:
         self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
         self.window, self.max_span = rules.window_seconds, rules.max_span_seconds
 
-    def place(self, c: CandidateState) -> float:
+    def place(self, c: CandidateState, apart: bool = False) -> float:
         """Place contribution, or EXCLUDED.
 
         Steps:
         1. Both have points: `point`, less the distance penalty (steeper up to bend_m); excluded
-           beyond max_distance_m.
+           beyond max_distance_m. When `apart` (both name places, and not the same ones), at most
+           `same_area`: the points are then where those places are, not phones' fixes around one scene,
+           and two named places a block or two apart are no nearer than one neighborhood.
         2. Otherwise by area: the same neighborhood gives `same_area`, a neighboring one
            `neighbor_area`, any other `other_area` (or excludes, when that is None).
         3. Otherwise (no area on one side): a different borough excludes; else `unknown_place`.
@@ -143,7 +145,8 @@ class Probe:
             if d > rules.max_distance_m:
                 return EXCLUDED
             near = min(d, rules.bend_m)
-            return rules.point + rules.per_100m * near / 100.0 + rules.per_100m_far * (d - near) / 100.0
+            by_distance = rules.point + rules.per_100m * near / 100.0 + rules.per_100m_far * (d - near) / 100.0
+            return min(by_distance, rules.same_area) if apart else by_distance
         if r.area and c.areas:
             if r.area in c.areas:
                 return rules.same_area
@@ -309,12 +312,12 @@ class Probe:
         gap = self.gap(c)
         if gap is None:
             return EXCLUDED
-        place = self.place(c)
+        apart = self.places_apart(c)
+        place = self.place(c, apart)
         if place == EXCLUDED:
             return EXCLUDED
         rules = self.rules
         minutes = gap / 60.0
-        apart = self.places_apart(c)
         return (
             rules.bias
             + place

@@ -76,3 +76,22 @@ def test_it_counts_a_named_place_apart_from_a_candidates_point_when_the_report_h
     assert score(named, candidate) < score(unnamed, candidate)
     with_point = features("b", 10, "ICE at church and bedford", bedford, area="BK1401", places=(bedford,))
     assert not Probe(with_point, None, DEFAULT_RULES, None).places_apart(candidate)  # its point decides
+
+
+def test_it_counts_two_named_places_two_hundred_metres_apart_as_no_nearer_than_one_neighborhood():
+    # A laundromat's corner and a station about 200 m apart on one surge morning: both reports name their
+    # place, and their points are those places. The distance rule, fitted on phones' fixes around one
+    # scene, would count 200 m as near; named places that far apart are two scenes that share a
+    # neighborhood, at most.
+    station, corner = (40.74239, -73.88209), (40.74399, -73.88101)
+    candidate = CandidateState.start(
+        "c", features("a", 0, "Elmhurst Av station\nICE at the station", station, area="QN0401", places=(station,))
+    )
+    report = features(
+        "b", 10, "Broadway & Whitney\nagents went in the laundromat", corner, area="QN0401", places=(corner,)
+    )
+    probe = Probe(report, None, DEFAULT_RULES, None)
+    assert probe.places_apart(candidate)
+    assert probe.place(candidate, apart=False) > DEFAULT_RULES.same_area
+    assert probe.place(candidate, apart=True) == DEFAULT_RULES.same_area
+    assert score(report, candidate) < 0.0  # the odds are against one scene
