@@ -34,6 +34,10 @@ _TOKEN = re.compile(rf"[{_ALPHA}]+|[0-9]+|[{_HAN}]+|[{_HANGUL}]+")
 # the classes above can occur, and the shorter pattern is quicker.
 _ASCII_TOKEN = re.compile(r"[a-z]+|[0-9]+")
 _IS_HAN = re.compile(rf"[{_HAN}]").match
+# A code of one to three letters written against one to three digits ("Q44", "Bx9", "S51", "M15"): a bus
+# route or a train line in most cities, written the same in every language. The cut above splits it
+# into a letter or two (dropped) and a number (a single digit reads as a count): kept whole besides.
+_ROUTE_CODE = re.compile(r"(?<![a-z0-9])[a-z]{1,3}[0-9]{1,3}(?![0-9a-z])")
 # An ordinal ending after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a street
 # number rather than a count.
 _ORDINALS = frozenset("st nd rd th e er eme re ra ro da do ta to va vo ya aya i yi oi go".split())
@@ -183,7 +187,7 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
        it (or one like "calle" precedes it), else a count; it gets the matching kind.
     4. Turn every other token into units (`_token_units`, cached with the token's features).
     5. Add the details the tokens name in any language (`details.detail_names`: a car wash, a
-       checkpoint, a colour), each as a whole word of its own.
+       checkpoint, a colour), each as a whole word of its own, and the route codes ("Q44", "Bx9").
     """
     folded = normalize_text(text)
     tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
@@ -206,8 +210,10 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     units = list(chain.from_iterable(map(_FIRST, got)))
     # Most texts have no token that could name a detail: then there is nothing to look for.
     details = details_named(tokens, list(map(_THIRD, got))) if any(map(_THIRD, got)) else None
-    if details:
-        extra = [_detail_unit(name) for name in details]
+    codes = _ROUTE_CODE.findall(folded)
+    if details or codes:
+        extra = [_detail_unit(name) for name in details or ()]
+        extra += [_code_unit(code) for code in dict.fromkeys(codes)]
         units.extend(extra)
         return units, _NO_FEATURES.union(*map(_SECOND, got), map(_FIRST, extra))
     # One union of the tokens' feature tuples: the same set, in the same order, as chaining them.
@@ -215,6 +221,17 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
 
 
 _DETAIL_UNITS: dict[str, Unit] = {}
+_CODE_UNITS: dict[str, Unit] = {}
+
+
+def _code_unit(code: str) -> Unit:
+    """A route code ("q44", see `_ROUTE_CODE`) as a whole word of its own."""
+    unit = _CODE_UNITS.get(code)
+    if unit is None:
+        if len(_CODE_UNITS) >= _TOKEN_CACHE_LIMIT:
+            _CODE_UNITS.clear()
+        unit = _CODE_UNITS[code] = (_hash("r:" + code, KIND_WORD), ())
+    return unit
 
 
 def _detail_unit(name: str) -> Unit:

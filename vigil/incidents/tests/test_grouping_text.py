@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from vigil.incidents.grouping import (
     DEFAULT_RULES,
+    KIND_WORD,
     CandidateState,
     ReportFeatures,
     choose_candidate,
+    features_signature,
     place_word_features,
 )
 from vigil.incidents.grouping.scoring import Probe
@@ -86,3 +88,15 @@ def test_it_joins_a_report_naming_no_place_to_the_event_it_names_by_a_detail():
     )
     chosen = choose_candidate(report, [mosque, hardware])
     assert chosen is mosque
+
+
+def test_it_keeps_a_route_code_whole_whatever_the_language_around_it():
+    # "Bx9" is cut into "bx" and a lone digit, which reads as a count: the route itself must be a word
+    # that the Bx12 does not share.
+    spanish = features_signature("subieron al Bx9 en broadway pidiendo papeles")
+    english = features_signature("bx9 bus ice checking ids, black suv behind it")
+    chinese = features_signature("Bx9公交车上有人查身份")
+    other_route = features_signature("subieron al Bx12 pidiendo papeles")
+    shared = {f for f in spanish & english & chinese if f & 3 == KIND_WORD}
+    assert shared - other_route
+    assert not {f for f in features_signature("HVW5120 black expedition") if f & 3 == KIND_WORD} & spanish
