@@ -224,6 +224,11 @@ class _Areas:
 
 
 _loaded: BuiltOnce[_Areas] = BuiltOnce(lambda: _Areas(areas_dir()))
+# The geometry work of this module one thread at a time: GEOS through shapely corrupted the heap now and
+# then when several threads looked points up at once in polygons just built (the many-threads test of
+# test_areas.py crashed about one run in four; none in 24 runs with the lock). A point lookup takes tens of
+# microseconds, and the rest is cached, so waiting costs little.
+_GEOS_LOCK = threading.RLock()
 
 
 def areas_dir() -> Path:
@@ -277,6 +282,11 @@ def resolve_point(lat: float, lon: float) -> AreaMatch | None:
     """
     lat, lon = _check_coordinates(lat, lon)
     data = _data()
+    with _GEOS_LOCK:
+        return _resolve(data, lat, lon)
+
+
+def _resolve(data: _Areas, lat: float, lon: float) -> AreaMatch | None:
     x, y = data.frame.forward(lon, lat)
     point = Point(x, y)
     for i in sorted(data.tree.query(point)):
@@ -312,7 +322,8 @@ def area_bounds(code) -> tuple[float, float, float, float] | None:
     index = data.index.get(_normalize_code(code))
     if index is None:
         return None
-    west, south, east, north = data.frame.unproject(data.shapes[index]).bounds
+    with _GEOS_LOCK:
+        west, south, east, north = data.frame.unproject(data.shapes[index]).bounds
     return south, west, north, east
 
 
@@ -361,13 +372,14 @@ def _nearby(code: str, meters: float) -> tuple[str, ...]:
     found = []
     # The tree query is only a filter; the pairwise distance is measured in a fixed order so that
     # "A is near B" and "B is near A" are the very same computation.
-    for j in data.tree.query(data.shapes[i], predicate="dwithin", distance=meters + 1e-6):
-        j = int(j)
-        if j == i:
-            continue
-        a, b = (i, j) if i < j else (j, i)
-        if shapely.distance(data.shapes[a], data.shapes[b]) <= meters:
-            found.append(data.codes[j])
+    with _GEOS_LOCK:
+        for j in data.tree.query(data.shapes[i], predicate="dwithin", distance=meters + 1e-6):
+            j = int(j)
+            if j == i:
+                continue
+            a, b = (i, j) if i < j else (j, i)
+            if shapely.distance(data.shapes[a], data.shapes[b]) <= meters:
+                found.append(data.codes[j])
     return tuple(sorted(found))
 
 
@@ -424,10 +436,14 @@ def area_svg(code, width: int = 320, height: int = 320) -> str:
     key = _normalize_code(code)
     if key not in data.areas:
         return ""
+    with _GEOS_LOCK:
+        return _svg(data, key, int(width), int(height))
+
+
+def _svg(data: _Areas, key: str, width: int, height: int) -> str:
     target = data.outline(key)
     if target is None or target.is_empty:
         return ""
-    width, height = int(width), int(height)
     minx, miny, maxx, maxy = target.bounds
     cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
     span_x = max((maxx - minx) * 1.25, MIN_SVG_SPAN_M)
