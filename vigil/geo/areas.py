@@ -226,7 +226,7 @@ class _Areas:
 _loaded: BuiltOnce[_Areas] = BuiltOnce(lambda: _Areas(areas_dir()))
 # The geometry work of this module one thread at a time: GEOS through shapely corrupted the heap now and
 # then when several threads looked points up at once in polygons just built (the many-threads test of
-# test_areas.py crashed about one run in four; none in 24 runs with the lock). A point lookup takes tens of
+# test_areas.py crashed about one run in four; none in 34 runs with the lock). A point lookup takes tens of
 # microseconds, and the rest is cached, so waiting costs little.
 _GEOS_LOCK = threading.RLock()
 
@@ -258,6 +258,7 @@ def reset_cache() -> None:
     _loaded.reset()
     _nearby.cache_clear()
     neighborhood_names.cache_clear()
+    _aliases_by_nta.cache_clear()
     area_bounds.cache_clear()
 
 
@@ -338,16 +339,21 @@ def neighborhood_names(code) -> tuple[str, ...]:
     area = get_area(code)
     if area is None:
         return ()
-    names = [area.name]
+    return (area.name, *_aliases_by_nta().get(_normalize_code(code), ()))
+
+
+@lru_cache(maxsize=1)
+def _aliases_by_nta() -> dict[str, tuple[str, ...]]:
+    """Every alias of ``aliases/neighborhoods.tsv`` by NTA code, the file read once."""
     path = areas_dir().parent / "aliases" / "neighborhoods.tsv"
+    found: dict[str, list[str]] = {}
     if path.exists():
-        wanted = _normalize_code(code)
         with path.open(encoding="utf-8") as fh:
             for line in fh:
                 columns = line.rstrip("\n").split("\t")
-                if len(columns) >= 3 and columns[0] == wanted:
-                    names.append(columns[2])
-    return tuple(names)
+                if len(columns) >= 3 and not line.startswith("#"):
+                    found.setdefault(columns[0], []).append(columns[2])
+    return {code: tuple(names) for code, names in found.items()}
 
 
 def neighborhoods_by_borough() -> list[tuple[str, str, list[tuple[str, str]]]]:
