@@ -286,6 +286,7 @@ def generate(
     agree = 0
     places_of: dict[int, tuple[tuple[float, float], ...]] = {}
     point_of: dict[int, tuple[float, float]] = {}
+    others_of: dict[int, tuple[tuple[float, float, str], ...]] = {}
     for i, d in enumerate(drafts):
         match = None
         if gazetteer is not None:
@@ -297,6 +298,10 @@ def generate(
         # the database layer gives it to grouping for the named-place rule.
         if match is not None and match.lat is not None and match.kind != "neighborhood":
             places_of[i] = ((match.lat, match.lon),)
+            if d[1] is not None and getattr(match, "others", ()):
+                # As production does (`vigil.incidents.actions._named_places`): of the places the words
+                # name, the one nearest the phone's point.
+                places_of[i] = (match.nearest_to(d[1], d[2]),)
         if d[1] is None:
             area = None
             if gazetteer is not None:
@@ -305,8 +310,10 @@ def generate(
                     resolved += 1
                     agree += area == d[6]
                     if match.lat is not None:
-                        # As production's intake places it (`place_report`): the named place's point.
+                        # As production's intake places it (`place_report`): the named place's point,
+                        # and grouping's other readings of it.
                         point_of[i] = (match.lat, match.lon)
+                        others_of[i] = getattr(match, "others", ())
             area_of[i] = area or d[6]
 
     drafts_sorted = sorted(range(len(drafts)), key=lambda i: (drafts[i][0], i))
@@ -320,6 +327,13 @@ def generate(
         report = ReportFeatures(
             f"r{n:07d}", at, lat, lon, area, borough, text, places=places_of.get(i, ()), area_words=_area_words(area)
         )
+        if others_of.get(i):
+            report.readings = tuple(
+                report.placed_at(
+                    o_lat, o_lon, nta, index.areas[nta].borough if nta in index.areas else None, _area_words(nta)
+                )
+                for o_lat, o_lon, nta in others_of[i]
+            )
         items.append((report, label))
 
     stats = Stats(reports=len(items), events=len(events), areas_source=index.source, places_source=places_source)

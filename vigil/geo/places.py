@@ -46,6 +46,11 @@ NEAR_NAMED_STREET_M = 250.0
 NEAR_NAMED_STREET_FACTOR = 6.0
 # A station serving a route the text names ("the R train") among same-named ones.
 NAMED_ROUTE_FACTOR = 10.0
+# Another place the same words name ("5th Ave & 49th St": Midtown and Sunset Park) is kept as another
+# reading when it is at least this likely against the best one: nothing in the text told them apart,
+# and grouping may find the report's scene at it (`PlaceMatch.others`).
+OTHER_READING_SHARE = 0.5
+MAX_OTHER_READINGS = 3
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,16 @@ class PlaceMatch:
     lon: float | None
     area: str | None  # NTA code
     confidence: float
+    # Other places the same words name, as likely or nearly, more than SAME_PLACE_M away: (lat, lon, NTA).
+    others: tuple[tuple[float, float, str], ...] = ()
+
+    def nearest_to(self, lat: float, lon: float) -> tuple[float, float] | None:
+        """Of this place's point and its other readings, the one nearest (lat, lon): a reporter's phone
+        tells which of the same-named corners the text meant."""
+        if self.lat is None or self.lon is None:
+            return None
+        points = [(self.lat, self.lon), *((o[0], o[1]) for o in self.others)]
+        return min(points, key=lambda p: meters_between(lat, lon, p[0], p[1]))
 
 
 @dataclass
@@ -70,6 +85,7 @@ class _Candidate:
     # whether those places all lie in one neighborhood (then the area is known, if not the point).
     dominance: float = 1.0
     one_area: bool = True
+    others: tuple[tuple[float, float, str], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -140,6 +156,23 @@ def _dominance(scored: list[tuple[float, float, float]]) -> float:
     return kept[0][0] / total if total else 0.0
 
 
+def _other_readings(scored: list[tuple[float, float, float, str]]) -> tuple[tuple[float, float, str], ...]:
+    """The distinct places among ``scored`` [(score, lat, lon, nta)], best first, that are nearly as likely
+    as the best (OTHER_READING_SHARE) and more than SAME_PLACE_M from it and from each other."""
+    if not scored:
+        return ()
+    floor = scored[0][0] * OTHER_READING_SHARE
+    kept = [scored[0][1:3]]
+    out: list[tuple[float, float, str]] = []
+    for score, lat, lon, nta in scored[1:]:
+        if score < floor or len(out) >= MAX_OTHER_READINGS:
+            break
+        if nta and all(meters_between(lat, lon, k[0], k[1]) > SAME_PLACE_M for k in kept):
+            kept.append((lat, lon))
+            out.append((lat, lon, nta))
+    return tuple(out)
+
+
 def _intersections(g: Gazetteer, toks: list[str], ctx: _Context) -> list[_Candidate]:
     """Corners named as "A <joining word> B".
 
@@ -148,7 +181,8 @@ def _intersections(g: Gazetteer, toks: list[str], ctx: _Context) -> list[_Candid
     2. Look up every pair of candidate street ids in the corner table.
     3. Score: fit of each street x near a station (where people say they are) x what the rest of the
        text says about borough or neighborhood.
-    4. The best corner's confidence falls with the number of other places the words could mean.
+    4. The best corner's confidence falls with the number of other places the words could mean; those
+       nearly as likely are kept as its other readings.
     """
     scored: list[tuple[float, float, float, str, str]] = []
     for c, tok in enumerate(toks):
@@ -177,7 +211,8 @@ def _intersections(g: Gazetteer, toks: list[str], ctx: _Context) -> list[_Candid
     best = scored[0]
     dominance = _dominance([(s[0], s[1], s[2]) for s in scored])
     confidence = min(0.97, best[0]) * (0.4 + 0.6 * dominance)
-    return [_Candidate("intersection", best[4], best[1], best[2], best[3], confidence)]
+    others = _other_readings([s[:4] for s in scored])
+    return [_Candidate("intersection", best[4], best[1], best[2], best[3], confidence, others=others)]
 
 
 def _stations(g: Gazetteer, toks: list[str], mentions: list[Mention], ctx: _Context) -> list[_Candidate]:
@@ -440,4 +475,5 @@ def resolve_place_text(text: str, language: str | None = None) -> PlaceMatch | N
         lon=best.lon,
         area=best.area,
         confidence=round(best.score, 3),
+        others=best.others if best.lat is not None else (),
     )

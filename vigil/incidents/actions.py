@@ -112,9 +112,10 @@ def _area_words(area: str) -> frozenset[int]:
     return grouping.place_word_features(neighborhood_names(area))
 
 
-def _candidate_states(report) -> list[tuple[grouping.CandidateState, dict]]:
-    """Every open candidate the report could join within the look-back (`open_candidates.candidate_states`)."""
-    return open_candidates.candidate_states(report, report.occurred_at - GROUPING_LOOKBACK)
+def _candidate_states(report, readings=()) -> list[tuple[grouping.CandidateState, dict]]:
+    """Every open candidate the report could join within the look-back (`open_candidates.candidate_states`),
+    at its own place and at each of its other `readings`."""
+    return open_candidates.candidate_states(report, report.occurred_at - GROUPING_LOOKBACK, readings)
 
 
 def close_stale_grouping(now=None) -> int:
@@ -136,28 +137,71 @@ class GroupingInput:
 
     features: grouping.ReportFeatures
     probe: object
+    # One probe per other reading of the report's place (`ReportFeatures.readings`), in their order.
+    reading_probes: tuple = ()
 
 
-def _named_places(text: str, language: str) -> tuple[tuple[float, float], ...]:
-    """The point of the place the text names, for the named-place rule: a corner, a station, a landmark;
-    none for a street or a neighborhood, which have no point of their own."""
+def _place_named(text: str, language: str):
+    """The place the text names (`vigil.geo.places.resolve_place_text`), or None."""
     try:
         from vigil.geo.places import resolve_place_text
     except ImportError:  # the gazetteer is optional for a jurisdiction without place data
-        return ()
-    match = resolve_place_text(text, language if language != "und" else None)
+        return None
+    return resolve_place_text(text, language if language != "und" else None)
+
+
+def _named_places(report, match) -> tuple[tuple[float, float], ...]:
+    """The point of the place the text names, for the named-place rule: a corner, a station, a landmark;
+    none for a street or a neighborhood, which have no point of their own. Where the words name several
+    places, the one nearest the reporter's phone, when the report has a point of its own."""
     if match is None or match.lat is None or match.lon is None or match.kind == "neighborhood":
         return ()
+    if report.lat is not None and report.lon is not None and report.place_source != "text":
+        return (match.nearest_to(report.lat, report.lon),)
     return ((match.lat, match.lon),)
+
+
+def _readings(report, features: grouping.ReportFeatures, match) -> tuple[grouping.ReportFeatures, ...]:
+    """The report at the other places its words name, when its point is the place its text names
+    (`place_report`) and nothing in the text told those places apart (`PlaceMatch.others`)."""
+    if match is None or not match.others or report.place_source != "text":
+        return ()
+    if (match.lat, match.lon) != (report.lat, report.lon):
+        return ()  # placed by its place field, not by this reading of the whole text
+    from vigil.geo.areas import get_area
+
+    out = []
+    for lat, lon, nta in match.others:
+        area = get_area(nta)
+        out.append(features.placed_at(lat, lon, nta, area.borough if area else None, _area_words(nta)))
+    return tuple(out)
+
+
+def _place_at_reading(report, reading: grouping.ReportFeatures) -> None:
+    """Put the report where the reading that grouped it says (its scene's incident is there)."""
+    from vigil.geo.areas import get_area
+
+    area = get_area(reading.area) if reading.area else None
+    report.lat, report.lon = reading.lat, reading.lon
+    report.area, report.borough = reading.area or "", reading.borough or ""
+    report.cd = (area.cd or "") if area else ""
 
 
 def prepare_grouping(report, *, grouping_text: str) -> GroupingInput:
     """The report's features and their weights: pure work on the report alone, done before the lock so
     that the lock is held only for what needs the other reports (the candidates, the choice, the writes).
-    The place its text names is looked up here too (the gazetteer, for the named-place rule)."""
+    The place its text names is looked up here too (the gazetteer: for the named-place rule, and the
+    other places the same words name)."""
     features = _features(report, grouping_text)
-    features.places = _named_places(features.text, report.language)
-    return GroupingInput(features=features, probe=_context().probe(features))
+    match = _place_named(features.text, report.language)
+    features.places = _named_places(report, match)
+    features.readings = _readings(report, features, match)
+    context = _context()
+    return GroupingInput(
+        features=features,
+        probe=context.probe(features),
+        reading_probes=tuple(context.probe(r) for r in features.readings),
+    )
 
 
 def group_report(
@@ -169,7 +213,9 @@ def group_report(
     1. Take the grouping lock.
     2. The incident the report joins: `joins` when given (an addition joins the incident of the report it
        adds to, wherever a dispatcher has put that one), else the best of the open candidates near in time
-       (in the report's borough) by place, time and text, else a new incident.
+       (in the report's borough) by place, time and text, else a new incident. A report whose text named
+       a corner that several boroughs have is tried at each (`choose_reading`), and placed at the one
+       whose incident it joins.
     3. Absorb the report into that incident's summary, or start one; an incident closed to grouping keeps
        none. The word statistics count the report once the transaction commits.
     4. Write the incident: summary, span and position from the summary, the report count one more than
@@ -185,8 +231,16 @@ def group_report(
     if joined is not None:
         chosen, row = joined
     else:
-        candidates = _candidate_states(report)
-        chosen = context.choose(features, [state for state, _row in candidates], probe=prepared.probe)
+        candidates = _candidate_states(report, features.readings)
+        states = [state for state, _row in candidates]
+        if features.readings:
+            probes = (prepared.probe, *prepared.reading_probes)
+            chosen, reading = context.choose_reading(states, probes)
+            if reading:
+                features = features.readings[reading - 1]
+                _place_at_reading(report, features)
+        else:
+            chosen = context.choose(features, states, probe=prepared.probe)
         row = next(r for s, r in candidates if s is chosen) if chosen is not None else None
     if row is None:
         incident = Incident(
@@ -323,7 +377,7 @@ def rebuild_grouping(incident_id) -> None:
     reports = list(incident.reports.all())
     features = [_features(report) for report in reports]
     for one, report in zip(features, reports, strict=True):
-        one.places = _named_places(one.text, report.language)
+        one.places = _named_places(report, _place_named(one.text, report.language))
     state = _context().summarize(str(incident.pk), features)
     fields = {"report_count": len(reports)}
     # The queue's first group follows the reports: one moved in through a solved challenge or a trusted

@@ -133,27 +133,36 @@ def _candidate_sql(*, cells: int, in_borough: bool, partner: bool) -> str:
             source += f' INDEXED BY "{CELL_INDEX}"'
     elif in_borough:
         where.append(f"{c('borough')} IN (%s, '')")
+    # The summary's tag, not the summary (see `candidate_states`): bytes 3 to 16 of the sealed value
+    # (`_summary_tag`), by a function both engines have for binary values.
+    columns = [f"substr({c(name)}, 3, 14)" if name == "grouping_summary" else c(name) for name in _CANDIDATE_COLUMNS]
     return "SELECT {} FROM {} WHERE {}".format(  # noqa: S608 (names from metadata)
-        ", ".join(c(name) for name in _CANDIDATE_COLUMNS), source, " AND ".join(where)
+        ", ".join(columns), source, " AND ".join(where)
     )
 
 
-def candidate_states(report, since) -> list[tuple[grouping.CandidateState, dict]]:
+def candidate_states(report, since, readings=()) -> list[tuple[grouping.CandidateState, dict]]:
     """Every open candidate the report could join (see `search_cells`) whose last report is at or after
-    `since`, each with the few columns grouping updates. A summary is read and parsed again only when it
-    was written again since this process saw it."""
+    `since`, each with the few columns grouping updates; with `readings` (other places the report's text
+    may name, `grouping.ReportFeatures`), those it could join at each of them too. A summary is read and
+    parsed again only when it was written again since this process saw it."""
     # Reports group only with incidents of the same owner: the network's (public intake) or one partner's,
     # so no organization ever reads another's reports through a shared incident.
     params = [rows.prep(Incident, "last_report_at", since)]
     if report.partner_id:
         params.append(rows.prep(Incident, "organization", report.partner_id))
     cells = search_cells(report)
+    if cells is not None:
+        for reading in readings:
+            cells += search_cells(reading)
     if cells:
         cells = list(dict.fromkeys(cells))
         params += cells
     elif report.borough:
         params.append(report.borough)
-    # Raw values: most candidates are only scored, so only the chosen one's columns are converted.
+    # Raw values: most candidates are only scored, so only the chosen one's columns are converted. The
+    # summaries come as their tags (`_summary_tag`): in a surge a report has hundreds of candidates, nearly
+    # all parsed already, and reading every sealed summary again cost more than scoring them.
     current = rows.select(
         Incident,
         _CANDIDATE_COLUMNS,
@@ -166,9 +175,13 @@ def candidate_states(report, since) -> list[tuple[grouping.CandidateState, dict]
         # at once would parse every one of them again for the next reports.
         for key in list(itertools.islice(_STATE_CACHE, len(_STATE_CACHE) // 4)):
             del _STATE_CACHE[key]
+    cache = _STATE_CACHE
+    stale = [db_id for db_id, *_rest, tag, _cell in current if tag and _stale(cache.get(db_id), tag)]
+    for at in range(0, len(stale), _SUMMARIES_PER_QUERY):
+        _read_summaries(stale[at : at + _SUMMARIES_PER_QUERY])
     out = []
-    for db_id, area, languages, solved, count, summary, cell in current:
-        if not summary:
+    for db_id, area, languages, solved, count, tag, cell in current:
+        if not tag:
             continue
         row = {
             "area": area,
@@ -177,8 +190,31 @@ def candidate_states(report, since) -> list[tuple[grouping.CandidateState, dict]
             "report_count": count,
             "grouping_cell": cell,
         }
-        out.append((_parsed_summary(db_id, summary), row))
+        out.append((cache[db_id][1], row))
     return out
+
+
+# Summaries read again per query, at most: well below either engine's limit on parameters.
+_SUMMARIES_PER_QUERY = 500
+
+
+def _stale(cached, tag) -> bool:
+    return cached is None or cached[0] != bytes(tag)
+
+
+def _read_summaries(db_ids: list) -> None:
+    """Read and parse the sealed summaries of these incidents into the cache (written since this process
+    last parsed them, or never parsed)."""
+    sql = "SELECT {}, {} FROM {} WHERE {} IN ({})".format(  # noqa: S608 (names from metadata)
+        rows.column(Incident, "id"),
+        rows.column(Incident, "grouping_summary"),
+        rows.table(Incident),
+        rows.column(Incident, "id"),
+        ", ".join(["%s"] * len(db_ids)),
+    )
+    for db_id, summary in rows.select(Incident, ("id", "grouping_summary"), sql, list(db_ids), raw=True):
+        if summary:
+            _parsed_summary(db_id, summary)
 
 
 def _parsed_summary(db_id, summary) -> grouping.CandidateState:

@@ -57,6 +57,20 @@ def test_it_lets_a_named_borough_choose_between_same_named_corners():
     assert resolve_place_text("Queens Blvd & 63rd Dr").area == "QN0601"
 
 
+def test_it_keeps_the_other_boroughs_corner_of_the_same_name_as_another_reading():
+    match = resolve_place_text("migra en avenida 5 con la 49 ahora mismo")
+    readings = [(match.lat, match.lon, match.area), *match.others]
+    boroughs = {area[:2] for _lat, _lon, area in readings}
+    assert {"BK", "MN"} <= boroughs
+    sunset_park = next(r for r in readings if r[2].startswith("BK"))
+    assert match.nearest_to(40.6460, -74.0100) == (sunset_park[0], sunset_park[1])
+
+
+def test_it_keeps_no_other_reading_when_the_text_tells_the_places_apart():
+    assert resolve_place_text("Avenue 5 and 49th St in Brooklyn").others == ()
+    assert resolve_place_text("Roosevelt y la 74").others == ()
+
+
 @pytest.mark.parametrize("text", ["缅街和罗斯福大道", "緬街與羅斯福大道", "在缅街和罗斯福大道交界有移民局的人"])
 def test_it_resolves_main_street_and_roosevelt_written_in_chinese(text):
     match = resolve_place_text(text, language="zh")

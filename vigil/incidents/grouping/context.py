@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,7 +11,7 @@ from vigil.incidents.grouping.candidates import CandidateState
 from vigil.incidents.grouping.features import head_of
 from vigil.incidents.grouping.reports import ReportFeatures
 from vigil.incidents.grouping.rules import DEFAULT_RULES, DEFAULT_THRESHOLD, Rules
-from vigil.incidents.grouping.scoring import Neighbors, Probe, choose_best
+from vigil.incidents.grouping.scoring import Neighbors, Probe, choose_best, choose_reading
 from vigil.incidents.grouping.statistics import FeatureStats
 
 
@@ -85,6 +85,13 @@ class GroupingContext:
     ) -> CandidateState | None:
         """The candidate the report belongs to, or None (see `choose_candidate`)."""
         return choose_best(probe or self.probe(report), candidates, self.threshold)
+
+    def choose_reading(
+        self, candidates: Iterable[CandidateState], probes: Sequence[Probe]
+    ) -> tuple[CandidateState | None, int]:
+        """The candidate, and the index of the reading that chose it, for a report with other readings of
+        its place: `probes` are `probe` of the report, then of each reading (see `choose_reading`)."""
+        return choose_reading(probes, candidates, self.threshold)
 
     def start(self, incident_id: str, report: ReportFeatures) -> CandidateState:
         """A new candidate for this report, counted in the statistics (see `defer_statistics`)."""

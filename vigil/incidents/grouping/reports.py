@@ -34,6 +34,10 @@ class ReportFeatures:
     # placed there they name the neighborhood, not the street of the same name, so they are no street
     # for the street-name conflict rule.
     area_words: frozenset[int] = frozenset()
+    # The same report at the other places its text may name, when its point came from that text and the
+    # words name several places nothing in it tells apart ("5th Ave & 49th St": Midtown and Sunset Park);
+    # made with `placed_at`. Grouping tries each and keeps the one whose best candidate scores highest.
+    readings: tuple[ReportFeatures, ...] = ()
     _units: list[Unit] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -57,6 +61,26 @@ class ReportFeatures:
                 self._units = units
             self.signature = signature
         return self.signature
+
+    def placed_at(
+        self, lat: float, lon: float, area: str | None, borough: str | None, area_words: frozenset[int] = frozenset()
+    ) -> ReportFeatures:
+        """This report at another place (one of its `readings`): the same id, time and text, its words
+        analysed once for both, and the place as its only named place."""
+        other = ReportFeatures(
+            self.report_id,
+            self.at,
+            lat,
+            lon,
+            area,
+            borough,
+            self.text,
+            signature=self.signature,
+            places=((lat, lon),),
+            area_words=area_words,
+        )
+        other._units = self._units
+        return other
 
     @property
     def has_point(self) -> bool:

@@ -4,7 +4,7 @@ and the choice of the candidate a report joins."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from vigil.incidents.grouping.candidates import CandidateState
 from vigil.incidents.grouping.distance import meters_between
@@ -46,6 +46,7 @@ class Probe:
         "rules",
         "window",
         "max_span",
+        "bounded",
     )
 
     def __init__(
@@ -126,6 +127,14 @@ class Probe:
         self.details = not self.sig.isdisjoint(DETAIL_FEATURES)
         self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
         self.window, self.max_span = rules.window_seconds, rules.max_span_seconds
+        # A report without a point is compared with every candidate of its neighborhood and the next ones,
+        # hundreds in a surge: most are weeded out by `score_if_above` at a fraction of a full score. The
+        # bound it uses holds while every "against" term of the rules is negative or zero.
+        self.bounded = (
+            (report.lat is None or report.lon is None)
+            and rules.text_match >= 0.0
+            and (max(rules.mismatch, rules.number_conflict, rules.street_conflict, rules.named_place_conflict) <= 0.0)
+        )
 
     def place(self, c: CandidateState, apart: bool = False) -> float:
         """Place contribution, or EXCLUDED.
@@ -327,6 +336,34 @@ class Probe:
             + (rules.named_place_conflict if apart else 0.0)
         )
 
+    def score_if_above(self, c: CandidateState, floor: float) -> float:
+        """`score`, or EXCLUDED when even the most it could be is below `floor` (used when `bounded`).
+
+        The most: time and place as `score` has them, the text's "for" terms with every shared feature at
+        its full weight (more than `matched` counts), the count's match, and none of the "against" terms.
+        """
+        gap = self.gap(c)
+        if gap is None:
+            return EXCLUDED
+        place = self.place(c)
+        if place == EXCLUDED:
+            return EXCLUDED
+        rules = self.rules
+        minutes = gap / 60.0
+        most = rules.bias + place + rules.per_log_minute * math.log1p(minutes) + rules.per_half_hour * minutes / 30.0
+        common = self.sig & c.signature
+        if common:
+            w = self.weights
+            shared = sum(w[f] for f in common)
+            most += rules.text_match * min(shared, rules.text_cap)
+            if self.details and rules.detail_match > 0.0:
+                most += rules.detail_match * sum(w[f] for f in DETAIL_FEATURES.intersection(common))
+        if self.counts_given and c.numbers:
+            most += max(rules.count_match, 0.0)
+        if most < floor:
+            return EXCLUDED
+        return self.score(c)
+
 
 def score(
     report: ReportFeatures,
@@ -358,20 +395,20 @@ def text_evidence(report: ReportFeatures, candidate: CandidateState, stats: Feat
     return Probe(report, None, DEFAULT_RULES, stats).matched(candidate)
 
 
-def choose_best(probe: Probe, candidates: Iterable[CandidateState], threshold: float) -> CandidateState | None:
-    """Steps:
-    1. Score every candidate; keep the best (ties: most recent report, then smaller id).
-    2. Count the plausible ones (within `Rules.plausible_band` of the threshold).
-    3. The best joins if it reaches the threshold, or the threshold less `Rules.uncontested` when it
-       is the only plausible candidate (nothing else nearby could claim the report).
-    """
+def _best_of(
+    probe: Probe, candidates: Iterable[CandidateState], threshold: float
+) -> tuple[CandidateState | None, float, int]:
+    """The best-scoring candidate (ties: most recent report, then smaller id), its score, and how many
+    scored within `Rules.plausible_band` of the lowered threshold (see `choose_best`)."""
     rules = probe.rules
     best: CandidateState | None = None
     best_score = EXCLUDED
     plausible = 0
     floor = threshold - rules.uncontested - rules.plausible_band
+    # Below the floor a candidate is neither plausible nor chosen: skipping it changes nothing.
+    bounded = probe.bounded
     for candidate in candidates:
-        s = probe.score(candidate)
+        s = probe.score_if_above(candidate, floor) if bounded else probe.score(candidate)
         if s == EXCLUDED:
             continue
         if s >= floor:
@@ -383,10 +420,47 @@ def choose_best(probe: Probe, candidates: Iterable[CandidateState], threshold: f
             or (s == best_score and candidate.last_at == best.last_at and candidate.incident_id < best.incident_id)
         ):
             best, best_score = candidate, s
+    return best, best_score, plausible
+
+
+def choose_best(probe: Probe, candidates: Iterable[CandidateState], threshold: float) -> CandidateState | None:
+    """Steps:
+    1. Score every candidate; keep the best (ties: most recent report, then smaller id).
+    2. Count the plausible ones (within `Rules.plausible_band` of the threshold).
+    3. The best joins if it reaches the threshold, or the threshold less `Rules.uncontested` when it
+       is the only plausible candidate (nothing else nearby could claim the report).
+    """
+    best, best_score, plausible = _best_of(probe, candidates, threshold)
     if best is None:
         return None
-    limit = threshold - rules.uncontested if plausible == 1 else threshold
+    limit = threshold - probe.rules.uncontested if plausible == 1 else threshold
     return best if best_score >= limit else None
+
+
+def choose_reading(
+    probes: Sequence[Probe], candidates: Iterable[CandidateState], threshold: float
+) -> tuple[CandidateState | None, int]:
+    """The candidate a report joins when its place has several readings (`ReportFeatures.readings`): one
+    probe per reading, the first the report's own. Returns the candidate (None: start a new incident at
+    the first reading) and the index of the reading that chose it.
+
+    Steps:
+    1. The report's own reading chooses as `choose_best` does.
+    2. Every other reading scores the same candidates (scoring excludes those too far from it); its
+       best counts only if it reaches the full threshold, with no allowance for being uncontested: the
+       text named that place less surely than the one it was put at.
+    3. The highest-scoring choice wins; on a tie, the earlier reading.
+    """
+    candidates = list(candidates)
+    chosen, index, chosen_score = None, 0, EXCLUDED
+    for i, probe in enumerate(probes):
+        best, best_score, plausible = _best_of(probe, candidates, threshold)
+        if best is None:
+            continue
+        limit = threshold - probe.rules.uncontested if i == 0 and plausible == 1 else threshold
+        if best_score >= limit and best_score > chosen_score:
+            chosen, index, chosen_score = best, i, best_score
+    return chosen, index
 
 
 def choose_candidate(

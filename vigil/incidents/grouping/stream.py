@@ -10,7 +10,7 @@ from vigil.incidents.grouping.candidates import CandidateState
 from vigil.incidents.grouping.features import KIND_MULTIPLIER, KIND_NUMBER, KIND_WORD, head_of
 from vigil.incidents.grouping.reports import ReportFeatures
 from vigil.incidents.grouping.rules import DEFAULT_RULES, DEFAULT_THRESHOLD, Rules
-from vigil.incidents.grouping.scoring import Neighbors, Probe, choose_best
+from vigil.incidents.grouping.scoring import Neighbors, Probe, choose_best, choose_reading
 from vigil.incidents.grouping.statistics import FeatureStats
 
 # The keys of the 3x3 block of grid cells around a cell, as steps from its own key (see `_cell_key`).
@@ -228,14 +228,29 @@ class Grouper:
 
         Steps:
         1. Close candidates that have gone quiet.
-        2. Score the blocked candidates and take the best above the threshold (`choose_candidate`).
+        2. Score the blocked candidates and take the best above the threshold (`choose_candidate`); for a
+           report with other readings of its place, the candidates near each, and the best over all
+           readings (`choose_reading`).
         3. Absorb the report into it, or start a new candidate.
         4. Update the feature statistics and the indexes (centroid, areas and words may have changed).
         """
         stats = self.stats
         probe = Probe(report, self._neighbors_arg, self.rules, stats, self.place_words)
         self._expire(probe.ts)
-        chosen = choose_best(probe, self.candidates_for(report, probe.weights), self.threshold)
+        if report.readings:
+            probes = [
+                probe,
+                *(Probe(r, self._neighbors_arg, self.rules, stats, self.place_words) for r in report.readings),
+            ]
+            found: dict[str, CandidateState] = {}
+            for p in probes:
+                found.update((c.incident_id, c) for c in self.candidates_for(p.report, probe.weights))
+            chosen, reading = choose_reading(probes, [found[k] for k in sorted(found)], self.threshold)
+            if chosen is not None:
+                # Joined at that reading: the candidate takes the report's place from it.
+                report = probes[reading].report
+        else:
+            chosen = choose_best(probe, self.candidates_for(report, probe.weights), self.threshold)
         units = report.units
         if chosen is None:
             self._next += 1

@@ -175,3 +175,28 @@ def test_it_joins_a_report_naming_the_scenes_neighborhood_with_its_qualifier():
     report = actions.submit_report(build_input({"text": "Migra en Harlem (North) ahora mismo"}), channel="api")[0]
     assert report.area == "MN1002"
     assert report.incident_id == north[0].incident_id
+
+
+@pytest.mark.django_db
+def test_it_places_a_text_only_report_at_the_same_named_corner_where_its_scene_is():
+    # Two reporters' phones at 8th Ave and 42nd St in Sunset Park; a text naming "42 St & Avenue 8" and no
+    # borough reads as the corner in Midtown first. It joins the scene in Brooklyn, and is placed there.
+    scene = [
+        submit("ICE agents at 8th Ave and 42nd St, 3 vans, they took a man", lat=40.6457, lon=-73.9991),
+        submit("Agentes de ICE en la 8 avenida y la calle 42, tres camionetas", lat=40.6455, lon=-73.9989),
+    ]
+    assert scene[0].incident_id == scene[1].incident_id
+    data = build_input({"text": "ICE at 42 St & Avenue 8, 3 vans, they took a man"})
+    report = actions.submit_report(data, channel="api")[0]
+    assert report.incident_id == scene[0].incident_id
+    report.refresh_from_db()
+    assert report.borough == "BK" and report.area.startswith("BK")
+    assert abs(report.lat - 40.6456) < 0.002
+
+
+@pytest.mark.django_db
+def test_it_keeps_the_same_named_corner_nearest_the_reporters_phone_as_the_named_place():
+    # "42 St & Avenue 8" reads as Midtown first; the phone is in Sunset Park, at the corner of that name there.
+    report = submit("ICE at 42 St & Avenue 8, 3 vans", lat=40.6457, lon=-73.9991)
+    [(lat, lon)] = summary_of(report.incident_id).places
+    assert abs(lat - 40.6456) < 0.002 and abs(lon - -73.9990) < 0.002

@@ -7,11 +7,12 @@ from vigil.incidents.grouping import (
     DEFAULT_RULES,
     CandidateState,
     FeatureStats,
+    Grouper,
     ReportFeatures,
     place_word_features,
     score,
 )
-from vigil.incidents.grouping.scoring import Probe
+from vigil.incidents.grouping.scoring import Probe, choose_best, choose_reading
 
 T0 = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
 STREETS = place_word_features(["Church Avenue", "Flatbush Avenue", "Bedford Avenue", "Canarsie Road", "Mott Street"])
@@ -95,3 +96,44 @@ def test_it_counts_two_named_places_two_hundred_metres_apart_as_no_nearer_than_o
     assert probe.place(candidate, apart=False) > DEFAULT_RULES.same_area
     assert probe.place(candidate, apart=True) == DEFAULT_RULES.same_area
     assert score(report, candidate) < 0.0  # the odds are against one scene
+
+
+# "5th Ave & 49th St" names a corner in Sunset Park and one in Midtown.
+SUNSET_PARK, MIDTOWN = (40.64568, -74.00974, "BK0702", "BK"), (40.75791, -73.97766, "MN0502", "MN")
+
+
+def at(rid, minutes, text, place):
+    lat, lon, area, borough = place
+    return ReportFeatures(rid, T0 + timedelta(minutes=minutes), lat, lon, area, borough, text, places=((lat, lon),))
+
+
+def test_it_joins_a_report_at_the_other_corner_its_words_name():
+    grouper = Grouper()
+    scene = [
+        at("a", 0, "5 Ave & 49 St\nICE agents at 5th ave and 49th st, 3 vans, took a man", SUNSET_PARK),
+        at("b", 6, "5 Ave & 49 St\nagentes de ICE en la 5 avenida y calle 49, tres camionetas", SUNSET_PARK),
+    ]
+    incident = {grouper.add(r) for r in scene}
+    # Placed in Midtown by its text, which names no borough.
+    report = at("c", 12, "5 Ave & 49 St\nmigra en la avenida 5 con la 49, 3 camionetas", MIDTOWN)
+    alone = Grouper()
+    for r in scene:
+        alone.add(r)
+    assert alone.add(report) not in incident  # without the other reading it starts its own incident
+    report.readings = (report.placed_at(*SUNSET_PARK),)
+    assert grouper.add(report) in incident
+    assert grouper.incidents[grouper.assignments["c"]].lat < 40.7  # the incident stays in Sunset Park
+
+
+def test_it_asks_another_reading_for_the_full_threshold():
+    candidate = CandidateState.start("c", at("a", 0, "5 Ave & 49 St\nICE at 5th ave and 49th st", SUNSET_PARK))
+    report = at("b", 20, "ICE", MIDTOWN)
+    other = report.placed_at(*SUNSET_PARK)
+    probes = [Probe(report, None, DEFAULT_RULES, None), Probe(other, None, DEFAULT_RULES, None)]
+    s = probes[1].score(candidate)
+    threshold = s + DEFAULT_RULES.uncontested / 2
+    # Uncontested, the report's own reading would join at this score ...
+    assert choose_best(probes[1], [candidate], threshold) is candidate
+    # ... another reading must reach the threshold itself.
+    assert choose_reading(probes, [candidate], threshold) == (None, 0)
+    assert choose_reading(probes, [candidate], s) == (candidate, 1)
