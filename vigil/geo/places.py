@@ -229,16 +229,18 @@ def _stations(g: Gazetteer, toks: list[str], mentions: list[Mention], ctx: _Cont
     if scored:
         # A station named in full needs no guessing from the streets around the word "station".
         marks = []
+    routes = routes_named(toks)
     for w in marks:
         for c, step in ((w, -1), (w, +1)):
-            for query, _s, _e, _ids in g.span_queries(toks, c, step):
+            for query, start, end, _ids in g.span_queries(toks, c, step):
+                if end - start == 1 and toks[start] in routes:
+                    # "tren 6": the 6 train, not a station on a 6th street or avenue.
+                    continue
                 for idx, part in g.station_parts.get(query.core, ()):
                     fit = st.street_score(query, part) * 0.95
                     scored[idx] = max(scored.get(idx, 0.0), fit)
     if not scored:
         return []
-
-    routes = routes_named(toks)
 
     def weighed(idx: int, score: float) -> float:
         station = g.stations[idx]
@@ -360,6 +362,9 @@ def _named_streets(g: Gazetteer, toks: list[str]) -> list[list[int]]:
                 break
             query = st.parse_street(span)
             if query is None or query.kind is None:
+                continue
+            if span[0] in PREFIX_KIND_WORDS and span[-1] in STATION_WORDS:
+                # "Grand Av station": the station of the street before, not an "Avenue Station".
                 continue
             fits = g.street_candidates(query)
             ids = sorted((sid for sid, fit in fits.items() if fit >= 0.9), key=lambda sid: (-fits[sid], sid))

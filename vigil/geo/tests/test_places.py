@@ -66,6 +66,22 @@ def test_it_keeps_the_other_boroughs_corner_of_the_same_name_as_another_reading(
     assert match.nearest_to(40.6460, -74.0100) == (sunset_park[0], sunset_park[1])
 
 
+def test_it_reads_a_station_after_an_avenue_as_no_street_called_station():
+    # "Av station" once read as Station Ave, a street in Staten Island.
+    for text in ("Grand Av station", "agentes en la Grand Av station"):
+        match = resolve_place_text(text)
+        assert match is None or not (match.area or "").startswith("SI")
+        assert match is None or match.name != "Station Ave"
+    assert resolve_place_text("ICE on Station Ave").name == "Station Ave"
+
+
+def test_it_reads_a_route_beside_a_train_word_as_no_station_street():
+    # "tren 6" is the 6 train (in the Bronx here), not the 6 Av station in Manhattan.
+    match = resolve_place_text("3 kamyonèt nan garaj machin nan anba tren 6 la sou Westchester")
+    assert match is None or match.name != "6 Av"
+    assert resolve_place_text("the 6 train at 6 Av station").name == "6 Av"
+
+
 def test_it_keeps_no_other_reading_when_the_text_tells_the_places_apart():
     assert resolve_place_text("Avenue 5 and 49th St in Brooklyn").others == ()
     assert resolve_place_text("Roosevelt y la 74").others == ()
