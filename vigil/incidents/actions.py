@@ -153,10 +153,11 @@ def _place_named(text: str, language: str):
 def _named_places(report, match) -> tuple[tuple[float, float], ...]:
     """The point of the place the text names, for the named-place rule: a corner, a station, a landmark;
     none for a street or a neighborhood, which have no point of their own. Where the words name several
-    places, the one nearest the reporter's phone, when the report has a point of its own."""
+    places, the one nearest the report's point: the reporter's phone, or the reading grouping placed the
+    report at (`_place_at_reading`), so that a summary made again after a correction keeps it."""
     if match is None or match.lat is None or match.lon is None or match.kind == "neighborhood":
         return ()
-    if report.lat is not None and report.lon is not None and report.place_source != "text":
+    if report.lat is not None and report.lon is not None:
         return (match.nearest_to(report.lat, report.lon),)
     return ((match.lat, match.lon),)
 

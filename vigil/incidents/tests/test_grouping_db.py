@@ -192,6 +192,12 @@ def test_it_places_a_text_only_report_at_the_same_named_corner_where_its_scene_i
     report.refresh_from_db()
     assert report.borough == "BK" and report.area.startswith("BK")
     assert abs(report.lat - 40.6456) < 0.002
+    # Made again (as after a dispatcher's correction), the summary keeps the corner the report was placed at.
+    from vigil.incidents import actions as incident_actions
+
+    with transaction.atomic():
+        incident_actions.rebuild_grouping(report.incident_id)
+    assert all(abs(lat - 40.6456) < 0.002 for lat, _lon in summary_of(report.incident_id).places)
 
 
 @pytest.mark.django_db
