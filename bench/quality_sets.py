@@ -2,7 +2,8 @@
 
 Run from the repository root: `python bench/quality_sets.py` (`--kind near_distinct` for one set, repeatable;
 `--dev` for the development sets of `bench/data/grouping/dev/`, the ones changes may be tuned on; `--dev2` for the
-second batch of development sets in `bench/data/grouping/dev2/`, the kinds whose files are there).
+second batch of development sets in `bench/data/grouping/dev2/`, the kinds whose files are there; `--dev3` for the
+third, in `bench/data/grouping/dev3/`; `VIGIL_EXPLAIN=1` on a worker records each choice's candidate scores).
 `measure(kinds=None, data=DATA)` returns the same figures as a dict (for `bench/clustering.py`).
 
 The sets are `bench/data/grouping/<kind>.jsonl`, one per kind of grouping error (see the README there).
@@ -46,6 +47,7 @@ from bench.freshdb import fresh_database, is_postgres  # noqa: E402
 DATA = ROOT / "bench" / "data" / "grouping"
 DEV_DATA = DATA / "dev"
 DEV2_DATA = DATA / "dev2"
+DEV3_DATA = DATA / "dev3"
 KINDS = (
     "near_distinct",
     "neighborhood_only",
@@ -214,6 +216,8 @@ def _explain_into(out: list[dict]) -> None:
                     "time": round(rules.per_log_minute * math.log1p(gap) + rules.per_half_hour * gap / 30.0, 2),
                     "text": round(probe.text(c, apart), 2),
                     "apart": apart,
+                    "parts": [round(x, 2) for x in probe.text_parts(c)],
+                    "counts": round(probe.counts(c), 2),
                 }
             )
         chosen = original(probe, candidates, threshold)
@@ -332,6 +336,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--kind", action="append", choices=KINDS, help="measure this kind only (repeatable)")
     parser.add_argument("--dev", action="store_true", help="the development sets (bench/data/grouping/dev/)")
     parser.add_argument("--dev2", action="store_true", help="the second development sets (bench/data/grouping/dev2/)")
+    parser.add_argument("--dev3", action="store_true", help="the third development sets (bench/data/grouping/dev3/)")
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, default=DATA, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -339,20 +344,28 @@ def main(argv: list[str]) -> int:
         print(json.dumps(run_kind(args.worker, args.data)))
         return 0
 
-    if args.dev and args.dev2:
-        parser.error("--dev and --dev2 go one at a time")
+    if args.dev + args.dev2 + args.dev3 > 1:
+        parser.error("--dev, --dev2 and --dev3 go one at a time")
     data, kinds = DATA, args.kind
     if args.dev:
         data = DEV_DATA
-    elif args.dev2:
-        # The second batch holds some kinds only: those whose files are there.
-        data = DEV2_DATA
+    elif args.dev2 or args.dev3:
+        # The later batches hold some kinds only: those whose files are there.
+        data = DEV2_DATA if args.dev2 else DEV3_DATA
         kinds = [k for k in (args.kind or KINDS) if (data / f"{k}.jsonl").is_file()]
         if not kinds:
             parser.error(f"no set of the kinds asked for in {data}")
     result = measure(kinds, data)
-    dev = args.dev or args.dev2
-    which = "development (second batch)" if args.dev2 else "development" if args.dev else "hand-labeled (held-out)"
+    dev = args.dev or args.dev2 or args.dev3
+    which = (
+        "development (third batch)"
+        if args.dev3
+        else "development (second batch)"
+        if args.dev2
+        else "development"
+        if args.dev
+        else "hand-labeled (held-out)"
+    )
     print(f"{which} grouping sets through submit_report (channel api), on {result['database']}")
     print(f"{'kind':26} {'reports':>7} {'events':>6} {'incid.':>6} {'langs':>5} {'precision':>9} {'recall':>7}")
     for kind, f in result["kinds"].items():
@@ -392,7 +405,13 @@ def main(argv: list[str]) -> int:
     print(
         json.dumps(
             {
-                "name": "grouping_dev2_sets" if args.dev2 else "grouping_dev_sets" if dev else "grouping_sets",
+                "name": "grouping_dev3_sets"
+                if args.dev3
+                else "grouping_dev2_sets"
+                if args.dev2
+                else "grouping_dev_sets"
+                if dev
+                else "grouping_sets",
                 "figures": figures,
                 "goals": goals,
             },
