@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigil.geo import streets as st
+from vigil.geo.sounds import LONG_KEY, SURE_KEY, SoundIndex, script_key, script_spelled
 from vigil.geo.streets import BOUNDARY, CONNECTORS, KIND_OF, PREFIX_KIND_WORDS, Street
 from vigil.lib.once import BuiltOnce
 
@@ -349,6 +350,12 @@ class Gazetteer:
         self.street_phrase_lengths = _lengths_by_first_word(self.street_phrases)
         self.vocab = {w for k in (*self.phrases, *self.street_phrases) for w in k.split() if not _is_latin(w)}
         self.latin_cores = {w.lower() for core in self.by_core for w in core.split() if w.isalpha()}
+        # Street names by sound, for names written in another script that no alias lists.
+        corner_count: Counter = Counter()
+        for ia, ib in self.corners:
+            corner_count[self.streets[ia].core] += 1
+            corner_count[self.streets[ib].core] += 1
+        self.sounds = SoundIndex(corner_count.items())
         # Any word that can end a street mention: a word of a name, a kind, a direction, an edge word.
         self.street_words = (
             {w.lower() for core in self.by_core for w in core.split()}
@@ -464,7 +471,64 @@ class Gazetteer:
             else:
                 out.append(flat[i])
                 i += 1
+        return self._streets_by_sound(out)
+
+    def _sound_key(self, tok: str) -> str:
+        """A word's sound key (see `sounds`) when it may be a street name in another script: not Latin,
+        not a number, no street type, "and", direction or Chinese; else ""."""
+        if _is_latin(tok) or tok.isdigit() or tok == BOUNDARY or tok in KIND_OF:
+            return ""
+        if tok in CONNECTORS or tok in st.DIRECTION_OF or tok in st.EDGE_WORDS or _HAN.search(tok):
+            return ""
+        return script_key(tok)
+
+    def _streets_by_sound(self, toks: list[str]) -> list[str]:
+        """Replace street names written in another script by their sound ("ডিটমাস" -> "ditmas").
+
+        1. Key every word that may be such a name (`_sound_key`).
+        2. At each word, the longest run of keys that a street's name has (`SoundIndex.match`); a word
+           with a case ending ("নিউকার্কের") is tried without its last letter or two when it names
+           nothing whole.
+        3. Keep the reading only where a street is likely named (`_named_by_sound`).
+        """
+        keys = [self._sound_key(tok) for tok in toks]
+        if not any(keys):
+            return toks
+        spelled = [script_spelled(tok) if key else "" for tok, key in zip(toks, keys, strict=True)]
+        out: list[str] = []
+        i, n = 0, len(toks)
+        while i < n:
+            found = self.sounds.match(keys, spelled, i) if keys[i] else None
+            if found is None and keys[i] and len(toks[i]) > 4:
+                for cut in (1, 2):
+                    stem = toks[i][:-cut]
+                    found = self.sounds.match([*keys[:i], script_key(stem)], [*spelled[:i], script_spelled(stem)], i)
+                    if found is not None:
+                        break
+            if found is not None and self._named_by_sound(toks, keys, i, found[0]):
+                out.extend(found[1])
+                i += found[0]
+            else:
+                out.append(toks[i])
+                i += 1
         return out
+
+    def _named_by_sound(self, toks: list[str], keys: list[str], start: int, length: int) -> bool:
+        """Whether words that sound like a street's name name it here: a word another table knows (a
+        neighborhood's "কোনি আইল্যান্ড") only right before a street-type word; a short name ("Whitney")
+        only right before one; a one-word name of fewer than `LONG_KEY` consonants only beside a
+        street-type word or an "and" ("Broadway и Стейнвей"), so a word that merely sounds like some
+        street ("dokane", a shop) is left alone."""
+        end = start + length
+        before = toks[start - 1] if start > 0 else ""
+        after = toks[end] if end < len(toks) else ""
+        kind_after = after in KIND_OF or (len(after) > 3 and after[:-1] in KIND_OF)
+        consonants = sum(len(k) for k in keys[start:end])
+        if any(tok in self.vocab for tok in toks[start:end]) or consonants < SURE_KEY:
+            return kind_after
+        if length >= 2 or consonants >= LONG_KEY:
+            return True
+        return kind_after or before in PREFIX_KIND_WORDS or before in CONNECTORS or after in CONNECTORS
 
     def mentions(self, toks: list[str]) -> list[Mention]:
         """Every phrase-table hit, longest first at each start; a neighborhood or borough name used as

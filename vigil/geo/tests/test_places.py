@@ -119,6 +119,31 @@ def test_it_resolves_the_same_corner_in_each_language(text, language):
     assert near(match, 40.74685, -73.89143)
 
 
+@pytest.mark.parametrize(
+    ("text", "corner"),
+    [
+        ("কর্টেলিউ রোড আর কোনি আইল্যান্ড এভিনিউ", "Cortelyou Rd & Coney Island Ave"),
+        ("ফ্ল্যাটবুশ এভিনিউ আর নস্ট্রান্ড এভিনিউ", "Flatbush Ave & Nostrand Ave"),
+        ("Эммонс авеню и Ностранд авеню", "Emmons Ave & Nostrand Ave"),
+        ("на Ностранд и Фостер стоят две машины", "Nostrand Ave & Foster Ave"),
+        ("Castle Hill aur Starling", "Castle Hill Ave & Starling Ave"),
+    ],
+)
+def test_it_reads_street_names_written_in_another_script_by_their_sound(text, corner):
+    # No alias lists these streets in Bengali or Russian: the names are read by how they sound.
+    match = resolve_place_text(text)
+    assert match is not None and match.kind == "intersection"
+    assert match.name == corner
+
+
+@pytest.mark.parametrize("text", ["দোকানে আইস আছে, সাবধান", "রুটির দোকানে রেইড", "в магазине ещё стоят"])
+def test_it_does_not_read_an_ordinary_word_that_sounds_like_some_street_as_that_street(text):
+    # "দোকানে" (in the shop) has the consonants of Digney Ave, "রুটির" (the bread's) those of Arthur
+    # Ave: with no street-type word or "and" beside them they stay words.
+    match = resolve_place_text(text)
+    assert match is None or match.kind != "street"
+
+
 def test_it_does_not_read_a_street_named_after_a_neighborhood_as_that_neighborhood():
     # Flatbush Avenue meets Atlantic Avenue far from the Flatbush neighborhood.
     match = resolve_place_text("Flatbush Ave and Atlantic Ave")
