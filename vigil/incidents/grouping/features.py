@@ -230,8 +230,16 @@ def _code_unit(code: str) -> Unit:
     if unit is None:
         if len(_CODE_UNITS) >= _TOKEN_CACHE_LIMIT:
             _CODE_UNITS.clear()
+            CODE_FEATURES.clear()
         unit = _CODE_UNITS[code] = (_hash("r:" + code, KIND_WORD), ())
+        CODE_FEATURES.add(unit[0])
     return unit
+
+
+# The feature of every route code seen (emptied with `_CODE_UNITS`): like a detail, a bus or train line
+# points at its event whatever the language around it ("the Q44", "en el Q44", "Q44公交车"), and a
+# shared one weighs as a detail does (`Rules.detail_match`).
+CODE_FEATURES: set[int] = set()
 
 
 def _detail_unit(name: str) -> Unit:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable, Sequence
 from vigil.incidents.grouping.candidates import CandidateState
 from vigil.incidents.grouping.distance import meters_between
 from vigil.incidents.grouping.features import (
+    CODE_FEATURES,
     DETAIL_FEATURES,
     DETAIL_OF_WORD,
     KIND_DIGIT,
@@ -41,6 +42,7 @@ class Probe:
         "place_words",
         "units",
         "details",
+        "detail_set",
         "counts_given",
         "near_areas",
         "rules",
@@ -124,7 +126,9 @@ class Probe:
         self.streets = list(streets.items())
         self.place_feats = frozenset(place_feats)
         self.place_words = place_words
-        self.details = not self.sig.isdisjoint(DETAIL_FEATURES)
+        codes = CODE_FEATURES.intersection(self.sig) if CODE_FEATURES else ()
+        self.detail_set = DETAIL_FEATURES.union(codes) if codes else DETAIL_FEATURES
+        self.details = bool(codes) or not self.sig.isdisjoint(DETAIL_FEATURES)
         self.near_areas = frozenset(neighbors(report.area)) if (neighbors is not None and report.area) else frozenset()
         self.window, self.max_span = rules.window_seconds, rules.max_span_seconds
         # A report without a point is compared with every candidate of its neighborhood and the next ones,
@@ -277,7 +281,7 @@ class Probe:
         if self.counts_given and c.numbers:
             out += self.counts(c)
         if self.details and rules.detail_match:
-            shared = DETAIL_FEATURES.intersection(self.sig, c.signature)
+            shared = self.detail_set.intersection(self.sig, c.signature)
             if shared:
                 w = self.weights
                 out += rules.detail_match * sum(w[f] for f in shared)
@@ -357,7 +361,7 @@ class Probe:
             shared = sum(w[f] for f in common)
             most += rules.text_match * min(shared, rules.text_cap)
             if self.details and rules.detail_match > 0.0:
-                most += rules.detail_match * sum(w[f] for f in DETAIL_FEATURES.intersection(common))
+                most += rules.detail_match * sum(w[f] for f in self.detail_set.intersection(common))
         if self.counts_given and c.numbers:
             most += max(rules.count_match, 0.0)
         if most < floor:

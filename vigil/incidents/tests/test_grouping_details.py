@@ -50,3 +50,13 @@ def test_it_joins_a_report_naming_no_place_to_the_event_with_its_detail():
     bakery = CandidateState.start("bakery", features("b", 5, "agents at the bakery on church ave, black suv"))
     later = features("c", 40, "洗车场那边还在抓吗 白色面包车")
     assert choose_candidate(later, [carwash, bakery], stats=stats) is carwash
+
+
+def test_it_weighs_a_shared_route_code_as_a_detail():
+    # "Q44 toujou?" names no place and no detail but the bus line, which only the first event's reports
+    # give: that line points at the event as a detail would, in any language.
+    stats = FeatureStats()
+    bus = CandidateState.start("bus", features("a", 0, "ICE got on the Q44 checking ids, white van behind it"))
+    salon = CandidateState.start("salon", features("b", 20, "agents at the nail salon, white van outside"))
+    later = features("c", 50, "Q44 toujou ap kontwole?")
+    assert choose_candidate(later, [bus, salon], stats=stats) is bus
