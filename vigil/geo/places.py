@@ -25,6 +25,7 @@ from vigil.geo.gazetteer import (
     SCHOOL_PREFIXES,
     SCHOOL_WORDS,
     STATION_WORDS,
+    TRAIN_WORDS,
     Gazetteer,
     Mention,
     gazetteer,
@@ -226,10 +227,13 @@ def _stations(g: Gazetteer, toks: list[str], mentions: list[Mention], ctx: _Cont
             near_word = any(m.start - 3 <= w <= m.end + 2 for w in marks)
             if near_word or specific:
                 scored[idx] = max(scored.get(idx, 0.0), 1.0 if near_word else 0.85)
+    routes = routes_named(toks)
+    # "205 st D train", "111 st J train": a street just before a route and a word for train names the
+    # station of that street on that line, read from the route back, as from a word for station.
+    marks += [i for i, t in enumerate(toks[:-1]) if t in routes and toks[i + 1] in TRAIN_WORDS and i not in marks]
     if scored:
         # A station named in full needs no guessing from the streets around the word "station".
         marks = []
-    routes = routes_named(toks)
     for w in marks:
         for c, step in ((w, -1), (w, +1)):
             for query, start, end, _ids in g.span_queries(toks, c, step):

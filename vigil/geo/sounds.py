@@ -164,7 +164,11 @@ class SoundIndex:
             if found is None:
                 continue
             written = " ".join(spelled[start : start + length])
-            best = max(found, key=lambda entry: (_likeness(written, entry[0]), entry[2]))
+            if _VOWELS.search(written) is None:
+                # Arabic and Urdu letters leave short vowels out ("ڈٹمس"): nothing to compare but corners.
+                best = max(found, key=lambda entry: entry[2])
+            else:
+                best = max(found, key=lambda entry: (_likeness(written, entry[0]), entry[2]))
             return length, best[1]
         return None
 

@@ -82,6 +82,21 @@ def test_it_reads_a_route_beside_a_train_word_as_no_station_street():
     assert resolve_place_text("the 6 train at 6 Av station").name == "6 Av"
 
 
+@pytest.mark.parametrize(
+    ("text", "station", "area"),
+    [
+        ("205 st D train agents at the stairs", "Norwood-205 St", "BX0703"),
+        ("church av F train, they check ids", "Church Av", "BK1203"),
+        ("church av 2 train, they check ids", "Church Av", "BK1701"),
+    ],
+)
+def test_it_reads_a_street_before_a_line_and_a_train_word_as_that_lines_station(text, station, area):
+    # No word for "station": "205 st D train" is how New Yorkers name the station; the line tells the
+    # Church Av of the F from the Church Av of the 2.
+    match = resolve_place_text(text)
+    assert (match.kind, match.name, match.area) == ("station", station, area)
+
+
 def test_it_keeps_no_other_reading_when_the_text_tells_the_places_apart():
     assert resolve_place_text("Avenue 5 and 49th St in Brooklyn").others == ()
     assert resolve_place_text("Roosevelt y la 74").others == ()

@@ -44,3 +44,10 @@ def test_it_reads_the_longest_name_first():
     index = SoundIndex([("CONEY ISLAND", 30), ("CONEY", 5)])
     keys = [script_key("কোনি"), script_key("আইল্যান্ড")]
     assert index.match(keys, ["koni", "ailyand"], 0) == (2, ["coney", "island"])
+
+
+def test_it_lets_corners_choose_for_a_word_written_without_its_vowels():
+    # Urdu leaves short vowels out: "ڈٹمس" is as near Deems as Ditmas by its letters, and Ditmas Ave,
+    # with more corners, is the one people name.
+    index = SoundIndex([("DEEMS", 5), ("DITMAS", 40)])
+    assert index.match([script_key("ڈٹمس")], ["dtms"], 0) == (1, ["ditmas"])
