@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigil.geo import streets as st
-from vigil.geo.sounds import LONG_KEY, SURE_KEY, SoundIndex, script_key, script_spelled
+from vigil.geo.sounds import SURE_KEY, SoundIndex, script_key, script_spelled
 from vigil.geo.streets import BOUNDARY, CONNECTORS, KIND_OF, PREFIX_KIND_WORDS, Street
 from vigil.lib.once import BuiltOnce
 
@@ -480,6 +480,8 @@ class Gazetteer:
             return ""
         if tok in CONNECTORS or tok in st.DIRECTION_OF or tok in st.EDGE_WORDS or _HAN.search(tok):
             return ""
+        if tok in STATION_WORDS or tok in TRAIN_WORDS or tok in SCHOOL_WORDS:
+            return ""
         return script_key(tok)
 
     def _streets_by_sound(self, toks: list[str]) -> list[str]:
@@ -516,9 +518,9 @@ class Gazetteer:
     def _named_by_sound(self, toks: list[str], keys: list[str], start: int, length: int) -> bool:
         """Whether words that sound like a street's name name it here: a word another table knows (a
         neighborhood's "কোনি আইল্যান্ড") only right before a street-type word; a short name ("Whitney")
-        only right before one; a one-word name of fewer than `LONG_KEY` consonants only beside a
-        street-type word or an "and" ("Broadway и Стейнвей"), so a word that merely sounds like some
-        street ("dokane", a shop) is left alone."""
+        only right before one; a name of two words or more anywhere; a one-word name only beside a
+        street-type word, an "and" or a word for station ("Broadway и Стейнвей", "পার্কচেস্টার স্টেশন"), so
+        a word that merely sounds like some street ("dokane", a shop) is left alone."""
         end = start + length
         before = toks[start - 1] if start > 0 else ""
         after = toks[end] if end < len(toks) else ""
@@ -526,9 +528,16 @@ class Gazetteer:
         consonants = sum(len(k) for k in keys[start:end])
         if any(tok in self.vocab for tok in toks[start:end]) or consonants < SURE_KEY:
             return kind_after
-        if length >= 2 or consonants >= LONG_KEY:
+        if length >= 2:
             return True
-        return kind_after or before in PREFIX_KIND_WORDS or before in CONNECTORS or after in CONNECTORS
+        return (
+            kind_after
+            or before in PREFIX_KIND_WORDS
+            or before in CONNECTORS
+            or after in CONNECTORS
+            or before in STATION_WORDS
+            or after in STATION_WORDS
+        )
 
     def mentions(self, toks: list[str]) -> list[Mention]:
         """Every phrase-table hit, longest first at each start; a neighborhood or borough name used as

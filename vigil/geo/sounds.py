@@ -9,11 +9,12 @@ scripts write them each their own way; doubled letters once). A street's name ge
 the rules of English spelling ("ch", "ph", a silent "gh", the "s" of "island"). A run of such words whose
 keys are a street name's keys is that street.
 
-Steps kept in mind by the caller (see ``Gazetteer.tokens``): only words of other scripts are read this way,
-never Latin ones (a Spanish word is not an English street); a key of fewer than three consonants is too
-common to name a street on its own and counts only right before a street-type word ("Whitney St"); where
-keys collide, the street with the most corners is meant, and only a street with a few corners at least
-(a one-block lane is seldom what a reporter names in another script).
+Kept in mind by the caller (``Gazetteer._streets_by_sound``): only words of other scripts are read this
+way, never Latin ones (a Spanish word is not an English street), and only where a street is likely named
+(beside a street-type word, an "and" or a word for station, or a name of several words); a key of fewer
+than three consonants is too common to name a street but right before a street-type word ("Whitney St").
+Only streets with a few corners at least are read (a one-block lane is seldom what a reporter names in
+another script); where keys collide, the one spelled most like the words, then the one with most corners.
 """
 
 from __future__ import annotations
@@ -80,11 +81,9 @@ _DROPPED = re.compile(r"[aeiouyhwv]")
 _REPEATS = re.compile(r"(.)\1+")
 
 # Consonants a name needs to be read from its sound: at least MIN_KEY, and at least SURE_KEY unless a
-# street-type word follows it; a one-word name with fewer than LONG_KEY needs a street-type word or an
-# "and" beside it (see `Gazetteer._streets_by_sound`).
+# street-type word follows it (see `Gazetteer._named_by_sound`).
 MIN_KEY = 2
 SURE_KEY = 3
-LONG_KEY = 5
 # Fewest corners for a street to be read from another script's spelling.
 MIN_CORNERS = 4
 
@@ -102,7 +101,8 @@ def _name_spelled(word: str) -> str:
 
 
 def _script_spelled(word: str) -> str:
-    letters = _NOT_LETTER.sub("", anyascii(word).lower())
+    # Bengali's anusvara is the "ng" of "Kings" ("কিংস"); anyascii writes it "m".
+    letters = _NOT_LETTER.sub("", anyascii(word.replace("\u0982", "ng")).lower())
     for spelled, sound in _SCRIPT_SPELLING:
         letters = letters.replace(spelled, sound)
     return letters

@@ -142,6 +142,8 @@ def test_it_resolves_the_same_corner_in_each_language(text, language):
         ("Эммонс авеню и Ностранд авеню", "Emmons Ave & Nostrand Ave"),
         ("на Ностранд и Фостер стоят две машины", "Nostrand Ave & Foster Ave"),
         ("Castle Hill aur Starling", "Castle Hill Ave & Starling Ave"),
+        ("কিংস হাইওয়ে আর ওশান পার্কওয়ে", "Kings Hwy & Ocean Pkwy"),
+        ("আর্ভিং আর স্টার স্ট্রিট", "Irving Ave & Starr St"),
     ],
 )
 def test_it_reads_street_names_written_in_another_script_by_their_sound(text, corner):
@@ -149,6 +151,12 @@ def test_it_reads_street_names_written_in_another_script_by_their_sound(text, co
     match = resolve_place_text(text)
     assert match is not None and match.kind == "intersection"
     assert match.name == corner
+
+
+def test_it_reads_a_word_for_station_as_that_word_not_as_a_street_it_sounds_like():
+    # "станции" has the consonants of Standish Rd; it is the word before the station's name.
+    match = resolve_place_text("ICE на станции Кингс хайвей, поезд F")
+    assert (match.kind, match.name, match.area) == ("station", "Kings Hwy", "BK1501")
 
 
 @pytest.mark.parametrize("text", ["দোকানে আইস আছে, সাবধান", "রুটির দোকানে রেইড", "в магазине ещё стоят"])
