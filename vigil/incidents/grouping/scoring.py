@@ -147,14 +147,19 @@ class Probe:
         1. Both have points: `point`, less the distance penalty (steeper up to bend_m); excluded
            beyond max_distance_m. When `apart` (both name places, and not the same ones), at most
            `same_area`: the points are then where those places are, not phones' fixes around one scene,
-           and two named places a block or two apart are no nearer than one neighborhood.
+           and two named places a block or two apart are no nearer than one neighborhood. When `apart`,
+           a report without a point that names one place is where that place is (as `places_apart`
+           reads a candidate's point as its place): a corner 500 m off is not the neighborhood's.
         2. Otherwise by area: the same neighborhood gives `same_area`, a neighboring one
            `neighbor_area`, any other `other_area` (or excludes, when that is None).
         3. Otherwise (no area on one side): a different borough excludes; else `unknown_place`.
         """
         r, rules = self.report, self.rules
-        if r.lat is not None and r.lon is not None and c.lat is not None and c.lon is not None:
-            d = meters_between(r.lat, r.lon, c.lat, c.lon)
+        lat, lon = r.lat, r.lon
+        if lat is None and len(r.places) == 1 and apart:
+            lat, lon = r.places[0]
+        if lat is not None and lon is not None and c.lat is not None and c.lon is not None:
+            d = meters_between(lat, lon, c.lat, c.lon)
             if d > rules.max_distance_m:
                 return EXCLUDED
             near = min(d, rules.bend_m)

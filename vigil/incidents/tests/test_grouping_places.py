@@ -79,6 +79,19 @@ def test_it_counts_a_named_place_apart_from_a_candidates_point_when_the_report_h
     assert not Probe(with_point, None, DEFAULT_RULES, None).places_apart(candidate)  # its point decides
 
 
+def test_it_scores_a_report_without_a_point_from_the_place_it_names_when_the_places_are_apart():
+    # The report names a corner 500 m from the candidate's scene and has no point of its own (its place
+    # field named only the street): that corner stands for where it is, as a point would, rather than
+    # the neighborhood both are in.
+    flatbush, bedford = (40.6506, -73.9590), (40.6510, -73.9534)
+    candidate = CandidateState.start("c", features("a", 0, "ICE outside the laundromat", flatbush, area="BK1401"))
+    named = features("b", 10, "ICE at church and bedford", area="BK1401", places=(bedford,))
+    probe = Probe(named, None, DEFAULT_RULES, None)
+    assert probe.places_apart(candidate)
+    assert probe.place(candidate, apart=True) < DEFAULT_RULES.same_area
+    assert probe.place(candidate, apart=True) < 0.0  # 500 m from the scene: against
+
+
 def test_it_counts_two_named_places_two_hundred_metres_apart_as_no_nearer_than_one_neighborhood():
     # A laundromat's corner and a station about 200 m apart on one surge morning: both reports name their
     # place, and their points are those places. The distance rule, fitted on phones' fixes around one
