@@ -354,7 +354,9 @@ class Probe:
         gap = self.gap(c)
         if gap is None:
             return EXCLUDED
-        place = self.place(c)
+        # A report that names a place is scored from it when it is apart from the candidate's (`place`):
+        # the bound must take the place the score takes.
+        place = self.place(c, self.places_apart(c)) if self.report.places else self.place(c)
         if place == EXCLUDED:
             return EXCLUDED
         rules = self.rules

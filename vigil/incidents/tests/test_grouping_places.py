@@ -150,3 +150,16 @@ def test_it_asks_another_reading_for_the_full_threshold():
     # ... another reading must reach the threshold itself.
     assert choose_reading(probes, [candidate], threshold) == (None, 0)
     assert choose_reading(probes, [candidate], s) == (candidate, 1)
+
+
+def test_it_bounds_a_report_scored_from_the_place_it_names_by_that_place():
+    # The report (no point) is placed in the next neighborhood but names a corner 200 m from the
+    # candidate's scene: its score takes the corner's distance, and so must the bound that lets a
+    # candidate be skipped without a full score.
+    scene, corner = (40.6506, -73.9590), (40.6524, -73.9590)
+    candidate = CandidateState.start("c", features("a", 0, "ICE at the laundromat", scene, area="BK1401"))
+    report = features("b", 10, "ICE at the laundromat on church", area="BK1402", places=(corner,))
+    probe = Probe(report, lambda area: frozenset({"BK1401", "BK1402"}), DEFAULT_RULES, None)
+    assert probe.bounded and probe.places_apart(candidate)
+    full = probe.score(candidate)
+    assert probe.score_if_above(candidate, full - 0.01) == full
