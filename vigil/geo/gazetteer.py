@@ -471,7 +471,8 @@ class Gazetteer:
             else:
                 out.append(flat[i])
                 i += 1
-        return self._streets_by_sound(out)
+        # Most reports are in Latin letters: one scan of the text spares them the word-by-word look.
+        return self._streets_by_sound(out) if _NON_LATIN.search(text) else out
 
     def _sound_key(self, tok: str) -> str:
         """A word's sound key (see `sounds`) when it may be a street name in another script: not Latin,
@@ -504,7 +505,7 @@ class Gazetteer:
             if found is None and keys[i] and len(toks[i]) > 4:
                 for cut in (1, 2):
                     stem = toks[i][:-cut]
-                    found = self.sounds.match([*keys[:i], script_key(stem)], [*spelled[:i], script_spelled(stem)], i)
+                    found = self.sounds.match([script_key(stem)], [script_spelled(stem)], 0)
                     if found is not None:
                         break
             if found is not None and self._named_by_sound(toks, keys, i, found[0]):

@@ -19,6 +19,7 @@ another script); where keys collide, the one spelled most like the words, then t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from difflib import SequenceMatcher
@@ -113,8 +114,10 @@ def name_key(word: str) -> str:
     return _classes(_name_spelled(word))
 
 
+@functools.lru_cache(maxsize=65536)
 def script_key(word: str) -> str:
-    """The sound key of a word written in another script ("ডিটমাস" -> "tms")."""
+    """The sound key of a word written in another script ("ডিটমাস" -> "tms"); remembered, as reports
+    repeat their words."""
     return _classes(_script_spelled(word))
 
 
@@ -150,6 +153,7 @@ class SoundIndex:
             spelled = " ".join(_name_spelled(w) for w in words)
             self.names.setdefault(keys, []).append((spelled, core.lower().split(), corners))
         self.longest = max((len(k) for k in self.names), default=0)
+        self._chosen: dict[tuple[tuple[str, ...], str], list[str]] = {}
 
     def match(self, keys: list[str], spelled: list[str], start: int) -> tuple[int, list[str]] | None:
         """The longest street name whose words' keys are the keys from ``start`` on: (how many words, the
@@ -164,15 +168,27 @@ class SoundIndex:
             if found is None:
                 continue
             written = " ".join(spelled[start : start + length])
-            if _VOWELS.search(written) is None:
-                # Arabic and Urdu letters leave short vowels out ("ڈٹمس"): nothing to compare but corners.
-                best = max(found, key=lambda entry: entry[2])
-            else:
-                best = max(found, key=lambda entry: (_likeness(written, entry[0]), entry[2]))
-            return length, best[1]
+            return length, self._choose(span, written, found)
         return None
 
+    def _choose(self, span: tuple[str, ...], written: str, found: list[tuple[str, list[str], int]]) -> list[str]:
+        """The name meant, among those sharing the keys (remembered: reports repeat their words)."""
+        chosen = self._chosen.get((span, written))
+        if chosen is None:
+            if len(found) == 1:
+                chosen = found[0][1]
+            elif _VOWELS.search(written) is None:
+                # Arabic and Urdu letters leave short vowels out ("ڈٹمس"): nothing to compare but corners.
+                chosen = max(found, key=lambda entry: entry[2])[1]
+            else:
+                chosen = max(found, key=lambda entry: (_likeness(written, entry[0]), entry[2]))[1]
+            if len(self._chosen) >= 65536:
+                self._chosen.clear()
+            self._chosen[(span, written)] = chosen
+        return chosen
 
+
+@functools.lru_cache(maxsize=65536)
 def script_spelled(word: str) -> str:
     """A word of another script romanized and respelled as `script_key` reads it, before reducing it."""
     return _script_spelled(word)
