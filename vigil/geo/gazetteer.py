@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vigil.geo import streets as st
+from vigil.geo.place_words import SCHOOL_WORDS, STATION_WORDS, TRAIN_WORDS
 from vigil.geo.sounds import SURE_KEY, SoundIndex, script_key, script_spelled
 from vigil.geo.streets import BOUNDARY, CONNECTORS, KIND_OF, PREFIX_KIND_WORDS, Street
 from vigil.lib.once import BuiltOnce
@@ -53,69 +54,6 @@ _HAN_STATIONS = ("地铁站", "地鐵站", "车站", "車站", "站")
 # A suffix cut off an inflected word that still means something: Korean "and" particles and "station".
 _MEANINGFUL_SUFFIX = {"와": "and", "과": "and", "하고": "and", "랑": "and", "역": "역", "역에서": "역"}
 
-STATION_WORDS = frozenset(
-    st.spellings(
-        "station stations stn subway metro train",  # en
-        "estación estacion tren parada",  # es
-        "gare métro",  # fr
-        "stasyon estasyon metwo",  # ht
-        "stacja stacji stację metra",  # pl
-        "станция станции станцию метро",  # ru
-        "站 地铁 地鐵",  # zh
-        "역 지하철 지하철역",  # ko
-        "محطة مترو",  # ar
-        "اسٹیشن",  # ur
-        "স্টেশন স্টেশনে সাবওয়ে",  # bn
-    )
-)
-# Words for a train or line, beside which a single letter or digit is a route ("R train", "tren 4",
-# "خط R", "the 7 line").
-TRAIN_WORDS = frozenset(
-    st.spellings(
-        "train trains line",  # en
-        "tren línea linea",  # es
-        "ligne",  # fr
-        "liy",  # ht
-        "pociąg linia linii",  # pl
-        "поезд поезде линия линии ветка",  # ru
-        "호선",  # ko
-        "خط قطار",  # ar
-        "ٹرین لائن",  # ur
-        "ট্রেন লাইন",  # bn
-    )
-)
-# Single letters and digits that name a subway route; those that are also everyday words ("a", "e"
-# and "i" mean "to", "and", "and" in the city's languages) count only right beside a train word.
-ROUTES = frozenset("1234567abcdefgjlmnqrswz")
-ROUTES_ONLY_BESIDE_TRAIN_WORDS = frozenset("aei")
-
-
-def routes_named(toks: list[str]) -> frozenset[str]:
-    """Routes a text names: a route letter or digit beside a train word, or just before a station word
-    or within three words after one ("86 st R station", "estación utica del 3 y 4"), with the routes
-    joined to it by "and" words."""
-    found: set[str] = set()
-    for i, tok in enumerate(toks):
-        if tok not in ROUTES or (i + 1 < len(toks) and toks[i + 1] in KIND_OF):
-            # "4 ave" is a street, not the 4 train.
-            continue
-        beside_train = any(0 <= j < len(toks) and toks[j] in TRAIN_WORDS for j in (i - 1, i + 1))
-        by_station = any(toks[j] in STATION_WORDS for j in range(max(0, i - 3), min(len(toks), i + 2)))
-        if beside_train or (by_station and tok not in ROUTES_ONLY_BESIDE_TRAIN_WORDS):
-            found.add(tok)
-            j = i + 2
-            while j < len(toks) and toks[j - 1] in CONNECTORS and toks[j] in ROUTES:
-                found.add(toks[j])
-                j += 2
-    return frozenset(found)
-
-
-SCHOOL_WORDS = frozenset(
-    st.spellings(
-        "school escuela école lekòl szkoła szkole",
-        "школа школе 学校 學校 학교 مدرسة اسکول স্কুল স্কুলে",
-    )
-)
 SCHOOL_PREFIXES = {"ps": "PS", "is": "IS", "ms": "MS", "jhs": "IS", "hs": "HS", "pis": "PS"}
 _SCHOOL_NAME = re.compile(
     r"^\s*((?:P\.?\s?S\.?|I\.?\s?S\.?|M\.?\s?S\.?|J\.?\s?H\.?\s?S\.?|H\.?\s?S\.?)(?:\s*/\s*(?:I\.?S\.?|M\.?S\.?))?)\s*(\d{1,3})\b",

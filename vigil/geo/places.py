@@ -20,17 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from vigil.geo import streets as st
-from vigil.geo.gazetteer import (
-    MAX_SPAN,
-    SCHOOL_PREFIXES,
-    SCHOOL_WORDS,
-    STATION_WORDS,
-    TRAIN_WORDS,
-    Gazetteer,
-    Mention,
-    gazetteer,
-    routes_named,
-)
+from vigil.geo.gazetteer import MAX_SPAN, SCHOOL_PREFIXES, Gazetteer, Mention, gazetteer
+from vigil.geo.place_words import SCHOOL_WORDS, STATION_WORDS, TRAIN_WORDS, routes_named
 from vigil.geo.streets import BOUNDARY, CONNECTORS, KIND_OF, PREFIX_KIND_WORDS
 from vigil.lib.distance import meters_between
 

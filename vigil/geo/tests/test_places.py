@@ -287,7 +287,8 @@ def test_it_lets_a_named_train_choose_between_same_named_stations(text):
 
 
 def test_it_does_not_read_the_number_of_an_avenue_as_a_train():
-    from vigil.geo.gazetteer import gazetteer, routes_named
+    from vigil.geo.gazetteer import gazetteer
+    from vigil.geo.place_words import routes_named
 
     assert routes_named(gazetteer().tokens("agents at the 86 st station on 4th ave")) == frozenset()
 
