@@ -458,7 +458,7 @@ class Gazetteer:
         """Whether words that sound like a street's name name it here: a word another table knows (a
         neighborhood's "কোনি আইল্যান্ড") only right before a street-type word; a short name ("Whitney")
         only right before one; a name of two words or more anywhere; a one-word name only beside a
-        street-type word, an "and" or a word for station ("Broadway и Стейнвей", "পার্কচেস্টার স্টেশন"), so
+        street-type word, an "and" or a word for station ("Broadway и Стейнвей", "ডিটমাস স্টেশন"), so
         a word that merely sounds like some street ("dokane", a shop) is left alone."""
         end = start + length
         before = toks[start - 1] if start > 0 else ""

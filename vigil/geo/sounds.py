@@ -14,7 +14,8 @@ way, never Latin ones (a Spanish word is not an English street), and only where 
 (beside a street-type word, an "and" or a word for station, or a name of several words); a key of fewer
 than three consonants is too common to name a street but right before a street-type word ("Whitney St").
 Only streets with a few corners at least are read (a one-block lane is seldom what a reporter names in
-another script); where keys collide, the one spelled most like the words, then the one with most corners.
+another script); where keys collide, the one spelled most like the words, then the one with most corners
+(only corners for Arabic and Urdu letters, which leave short vowels out).
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ def _likeness(a: str, b: str) -> float:
 
 
 _VOWELS = re.compile(r"[aeiouy]+")
-_SHAPE = str.maketrans({**{k: v for k, v in _CLASS_TABLE.items()}, "a": "a", "v": "v"})
+_SHAPE = str.maketrans({**_CLASS_TABLE, "a": "a", "v": "v"})
 
 
 class SoundIndex:
