@@ -102,7 +102,10 @@ def _name_spelled(word: str) -> str:
     return _SOFT_C.sub("s", letters).replace("c", "k").replace("C", "c")
 
 
-def _script_spelled(word: str) -> str:
+@functools.lru_cache(maxsize=65536)
+def script_spelled(word: str) -> str:
+    """A word of another script romanized and respelled as `script_key` reads it, before reducing it
+    (remembered, as reports repeat their words)."""
     # Bengali's anusvara is the "ng" of "Kings" ("কিংস"); anyascii writes it "m".
     letters = _NOT_LETTER.sub("", anyascii(word.replace("\u0982", "ng")).lower())
     for spelled, sound in _SCRIPT_SPELLING:
@@ -119,7 +122,7 @@ def name_key(word: str) -> str:
 def script_key(word: str) -> str:
     """The sound key of a word written in another script ("ডিটমাস" -> "tms"); remembered, as reports
     repeat their words."""
-    return _classes(_script_spelled(word))
+    return _classes(script_spelled(word))
 
 
 def _shape(letters: str) -> str:
@@ -187,9 +190,3 @@ class SoundIndex:
                 self._chosen.clear()
             self._chosen[(span, written)] = chosen
         return chosen
-
-
-@functools.lru_cache(maxsize=65536)
-def script_spelled(word: str) -> str:
-    """A word of another script romanized and respelled as `script_key` reads it, before reducing it."""
-    return _script_spelled(word)
