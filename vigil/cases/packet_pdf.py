@@ -22,13 +22,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
+from fpdf.fonts import TTFFont
 
 from vigil.cases.anumber import display_a_number
 from vigil.cases.language_names import display_name
 from vigil.cases.models import Case, DetentionStatus, Referral, ServiceKind
 from vigil.cases.urgency import UrgentNeed
 from vigil.lib import fonts
-from vigil.lib.bidi import PDI
+from vigil.lib.bidi import BIDI_CONTROLS, PDI
 from vigil.templatetags.localeformat import babel_locale, in_locale_digits
 
 # fontTools logs every table it prunes while subsetting, at INFO.
@@ -41,6 +42,26 @@ FOOTER_ROOM = 16.0  # mm kept free at the bottom of every page for the footer
 LRI, FSI = "\u2066", "\u2068"
 TITLE_PT, HEADING_PT, LABEL_PT, VALUE_PT, SMALL_PT = 16, 12.5, 8.5, 11, 8.5
 GREY = 90
+
+
+class _FaceWithoutBidiControls(TTFFont):
+    """A face that draws no glyph for the isolates around a code or a name. HarfBuzz gives each one the
+    space glyph with no advance; the PDF still lists that glyph at the space's width, over the next
+    letter, and a reader such as poppler then takes that letter for another line ("AJ10…" read back as
+    "J10…" and "A" on a page in Arabic). The direction they set is already applied: fpdf2 orders runs
+    before it shapes them."""
+
+    __slots__ = ()
+
+    def shape_text(self, text, font_size_pt, text_shaping_params):
+        if not text.strip("".join(BIDI_CONTROLS)):
+            return []
+        return super().shape_text(text, font_size_pt, text_shaping_params)
+
+    def perform_harfbuzz_shaping(self, text, font_size_pt, text_shaping_params):
+        infos, positions = super().perform_harfbuzz_shaping(text, font_size_pt, text_shaping_params)
+        drawn = [i for i, info in enumerate(infos) if text[info.cluster] not in BIDI_CONTROLS]
+        return [infos[i] for i in drawn], [positions[i] for i in drawn]
 
 
 class PacketDocument:
@@ -79,6 +100,8 @@ class PacketDocument:
             if face not in self.registered:
                 name = f"face{len(self.registered)}"
                 self.pdf.add_font(name, fname=face.path, collection_font_number=face.index)
+                # fpdf2's add_font builds the TTFFont itself; the subclass adds behaviour, not state.
+                self.pdf.fonts[name].__class__ = _FaceWithoutBidiControls
                 self.registered[face] = name
             names.append(self.registered[face])
         self.pdf.set_font(names[0], size=size)

@@ -186,6 +186,21 @@ def test_it_prints_labels_in_the_readers_language(referral, staff_a, language):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ar", "ur"])
+def test_it_prints_a_code_that_reads_back_whole_on_a_right_to_left_page(referral, staff_a, language):
+    # "AJ" is a kerned pair; with the isolates drawn as glyphs, poppler read this title as "J10SDCB56"
+    # and an "A" on a line of its own (a random case code fails so about once in 500).
+    packet = actions.referral_packet(referral, actor=staff_a, format="pdf")
+    packet["case"]["code"] = "AJ10SDCB56"
+    with translation.override(language):
+        data = packet_pdf.render(packet, provider_name="First-Legal", generated_at=WHEN)
+    raw = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    assert "AJ10SDCB56" in raw
+    assert "First-Legal" in raw
+    assert not {"\u2066", "\u2068", "\u2069"} & set(raw)
+
+
+@pytest.mark.django_db
 def test_it_serves_the_pdf_to_whoever_the_json_view_serves(
     client, referral, caseworker, case_colleague, case_outsider, staff_a, staff_b
 ):
