@@ -189,14 +189,14 @@ def _send(kind: str, reports: list[dict]) -> dict:
 
 
 def _explain_into(out: list[dict]) -> None:
-    """Record, for every choice grouping makes, each candidate's score and its parts (a development aid:
-    `--explain`, on the development sets only)."""
+    """Record, for every reading of every report grouping scores, each candidate's score and its parts (a
+    development aid: `VIGIL_EXPLAIN=1`, on the development sets only). Wraps `scoring._best_of`, which
+    both `choose_best` and `choose_reading` call."""
     import math
 
-    from vigil.incidents.grouping import context as grouping_context
     from vigil.incidents.grouping import scoring
 
-    original = grouping_context.choose_best
+    original = scoring._best_of
 
     def explaining(probe, candidates, threshold):
         candidates = list(candidates)
@@ -220,7 +220,7 @@ def _explain_into(out: list[dict]) -> None:
                     "counts": round(probe.counts(c), 2),
                 }
             )
-        chosen = original(probe, candidates, threshold)
+        best, best_score, plausible = original(probe, candidates, threshold)
         rows.sort(key=lambda r: -r["score"])
         r = probe.report
         out.append(
@@ -229,13 +229,15 @@ def _explain_into(out: list[dict]) -> None:
                 "area": r.area,
                 "point": r.lat is not None,
                 "places": len(r.places),
-                "chosen": chosen.incident_id if chosen else None,
+                "best": best.incident_id if best else None,
+                "plausible": plausible,
+                "threshold": threshold,
                 "rows": rows[:4],
             }
         )
-        return chosen
+        return best, best_score, plausible
 
-    grouping_context.choose_best = explaining
+    scoring._best_of = explaining
 
 
 def _warm_up() -> None:
