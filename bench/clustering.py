@@ -49,7 +49,7 @@ if str(ROOT) not in sys.path:
 from bench.gen_places import AreaIndex, street_names  # noqa: E402
 from bench.gen_reports import SEED, Noise, generate  # noqa: E402
 from vigil.incidents import grouping  # noqa: E402
-from vigil.incidents.grouping import DEFAULT_THRESHOLD, Grouper, place_word_features  # noqa: E402
+from vigil.incidents.grouping import DEFAULT_THRESHOLD, Grouper, conflict_word_features  # noqa: E402
 
 QUALITY_REPORTS = 5_000
 SPEED_REPORTS = 100_000
@@ -235,7 +235,7 @@ def main(argv: list[str]) -> int:
     index = AreaIndex()
     neighbors, neighbors_source = index.neighbors_function(250.0)
     names, streets_source = street_names()
-    place_words = place_word_features(names)
+    place_words = conflict_word_features(names)
     if "--fit" in argv:
         rules = fit_rules(index, neighbors, place_words)
         print({name: getattr(rules, name) for name in ("bias", *FIT_FIELDS)})

@@ -68,7 +68,7 @@ def _context() -> grouping.GroupingContext:
                 names = [line.rstrip("\n").split("\t")[core] for line in fh if line.strip()]
         context = grouping.GroupingContext(
             neighbors=open_candidates.neighbors,
-            place_words=grouping.place_word_features(names),
+            place_words=grouping.conflict_word_features(names),
             defer_statistics=transaction.on_commit,
         )
         since = timezone.now() - timedelta(days=_CONTEXT_WARM_DAYS)

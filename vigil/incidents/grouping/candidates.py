@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from vigil.incidents.grouping.distance import meters_between
-from vigil.incidents.grouping.features import KIND_NUMBER, KIND_WORD
+from vigil.incidents.grouping.features import CODE_FEATURES, KIND_NUMBER, KIND_WORD
 from vigil.incidents.grouping.reports import ReportFeatures, report_weights
 from vigil.incidents.grouping.statistics import FeatureStats
 
@@ -157,7 +157,7 @@ class CandidateState:
                         elif (
                             kind == KIND_WORD
                             and place_words
-                            and head in place_words
+                            and (head in place_words or head in CODE_FEATURES)
                             and head not in r.area_words
                             and weights[head] > 0.0
                         ):

@@ -20,7 +20,7 @@ class GroupingContext:
     """What the database layer keeps per process to group reports as the benchmark does.
 
     neighbors: the jurisdiction's neighboring areas (e.g. `vigil.geo.areas.nearby_neighborhoods` with
-        a distance bound in); place_words: `place_word_features` of the jurisdiction's street names;
+        a distance bound in); place_words: `conflict_word_features` of the jurisdiction's street names;
     stats: feature statistics, warmed with `warm` (open candidates) or `warm_reports` (the reports of
     the last two days or so) and kept up to date by `start` and `absorb`.
 

@@ -282,6 +282,16 @@ def place_word_features(names: Iterable[str]) -> frozenset[int]:
     return frozenset(out)
 
 
+def conflict_word_features(street_names: Iterable[str]) -> frozenset[int]:
+    """The words that, named by one side and not the other while the other names its own, count against
+    a match (`Rules.street_conflict`): the words of the jurisdiction's street names and every detail.
+    A white van and a grey one, a bakery and a car wash, are two scenes as two streets are; every
+    detail, not only those some street happens to be named after ("Gray Ave", "Court St"), so the
+    rule is the same in every city. Route codes (`CODE_FEATURES`, seen as reports come) count too.
+    """
+    return place_word_features(street_names) | DETAIL_FEATURES
+
+
 def key_features(signature: Iterable[int]) -> frozenset[int]:
     """The features worth indexing to find candidates by text: whole words and street numbers."""
     return frozenset(f for f in signature if f & 3 in (KIND_NUMBER, KIND_WORD))

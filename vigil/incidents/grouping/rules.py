@@ -30,7 +30,8 @@ class Rules:
         candidate_text_cap: a candidate of vague reports cannot contradict anything.
     number_conflict: per unit of (report numbers the candidate lacks) x (candidate numbers the report
         lacks) / number_cap: both give street numbers, and not the same ones.
-    street_conflict / street_cap: the same for street names (words of `place_words`, when given).
+    street_conflict / street_cap: the same for street names, details and route codes (words of
+        `place_words`, see `features.conflict_word_features`, when given).
     named_place_conflict / named_place_m: both sides name places that resolve to points (corners,
         stations, landmarks: `ReportFeatures.places`), and none of the report's is within named_place_m
         of any of the candidate's: two scenes a few blocks apart. A report naming places on both sides

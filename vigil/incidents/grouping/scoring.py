@@ -98,7 +98,8 @@ class Probe:
                 w[part] = b
             kind = head & 3
             if kind == KIND_WORD:  # the most frequent kind first
-                if place_words and head in place_words and head not in area_words:
+                # A route code counts as a street name does: the Q53 and the S48 are two scenes.
+                if place_words and (head in place_words or head in CODE_FEATURES) and head not in area_words:
                     streets[head] = b * 2.0
                     place_feats.append(head)
                     place_feats.extend(parts)

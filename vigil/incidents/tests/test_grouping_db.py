@@ -158,6 +158,16 @@ def test_it_counts_a_report_in_the_word_statistics_only_once_it_is_stored(django
 
 
 @pytest.mark.django_db
+def test_it_counts_every_detail_against_a_match_not_only_those_some_street_is_named_after():
+    from vigil.incidents import actions as incident_actions
+    from vigil.incidents.grouping.features import DETAIL_FEATURES, _detail_unit
+
+    words = incident_actions._context().place_words
+    assert _detail_unit("bakery")[0] in words  # no street in the city is called Bakery
+    assert DETAIL_FEATURES <= words
+
+
+@pytest.mark.django_db
 def test_it_keeps_the_named_place_a_report_gives_in_the_incidents_summary():
     first = submit("ICE agents at Roosevelt Ave and 74th St, three vans")
     [(lat, lon)] = summary_of(first.incident_id).places

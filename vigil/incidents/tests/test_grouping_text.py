@@ -10,9 +10,11 @@ from vigil.incidents.grouping import (
     CandidateState,
     ReportFeatures,
     choose_candidate,
+    conflict_word_features,
     features_signature,
     place_word_features,
 )
+from vigil.incidents.grouping.features import DETAIL_FEATURES
 from vigil.incidents.grouping.scoring import Probe
 from vigil.incidents.grouping.wordlists import read_table
 
@@ -57,6 +59,31 @@ def test_it_reads_a_candidates_street_named_like_a_detail_as_the_detail():
     candidate = CandidateState.start("c", features("a", 0, "ICE outside the church"), place_words=streets)
     probe = Probe(features("b", 8, "migra afuera de la iglesia en nostrand"), None, DEFAULT_RULES, None, streets)
     assert probe.text_parts(candidate)[5] == 0.0
+
+
+def test_it_counts_details_that_disagree_against_a_match_as_streets_do():
+    # Neither "bakery", "car wash", "white" nor "black" is in a street name here: what counts against is
+    # the detail itself, in any city.
+    words = conflict_word_features(["Church Avenue"])
+    assert DETAIL_FEATURES <= words
+    candidate = CandidateState.start("c", features("a", 0, "ICE at the car wash, 2 black suvs"), place_words=words)
+    probe = Probe(features("b", 10, "migra en la panaderia, una van blanca"), None, DEFAULT_RULES, None, words)
+    _matched, _unmatched, _rn, _cn, report_streets, candidate_streets = probe.text_parts(candidate)
+    assert report_streets > 0.0
+    assert candidate_streets > 0.0
+    alike = Probe(features("b", 10, "migra en el car wash, suv negras"), None, DEFAULT_RULES, None, words)
+    assert alike.text_parts(candidate)[4:] == (0.0, 0.0)
+
+
+def test_it_counts_a_different_bus_line_against_a_match():
+    words = conflict_word_features([])
+    candidate = CandidateState.start("c", features("a", 0, "ICE on the S48 checking ids"), place_words=words)
+    other_line = Probe(features("b", 10, "agents got on the Q53 checking ids"), None, DEFAULT_RULES, None, words)
+    same_line = Probe(features("b", 10, "en el S48 piden papeles"), None, DEFAULT_RULES, None, words)
+    assert other_line.text_parts(candidate)[4] > 0.0
+    assert other_line.text_parts(candidate)[5] > 0.0
+    assert same_line.text_parts(candidate)[4:] == (0.0, 0.0)
+    assert other_line.score(candidate) < same_line.score(candidate)
 
 
 def test_it_does_not_count_the_neighborhoods_name_as_text_when_the_named_places_are_apart():
