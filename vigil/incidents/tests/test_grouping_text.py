@@ -86,6 +86,19 @@ def test_it_counts_a_different_bus_line_against_a_match():
     assert other_line.score(candidate) < same_line.score(candidate)
 
 
+def test_it_reads_a_common_word_that_names_a_street_somewhere_as_the_word():
+    # Spanish "como" ("about five") and Polish "co" ("what") are street words too (Como Avenue, Co-op
+    # City): read as streets, they set a report against the very scene it follows up on.
+    words = conflict_word_features(["Como Avenue", "Co-op City Boulevard", "Cortelyou Road"])
+    candidate = CandidateState.start("c", features("a", 0, "redada en la obra de Cortelyou"), place_words=words)
+    spanish = Probe(
+        features("b", 10, "de la obra de cortelyou se llevaron como 5 trabajadores"), None, DEFAULT_RULES, None, words
+    )
+    polish = Probe(features("b", 10, "co z budowa na cortelyou?"), None, DEFAULT_RULES, None, words)
+    assert spanish.text_parts(candidate)[4] == 0.0
+    assert polish.text_parts(candidate)[4] == 0.0
+
+
 def test_it_does_not_count_the_neighborhoods_name_as_text_when_the_named_places_are_apart():
     fordham = place_word_features(["Fordham"])
     station, corner = (40.8613, -73.8906), (40.8625, -73.8971)
