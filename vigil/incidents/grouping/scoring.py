@@ -49,6 +49,7 @@ class Probe:
         "window",
         "max_span",
         "bounded",
+        "placeless",
     )
 
     def __init__(
@@ -135,6 +136,7 @@ class Probe:
         # A report without a point is compared with every candidate of its neighborhood and the next ones,
         # hundreds in a surge: most are weeded out by `score_if_above` at a fraction of a full score. The
         # bound it uses holds while every "against" term of the rules is negative or zero.
+        self.placeless = (report.lat is None or report.lon is None) and not report.area and not report.places
         self.bounded = (
             (report.lat is None or report.lon is None)
             and rules.text_match >= 0.0
@@ -331,6 +333,9 @@ class Probe:
         gap = self.gap(c)
         if gap is None:
             return EXCLUDED
+        if self.placeless and self.sig.isdisjoint(c.signature):
+            # Joined, it would go to whichever incident is newest, anywhere.
+            return EXCLUDED
         apart = self.places_apart(c)
         place = self.place(c, apart)
         if place == EXCLUDED:
@@ -389,12 +394,15 @@ def score(
 
     Steps:
     1. Time: outside the window, or past the candidate's maximum span, excludes; otherwise the gap
-       counts against, more for the first minutes than for later ones.
+       counts against, more for the first minutes than for later ones. A report that gives no place
+       at all (no point, no neighborhood, no named place) and shares no feature with the candidate is
+       excluded: nothing ties it to that scene more than to any other in the city.
     2. Place: distance between points, else area (neighbors count when the callable is given), else
        borough; see `Rules`.
     3. Text: weight of the report's features the candidate has (weights from `stats`, uniform
        without), less what the report says that the candidate does not, in proportion to how much the
-       candidate says; street numbers and street names (`place_words`) that disagree; counts.
+       candidate says; street numbers and conflict words (`place_words`: street names, details, route
+       codes) that disagree; counts.
     4. Named places: both name places more than `Rules.named_place_m` apart, against; and then the
        street names and numbers both give do not count as matched text (see `Probe.text`).
     5. The sum, with the bias (a report is more often not about a given nearby candidate).

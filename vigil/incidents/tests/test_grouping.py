@@ -102,6 +102,20 @@ def test_it_does_not_join_a_text_only_report_from_another_borough_without_strong
     assert choose_candidate(elsewhere, [candidate]) is None
 
 
+def test_it_starts_a_new_incident_for_a_report_that_gives_no_place_and_shares_nothing():
+    # An SMS without a position or a neighborhood, about another bus line: joining the one recent
+    # incident because nothing else competes would put it in Flushing.
+    flushing = ReportFeatures("a1", T0, 40.7597, -73.8303, "QN0707", "Queens", "ICE 在法拉盛缅街和罗斯福大道，有两辆车")
+    candidate = CandidateState.start("c1", flushing)
+    placeless = ReportFeatures(
+        "t1", T0 + timedelta(minutes=1), None, None, None, None, "agents on the Q11 checking ids too"
+    )
+    assert choose_candidate(placeless, [candidate]) is None
+    car_wash = CandidateState.start("c2", report("w1", 0, "migra en el car wash de Roosevelt y la 74"))
+    follow_up = ReportFeatures("t2", T0 + timedelta(minutes=20), None, None, None, None, "still at the car wash?")
+    assert choose_candidate(follow_up, [car_wash]) is car_wash
+
+
 def test_it_gives_the_same_signature_with_or_without_accents_and_case():
     assert features_signature("Inmigración en la Avenida Ñandú, esquina Pérez") == features_signature(
         "INMIGRACION en la avenida nandu, esquina perez"
