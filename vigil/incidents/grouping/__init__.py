@@ -18,8 +18,9 @@ is compared exactly like one in English.
 How much a shared feature counts depends on how rare it is among recent incidents (`FeatureStats`: a
 street name says a lot, "papeles" or "3 vans" nothing), and the score adds up log-odds contributions
 (`Rules`, fitted on the benchmark's generated sets): distance or area, time gap, matched text, and
-conflicts (both sides name street numbers or, given the jurisdiction's street list, street names, and
-not the same ones).
+conflicts (both sides name street numbers or, given the jurisdiction's street list, street names,
+details or bus and train lines, and not the same ones), and no join at all for a report that gives no
+place and shares nothing with the candidate.
 
 This package imports nothing from Django. The database layer keeps one `CandidateState` per open
 incident and, with a `GroupingContext` held per process (neighbors, street list, feature statistics),
