@@ -59,6 +59,10 @@ _STOP = _fold_words(read_table("stop_words.txt"))
 # in the languages that name the street first ("calle 3", "شارع 3", "ri 3").
 _STREET_WORDS = _fold_words(read_table("street_words.txt"))
 _STREET_FIRST_WORDS = _fold_words(read_table("street_first_words.txt"))
+# Words for a train or line (data/train_words.txt): one letter or digit beside one names a subway line
+# (`_LINES`), a route as "Q44" is.
+_TRAIN_WORDS = _fold_words(read_table("train_words.txt"))
+_LINES = frozenset("1234567abcdefgjlmnqrswz")
 # Korean attaches particles to the word before them; strip the common ones so 루즈벨트에서 and
 # 루즈벨트 give the same word. Longest first.
 _KO_PARTICLES = tuple(read_table("korean_particles.txt").split())
@@ -187,7 +191,8 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
        it (or one like "calle" precedes it), else a count; it gets the matching kind.
     4. Turn every other token into units (`_token_units`, cached with the token's features).
     5. Add the details the tokens name in any language (`details.detail_names`: a car wash, a
-       checkpoint, a colour), each as a whole word of its own, and the route codes ("Q44", "Bx9").
+       checkpoint, a colour), each as a whole word of its own, the route codes ("Q44", "Bx9") and
+       the subway lines named beside a word for train ("A train", "tren 4", `_lines_named`).
     """
     folded = normalize_text(text)
     tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
@@ -211,9 +216,11 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     # Most texts have no token that could name a detail: then there is nothing to look for.
     details = details_named(tokens, list(map(_THIRD, got))) if any(map(_THIRD, got)) else None
     codes = _ROUTE_CODE.findall(folded)
-    if details or codes:
+    lines = _lines_named(tokens) if not _TRAIN_WORDS.isdisjoint(tokens) else ()
+    if details or codes or lines:
         extra = [_detail_unit(name) for name in details or ()]
         extra += [_code_unit(code) for code in dict.fromkeys(codes)]
+        extra += [_LINE_UNITS[line] for line in dict.fromkeys(lines)]
         units.extend(extra)
         return units, _NO_FEATURES.union(*map(_SECOND, got), map(_FIRST, extra))
     # One union of the tokens' feature tuples: the same set, in the same order, as chaining them.
@@ -222,6 +229,23 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
 
 _DETAIL_UNITS: dict[str, Unit] = {}
 _CODE_UNITS: dict[str, Unit] = {}
+
+
+# A subway line as a whole word of its own. Unlike a bus route it is no detail of one scene: a line runs
+# past many stations ("the 4" at Fordham Rd and under the el at Kingsbridge), so two reports naming it
+# share a word, and two naming different lines conflict (`conflict_word_features`).
+_LINE_UNITS: dict[str, Unit] = {line: (_hash("l:" + line, KIND_WORD), ()) for line in _LINES}
+LINE_FEATURES: frozenset[int] = frozenset(unit[0] for unit in _LINE_UNITS.values())
+
+
+def _lines_named(tokens: list[str]) -> list[str]:
+    """The subway lines a text names: a letter or digit right before or after a word for train or line."""
+    last = len(tokens) - 1
+    return [
+        tok
+        for i, tok in enumerate(tokens)
+        if tok in _LINES and ((i > 0 and tokens[i - 1] in _TRAIN_WORDS) or (i < last and tokens[i + 1] in _TRAIN_WORDS))
+    ]
 
 
 def _code_unit(code: str) -> Unit:
@@ -289,7 +313,7 @@ def conflict_word_features(street_names: Iterable[str]) -> frozenset[int]:
     detail, not only those some street happens to be named after ("Gray Ave", "Court St"), so the
     rule is the same in every city. Route codes (`CODE_FEATURES`, seen as reports come) count too.
     """
-    return place_word_features(street_names) | DETAIL_FEATURES
+    return place_word_features(street_names) | DETAIL_FEATURES | LINE_FEATURES
 
 
 def key_features(signature: Iterable[int]) -> frozenset[int]:

@@ -14,7 +14,7 @@ from vigil.incidents.grouping import (
     features_signature,
     place_word_features,
 )
-from vigil.incidents.grouping.features import DETAIL_FEATURES
+from vigil.incidents.grouping.features import DETAIL_FEATURES, LINE_FEATURES
 from vigil.incidents.grouping.scoring import Probe
 from vigil.incidents.grouping.wordlists import read_table
 
@@ -80,6 +80,35 @@ def test_it_counts_a_different_bus_line_against_a_match():
     candidate = CandidateState.start("c", features("a", 0, "ICE on the S48 checking ids"), place_words=words)
     other_line = Probe(features("b", 10, "agents got on the Q53 checking ids"), None, DEFAULT_RULES, None, words)
     same_line = Probe(features("b", 10, "en el S48 piden papeles"), None, DEFAULT_RULES, None, words)
+    assert other_line.text_parts(candidate)[4] > 0.0
+    assert other_line.text_parts(candidate)[5] > 0.0
+    assert same_line.text_parts(candidate)[4:] == (0.0, 0.0)
+    assert other_line.score(candidate) < same_line.score(candidate)
+
+
+def test_it_reads_a_letter_or_digit_beside_a_word_for_train_as_that_subway_line():
+    named = {
+        "agents at the A train last stop inwood 207": "a",
+        "en el tren A de la 207 hay migra": "a",
+        "ICE at 207 st 1 train": "1",
+        "поезд F на станции": "f",
+        "7호선 역에 이민국": "7",
+        "في محطة قطار A شارع 207": "a",
+        "১৬৯ স্ট্রিট F ট্রেন স্টেশনে": "f",
+    }
+    for text, line in named.items():
+        lines = LINE_FEATURES & features_signature(text)
+        assert len(lines) == 1, text
+        assert lines == LINE_FEATURES & features_signature(f"the {line} train"), text
+    assert not LINE_FEATURES & features_signature("ICE on the corner of F and 7th, a van")
+
+
+def test_it_counts_a_different_subway_line_against_a_match():
+    # Inwood-207 St (the A) and 207 St (the 1) are two stations a few blocks apart.
+    words = conflict_word_features([])
+    candidate = CandidateState.start("c", features("a", 0, "ICE at 207 st 1 train, 10th ave side"), place_words=words)
+    other_line = Probe(features("b", 10, "agents at the A train last stop 207"), None, DEFAULT_RULES, None, words)
+    same_line = Probe(features("b", 10, "migra en el tren 1 de la 207"), None, DEFAULT_RULES, None, words)
     assert other_line.text_parts(candidate)[4] > 0.0
     assert other_line.text_parts(candidate)[5] > 0.0
     assert same_line.text_parts(candidate)[4:] == (0.0, 0.0)
