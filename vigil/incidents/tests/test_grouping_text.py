@@ -4,6 +4,8 @@ no database)."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from vigil.incidents.grouping import (
     DEFAULT_RULES,
     KIND_WORD,
@@ -75,17 +77,6 @@ def test_it_counts_details_that_disagree_against_a_match_as_streets_do():
     assert alike.text_parts(candidate)[4:] == (0.0, 0.0)
 
 
-def test_it_counts_a_different_bus_line_against_a_match():
-    words = conflict_word_features([])
-    candidate = CandidateState.start("c", features("a", 0, "ICE on the S48 checking ids"), place_words=words)
-    other_line = Probe(features("b", 10, "agents got on the Q53 checking ids"), None, DEFAULT_RULES, None, words)
-    same_line = Probe(features("b", 10, "en el S48 piden papeles"), None, DEFAULT_RULES, None, words)
-    assert other_line.text_parts(candidate)[4] > 0.0
-    assert other_line.text_parts(candidate)[5] > 0.0
-    assert same_line.text_parts(candidate)[4:] == (0.0, 0.0)
-    assert other_line.score(candidate) < same_line.score(candidate)
-
-
 def test_it_reads_a_letter_or_digit_beside_a_word_for_train_as_that_subway_line():
     named = {
         "agents at the A train last stop inwood 207": "a",
@@ -103,12 +94,25 @@ def test_it_reads_a_letter_or_digit_beside_a_word_for_train_as_that_subway_line(
     assert not LINE_FEATURES & features_signature("ICE on the corner of F and 7th, a van")
 
 
-def test_it_counts_a_different_subway_line_against_a_match():
-    # Inwood-207 St (the A) and 207 St (the 1) are two stations a few blocks apart.
+@pytest.mark.parametrize(
+    ("candidate_text", "other_line_text", "same_line_text"),
+    [
+        # Two bus routes.
+        ("ICE on the S48 checking ids", "agents got on the Q53 checking ids", "en el S48 piden papeles"),
+        # Inwood-207 St (the A) and 207 St (the 1) are two stations a few blocks apart.
+        (
+            "ICE at 207 st 1 train, 10th ave side",
+            "agents at the A train last stop 207",
+            "migra en el tren 1 de la 207",
+        ),
+    ],
+    ids=["bus", "subway"],
+)
+def test_it_counts_a_different_line_against_a_match(candidate_text, other_line_text, same_line_text):
     words = conflict_word_features([])
-    candidate = CandidateState.start("c", features("a", 0, "ICE at 207 st 1 train, 10th ave side"), place_words=words)
-    other_line = Probe(features("b", 10, "agents at the A train last stop 207"), None, DEFAULT_RULES, None, words)
-    same_line = Probe(features("b", 10, "migra en el tren 1 de la 207"), None, DEFAULT_RULES, None, words)
+    candidate = CandidateState.start("c", features("a", 0, candidate_text), place_words=words)
+    other_line = Probe(features("b", 10, other_line_text), None, DEFAULT_RULES, None, words)
+    same_line = Probe(features("b", 10, same_line_text), None, DEFAULT_RULES, None, words)
     assert other_line.text_parts(candidate)[4] > 0.0
     assert other_line.text_parts(candidate)[5] > 0.0
     assert same_line.text_parts(candidate)[4:] == (0.0, 0.0)
