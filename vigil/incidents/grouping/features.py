@@ -37,7 +37,11 @@ _IS_HAN = re.compile(rf"[{_HAN}]").match
 # A code of one to three letters written against one to three digits ("Q44", "Bx9", "S51", "M15"): a bus
 # route or a train line in most cities, written the same in every language. The cut above splits it
 # into a letter or two (dropped) and a number (a single digit reads as a count): kept whole besides.
-_ROUTE_CODE = re.compile(r"(?<![a-z0-9])[a-z]{1,3}[0-9]{1,3}(?![0-9a-z])")
+# A licence plate as New York and most states write it: three letters and four digits, with or without a
+# space or dash ("JRM 2290", "jrm-2290", "JRM2290"). Like a route, it points at one scene in any language,
+# and two plates are two vehicles: kept whole, as a code, whichever way it was written. One pattern finds
+# both (groups: the letters, a route's digits, a plate's digits), so that a text is scanned once.
+_CODE = re.compile(r"(?<![a-z0-9])([a-z]{1,3})(?:([0-9]{1,3})|[ -]?([0-9]{4}))(?![0-9a-z])")
 # An ordinal ending after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a street
 # number rather than a count.
 _ORDINALS = frozenset("st nd rd th e er eme re ra ro da do ta to va vo ya aya i yi oi go".split())
@@ -59,6 +63,8 @@ _STOP = _fold_words(read_table("stop_words.txt"))
 # in the languages that name the street first ("calle 3", "شارع 3", "ri 3").
 _STREET_WORDS = _fold_words(read_table("street_words.txt"))
 _STREET_FIRST_WORDS = _fold_words(read_table("street_first_words.txt"))
+# Three letters before a four-digit number that are a word, not a plate: "the 2290", "ave 1250".
+_NOT_PLATE = _STOP | _STREET_WORDS | _STREET_FIRST_WORDS
 # Words for a train or line (data/train_words.txt): one letter or digit beside one names a subway line
 # (`_LINES`), a route as "Q44" is.
 _TRAIN_WORDS = _fold_words(read_table("train_words.txt"))
@@ -192,7 +198,8 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     4. Turn every other token into units (`_token_units`, cached with the token's features).
     5. Add the details the tokens name in any language (`details.detail_names`: a car wash, a
        checkpoint, a colour), each as a whole word of its own, the route codes ("Q44", "Bx9") and
-       the subway lines named beside a word for train ("A train", "tren 4", `_lines_named`).
+       the subway lines named beside a word for train ("A train", "tren 4", `_lines_named`) and the
+       licence plates ("JRM 2290", as a code).
     """
     folded = normalize_text(text)
     tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
@@ -215,7 +222,11 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     units = list(chain.from_iterable(map(_FIRST, got)))
     # Most texts have no token that could name a detail: then there is nothing to look for.
     details = details_named(tokens, list(map(_THIRD, got))) if any(map(_THIRD, got)) else None
-    codes = _ROUTE_CODE.findall(folded)
+    codes = [
+        letters + (route or plate)
+        for letters, route, plate in _CODE.findall(folded)
+        if route or (len(letters) == 3 and letters not in _NOT_PLATE)
+    ]
     lines = _lines_named(tokens) if not _TRAIN_WORDS.isdisjoint(tokens) else ()
     if details or codes or lines:
         extra = [_detail_unit(name) for name in details or ()]
@@ -249,7 +260,7 @@ def _lines_named(tokens: list[str]) -> list[str]:
 
 
 def _code_unit(code: str) -> Unit:
-    """A route code ("q44", see `_ROUTE_CODE`) as a whole word of its own."""
+    """A route code ("q44") or a plate ("jrm2290", see `_CODE`) as a whole word of its own."""
     unit = _CODE_UNITS.get(code)
     if unit is None:
         if len(_CODE_UNITS) >= _TOKEN_CACHE_LIMIT:

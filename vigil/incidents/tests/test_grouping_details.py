@@ -3,7 +3,14 @@ event (the pure core, no database)."""
 
 from datetime import UTC, datetime, timedelta
 
-from vigil.incidents.grouping import CandidateState, FeatureStats, ReportFeatures, choose_candidate, features_signature
+from vigil.incidents.grouping import (
+    CandidateState,
+    FeatureStats,
+    ReportFeatures,
+    choose_candidate,
+    conflict_word_features,
+    features_signature,
+)
 from vigil.incidents.grouping.details import _TOKEN as DETAILS_TOKEN
 from vigil.incidents.grouping.details import detail_names
 from vigil.incidents.grouping.features import _TOKEN as FEATURES_TOKEN
@@ -60,3 +67,29 @@ def test_it_weighs_a_shared_route_code_as_a_detail():
     salon = CandidateState.start("salon", features("b", 20, "agents at the nail salon, white van outside"))
     later = features("c", 50, "Q44 toujou ap kontwole?")
     assert choose_candidate(later, [bus, salon], stats=stats) is bus
+
+
+def test_it_reads_a_plate_written_with_or_without_a_space_as_one_code():
+    assert features_signature("JRM 2290 white explorer") & features_signature("白色福特 JRM2290 在拦人")
+    assert features_signature("explorer blanca jrm-2290") & features_signature("JRM2290") == features_signature(
+        "JRM2290"
+    )
+    # A street word or a common word before a number is no plate.
+    assert features_signature("ave 1250") == features_signature("1250")
+
+
+def test_it_joins_a_follow_up_to_the_event_whose_plate_it_gives_and_not_to_another_plate():
+    # The follow-up shares "white" with the lumber yard and only the plate with the first event.
+    stats, words = FeatureStats(), conflict_word_features([])
+    plate = CandidateState.start(
+        "plate", features("a", 0, "белый форд эксплорер JRM 2290 останавливает людей"), place_words=words
+    )
+    yard = CandidateState.start(
+        "yard",
+        features("b", 30, "agents grabbing day laborers outside the lumber yard, 2 white vans"),
+        place_words=words,
+    )
+    later = features("c", 55, "JRM 2290 white explorer still around")
+    assert choose_candidate(later, [plate, yard], stats=stats, place_words=words) is plate
+    other = features("d", 40, "white explorer KTR 6628 stopping cars")
+    assert choose_candidate(other, [plate], stats=stats, place_words=words) is None
