@@ -80,12 +80,30 @@ def token_details(token: str) -> TokenDetails:
     first = token in _SEVERAL_FIRST
     inside: tuple[str, ...] = ()
     if not first and token[0] >= "\u3040":
-        inside = tuple(name for form, name in _INSIDE if form in token)
+        inside = _inside_names(token)
     found = (name, first, inside) if name is not None or first or inside else ()
     if len(_TOKEN_DETAILS) >= _TOKEN_DETAILS_LIMIT:
         _TOKEN_DETAILS.clear()
     _TOKEN_DETAILS[token] = found
     return found
+
+
+def _inside_names(run: str) -> tuple[str, ...]:
+    """The details whose Chinese or Korean forms a run holds, the longest forms first, none overlapping
+    another: "美甲店里面" is a nail salon (美甲店), not also a shop because 店里 ("in the shop") overlaps it."""
+    found = [(form, name) for form, name in _INSIDE if form in run]
+    if len(found) < 2:
+        return tuple(name for _form, name in found)
+    taken = [False] * len(run)
+    names: dict[str, None] = {}
+    for form, name in sorted(found, key=lambda item: -len(item[0])):
+        at = run.find(form)
+        while at >= 0:
+            if not any(taken[at : at + len(form)]):
+                taken[at : at + len(form)] = [True] * len(form)
+                names[name] = None
+            at = run.find(form, at + 1)
+    return tuple(names)
 
 
 def detail_names(tokens: list[str]) -> list[str]:

@@ -38,6 +38,12 @@ def test_it_finds_the_same_detail_in_many_languages():
         assert {"bike", "checkpoint"} <= set(details(text)), text
 
 
+def test_it_reads_the_longest_chinese_form_and_not_one_overlapping_it():
+    # 美甲店里面: "inside the nail salon". 店里 ("in the shop") overlaps 美甲店: one place, not two.
+    assert details("玫瑰美甲店里面移民局的人还没走") == ["nails"]
+    assert details("商店里面 美甲店门口") == ["shop", "nails"]
+
+
 def test_it_reads_case_endings_but_not_a_shorter_word():
     assert details("на рыбном рынке") == ["market"]
     assert "red" not in details("redada en la fabrica")
