@@ -222,18 +222,27 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     units = list(chain.from_iterable(map(_FIRST, got)))
     # Most texts have no token that could name a detail: then there is nothing to look for.
     details = details_named(tokens, list(map(_THIRD, got))) if any(map(_THIRD, got)) else None
-    codes = [
-        letters + (route or plate)
-        for letters, route, plate in _CODE.findall(folded)
-        if route or (len(letters) == 3 and letters not in _NOT_PLATE)
-    ]
+    codes = []
+    plate_numbers = set()
+    for letters, route, plate in _CODE.findall(folded):
+        if route:
+            codes.append(letters + route)
+        elif len(letters) == 3 and letters not in _NOT_PLATE:
+            codes.append(letters + plate)
+            plate_numbers.add(_hash("#" + (plate.lstrip("0") or "0"), KIND_NUMBER))
     lines = _lines_named(tokens) if not _TRAIN_WORDS.isdisjoint(tokens) else ()
     if details or codes or lines:
         extra = [_detail_unit(name) for name in details or ()]
         extra += [_code_unit(code) for code in dict.fromkeys(codes)]
         extra += [_LINE_UNITS[line] for line in dict.fromkeys(lines)]
         units.extend(extra)
-        return units, _NO_FEATURES.union(*map(_SECOND, got), map(_FIRST, extra))
+        signature = _NO_FEATURES.union(*map(_SECOND, got), map(_FIRST, extra))
+        if plate_numbers:
+            # A plate's digits are the plate's, not a street or house number: "KLD 7045" against a
+            # scene at 3rd Av and 9th St is no number conflict.
+            units = [unit for unit in units if unit[0] not in plate_numbers]
+            signature = signature - plate_numbers
+        return units, signature
     # One union of the tokens' feature tuples: the same set, in the same order, as chaining them.
     return units, _NO_FEATURES.union(*map(_SECOND, got))
 

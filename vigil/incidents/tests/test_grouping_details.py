@@ -4,12 +4,14 @@ event (the pure core, no database)."""
 from datetime import UTC, datetime, timedelta
 
 from vigil.incidents.grouping import (
+    KIND_NUMBER,
     CandidateState,
     FeatureStats,
     ReportFeatures,
     choose_candidate,
     conflict_word_features,
     features_signature,
+    score,
 )
 from vigil.incidents.grouping.details import _TOKEN as DETAILS_TOKEN
 from vigil.incidents.grouping.details import detail_names
@@ -84,6 +86,12 @@ def test_it_reads_a_plate_written_with_or_without_a_space_as_one_code():
     assert features_signature("ave 1250") == features_signature("1250")
 
 
+def test_it_reads_a_plates_digits_as_the_plate_and_not_as_a_street_number():
+    # "KLD 7045" against a scene at 3rd Av and 9th St: no street number disagrees.
+    assert not any(f & 3 == KIND_NUMBER for f in features_signature("黑色SUV车牌KLD 7045, 6个人"))
+    assert any(f & 3 == KIND_NUMBER for f in features_signature("agents at 7045 Broadway"))
+
+
 def test_it_joins_a_follow_up_to_the_event_whose_plate_it_gives_and_not_to_another_plate():
     # The follow-up shares "white" with the lumber yard and only the plate with the first event.
     stats, words = FeatureStats(), conflict_word_features([])
@@ -97,5 +105,7 @@ def test_it_joins_a_follow_up_to_the_event_whose_plate_it_gives_and_not_to_anoth
     )
     later = features("c", 55, "JRM 2290 white explorer still around")
     assert choose_candidate(later, [plate, yard], stats=stats, place_words=words) is plate
+    # Another plate counts against: lower than the same words with no plate at all.
     other = features("d", 40, "white explorer KTR 6628 stopping cars")
-    assert choose_candidate(other, [plate], stats=stats, place_words=words) is None
+    none = features("e", 40, "white explorer stopping cars")
+    assert score(other, plate, stats=stats, place_words=words) < score(none, plate, stats=stats, place_words=words)
