@@ -2,8 +2,8 @@
 
 Run from the repository root: `python bench/quality_sets.py` (`--kind near_distinct` for one set, repeatable;
 `--dev` for the development sets of `bench/data/grouping/dev/`, the ones changes may be tuned on; `--dev2` for the
-second batch of development sets in `bench/data/grouping/dev2/`, the kinds whose files are there; `--dev3` for the
-third, in `bench/data/grouping/dev3/`; `VIGIL_EXPLAIN=1` on a worker records each choice's candidate scores).
+second batch of development sets in `bench/data/grouping/dev2/`, the kinds whose files are there; `--dev3` and
+`--dev4` for the third and fourth, in `bench/data/grouping/dev3/` and `dev4/`; `VIGIL_EXPLAIN=1` on a worker records each choice's candidate scores).
 `measure(kinds=None, data=DATA)` returns the same figures as a dict (for `bench/clustering.py`).
 
 The sets are `bench/data/grouping/<kind>.jsonl`, one per kind of grouping error (see the README there).
@@ -48,6 +48,7 @@ DATA = ROOT / "bench" / "data" / "grouping"
 DEV_DATA = DATA / "dev"
 DEV2_DATA = DATA / "dev2"
 DEV3_DATA = DATA / "dev3"
+DEV4_DATA = DATA / "dev4"
 KINDS = (
     "near_distinct",
     "neighborhood_only",
@@ -339,6 +340,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--dev", action="store_true", help="the development sets (bench/data/grouping/dev/)")
     parser.add_argument("--dev2", action="store_true", help="the second development sets (bench/data/grouping/dev2/)")
     parser.add_argument("--dev3", action="store_true", help="the third development sets (bench/data/grouping/dev3/)")
+    parser.add_argument("--dev4", action="store_true", help="the fourth development sets (bench/data/grouping/dev4/)")
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, default=DATA, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -346,21 +348,23 @@ def main(argv: list[str]) -> int:
         print(json.dumps(run_kind(args.worker, args.data)))
         return 0
 
-    if args.dev + args.dev2 + args.dev3 > 1:
-        parser.error("--dev, --dev2 and --dev3 go one at a time")
+    if args.dev + args.dev2 + args.dev3 + args.dev4 > 1:
+        parser.error("--dev, --dev2, --dev3 and --dev4 go one at a time")
     data, kinds = DATA, args.kind
     if args.dev:
         data = DEV_DATA
-    elif args.dev2 or args.dev3:
+    elif args.dev2 or args.dev3 or args.dev4:
         # The later batches hold some kinds only: those whose files are there.
-        data = DEV2_DATA if args.dev2 else DEV3_DATA
+        data = DEV2_DATA if args.dev2 else DEV3_DATA if args.dev3 else DEV4_DATA
         kinds = [k for k in (args.kind or KINDS) if (data / f"{k}.jsonl").is_file()]
         if not kinds:
             parser.error(f"no set of the kinds asked for in {data}")
     result = measure(kinds, data)
-    dev = args.dev or args.dev2 or args.dev3
+    dev = args.dev or args.dev2 or args.dev3 or args.dev4
     which = (
-        "development (third batch)"
+        "development (fourth batch)"
+        if args.dev4
+        else "development (third batch)"
         if args.dev3
         else "development (second batch)"
         if args.dev2
@@ -407,7 +411,9 @@ def main(argv: list[str]) -> int:
     print(
         json.dumps(
             {
-                "name": "grouping_dev3_sets"
+                "name": "grouping_dev4_sets"
+                if args.dev4
+                else "grouping_dev3_sets"
                 if args.dev3
                 else "grouping_dev2_sets"
                 if args.dev2
