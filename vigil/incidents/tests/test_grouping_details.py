@@ -40,6 +40,24 @@ def test_it_finds_the_same_detail_in_many_languages():
         assert {"bike", "checkpoint"} <= set(details(text)), text
 
 
+def test_it_finds_the_places_people_point_at_without_a_street():
+    # A hearing is at a court, in every language; a pharmacy, a gas station, a fish market, a halal shop.
+    for text in ("agentes en la audiencia", "nan odyans lan", "после заседаний", "the hearings on the 3rd floor"):
+        assert "court" in details(text), text
+    assert details("ICE nan famasi Caribe Care") == ["pharmacy"]
+    assert "gasstation" in details("bomba de gasolina") and "gasstation" in details("petrol pump pe koi nahi")
+    assert details("ya se fueron de la pescaderia?") == ["fishmarket"]
+    assert "halal" in details("madina halal e ekhono ICE ache?")
+    assert "hotel" in details("في فندق المهاجرين")
+
+
+def test_it_does_not_read_a_detail_into_an_ordinary_word():
+    # "unas" is an article, "retenido" is detained, "argentino" is no silver car.
+    assert details("unas camionetas blancas") == ["white"]
+    assert details("lo dejaron retenido") == []
+    assert details("un chico argentino") == []
+
+
 def test_it_reads_the_longest_chinese_form_and_not_one_overlapping_it():
     # 美甲店里面: "inside the nail salon". 店里 ("in the shop") overlaps 美甲店: one place, not two.
     assert details("玫瑰美甲店里面移民局的人还没走") == ["nails"]
