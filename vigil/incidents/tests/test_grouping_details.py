@@ -127,3 +127,14 @@ def test_it_joins_a_follow_up_to_the_event_whose_plate_it_gives_and_not_to_anoth
     other = features("d", 40, "white explorer KTR 6628 stopping cars")
     none = features("e", 40, "white explorer stopping cars")
     assert score(other, plate, stats=stats, place_words=words) < score(none, plate, stats=stats, place_words=words)
+
+
+def test_it_joins_a_follow_up_an_hour_later_that_names_only_the_business():
+    # "Still at the pharmacy?" seventy minutes after the raid, with no place and in another language:
+    # the pharmacy is all it gives, and it is enough.
+    words = conflict_word_features(["Church Avenue", "Utica Avenue"])
+    stats = FeatureStats()
+    raid = features("a", 0, "ICE went into the pharmacy at church & utica, grey car outside")
+    pharmacy = CandidateState.start("pharmacy", raid, stats=stats, place_words=words)
+    later = features("b", 70, "siguen en la farmacia?")
+    assert choose_candidate(later, [pharmacy], stats=stats, place_words=words) is pharmacy
