@@ -333,7 +333,11 @@ def conflict_word_features(street_names: Iterable[str]) -> frozenset[int]:
     detail, not only those some street happens to be named after ("Gray Ave", "Court St"), so the
     rule is the same in every city. Route codes (`CODE_FEATURES`, seen as reports come) count too.
     """
-    return place_word_features(street_names) | DETAIL_FEATURES | LINE_FEATURES
+    return (place_word_features(street_names) - _ORDINARY_WORDS) | DETAIL_FEATURES | LINE_FEATURES
+
+
+# Ordinary words that are also words of street names (data/ordinary_words.txt): no street conflict.
+_ORDINARY_WORDS = frozenset(_hash("w:" + word, KIND_WORD) for word in _fold_words(read_table("ordinary_words.txt")))
 
 
 def key_features(signature: Iterable[int]) -> frozenset[int]:

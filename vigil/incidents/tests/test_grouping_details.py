@@ -16,6 +16,7 @@ from vigil.incidents.grouping import (
 from vigil.incidents.grouping.details import _TOKEN as DETAILS_TOKEN
 from vigil.incidents.grouping.details import detail_names
 from vigil.incidents.grouping.features import _TOKEN as FEATURES_TOKEN
+from vigil.incidents.grouping.features import CODE_FEATURES
 from vigil.incidents.grouping.folding import normalize_text
 
 T0 = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
@@ -138,3 +139,15 @@ def test_it_joins_a_follow_up_an_hour_later_that_names_only_the_business():
     pharmacy = CandidateState.start("pharmacy", raid, stats=stats, place_words=words)
     later = features("b", 70, "siguen en la farmacia?")
     assert choose_candidate(later, [pharmacy], stats=stats, place_words=words) is pharmacy
+
+
+def test_it_does_not_count_an_ordinary_word_that_names_a_street_against_a_match():
+    # "On the wall" is not Wall Street; "Jerome" still names Jerome Avenue.
+    words = conflict_word_features(["Wall Street", "Jerome Avenue", "Burnside Avenue", "Clear Lake Court"])
+    assert not features_signature("lined the workers up on the wall, S48 clear now?") & words - CODE_FEATURES
+    assert features_signature("on jerome") & words
+    stats = FeatureStats()
+    raid = features("a", 0, "migra en el car wash d jerome y burnside, 2 explorer azul oscuro")
+    car_wash = CandidateState.start("car wash", raid, stats=stats, place_words=words)
+    later = features("b", 25, "at the car wash raid they lined the workers up on the wall, 5 agents")
+    assert choose_candidate(later, [car_wash], stats=stats, place_words=words) is car_wash
