@@ -68,6 +68,12 @@ _NOT_PLATE = _STOP | _STREET_WORDS | _STREET_FIRST_WORDS
 # Words for a train or line (data/train_words.txt): one letter or digit beside one names a subway line
 # (`_LINES`), a route as "Q44" is.
 _TRAIN_WORDS = _fold_words(read_table("train_words.txt"))
+# Words beside a number that make it a count of people (data/count_words.txt): "como 12", "10 agents".
+_COUNT_WORDS = _fold_words(read_table("count_words.txt"))
+# The Chinese and Japanese ones, which a run of characters holds rather than is ("12个人在查", "大约12").
+_COUNT_HAN = tuple(
+    word for word in normalize_text(read_table("count_words.txt")).split() if _IS_HAN(word) and not word.isascii()
+)
 _LINES = frozenset("1234567abcdefgjlmnqrswz")
 # Korean attaches particles to the word before them; strip the common ones so 루즈벨트에서 and
 # 루즈벨트 give the same word. Longest first.
@@ -199,7 +205,8 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     5. Add the details the tokens name in any language (`details.detail_names`: a car wash, a
        checkpoint, a colour), each as a whole word of its own, the route codes ("Q44", "Bx9") and
        the subway lines named beside a word for train ("A train", "tren 4", `_lines_named`) and the
-       licence plates ("JRM 2290", as a code).
+       licence plates ("JRM 2290", as a code). A number of two digits or more beside a count word
+       ("como 12", "10 agents") is a count (`_counts_beside_words`).
     """
     folded = normalize_text(text)
     tokens = (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
@@ -219,6 +226,8 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
                 street = street or (i > 0 and tokens[i - 1] in _STREET_FIRST_WORDS)
                 unit = (_DIGIT_AS_STREET if street else _DIGIT_AS_COUNT)[digit]
                 got[i] = ((unit,), (unit[0],), token_details(token))
+    if not _COUNT_WORDS.isdisjoint(tokens) or (_COUNT_HAN and not folded.isascii()):
+        _counts_beside_words(tokens, got)
     units = list(chain.from_iterable(map(_FIRST, got)))
     # Most texts have no token that could name a detail: then there is nothing to look for.
     details = details_named(tokens, list(map(_THIRD, got))) if any(map(_THIRD, got)) else None
@@ -249,6 +258,24 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
 
 _DETAIL_UNITS: dict[str, Unit] = {}
 _CODE_UNITS: dict[str, Unit] = {}
+
+
+def _counts_beside_words(tokens: list[str], got: list) -> None:
+    """Turn a number of two digits or more that stands beside a count word ("como 12", "10 agents",
+    data/count_words.txt) into a count, in place: it is how many, not which street."""
+    last = len(tokens) - 1
+    for i, token in enumerate(tokens):
+        if "0" <= token[0] <= "9" and got[i][0] and got[i][0][0][0] & 3 == KIND_NUMBER:
+            before = tokens[i - 1] if i > 0 else ""
+            after = tokens[i + 1] if i < last else ""
+            if (
+                before in _COUNT_WORDS
+                or after in _COUNT_WORDS
+                or before.endswith(_COUNT_HAN)
+                or after.startswith(_COUNT_HAN)
+            ):
+                unit = (_hash("#" + (token.lstrip("0") or "0"), KIND_DIGIT), ())
+                got[i] = ((unit,), (unit[0],), got[i][2])
 
 
 # A subway line as a whole word of its own. Unlike a bus route it is no detail of one scene: a line runs

@@ -151,3 +151,11 @@ def test_it_does_not_count_an_ordinary_word_that_names_a_street_against_a_match(
     car_wash = CandidateState.start("car wash", raid, stats=stats, place_words=words)
     later = features("b", 25, "at the car wash raid they lined the workers up on the wall, 5 agents")
     assert choose_candidate(later, [car_wash], stats=stats, place_words=words) is car_wash
+
+
+def test_it_reads_a_number_beside_a_count_word_as_a_count_not_a_street():
+    # "Se llevaron como 12" is how many were taken, not 12th Street: no street number to disagree with.
+    for text in ("se llevaron como 12, las 3 vans", "like 10 agents", "大约12个人", "약 12명", "12 personas"):
+        assert not any(f & 3 == KIND_NUMBER for f in features_signature(text)), text
+    for text in ("agents at 86 st", "大约12个人在86街", "at 145 and amsterdam"):
+        assert any(f & 3 == KIND_NUMBER for f in features_signature(text)), text
