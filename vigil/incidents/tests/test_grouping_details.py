@@ -30,6 +30,13 @@ def features(rid, minutes, text):
     return ReportFeatures(rid, T0 + timedelta(minutes=minutes), None, None, None, "BK", text)
 
 
+def follow_up_joins(street_names, first, later, minutes):
+    """Whether `later`, sent `minutes` after `first` with no place, joins the incident `first` started."""
+    words, stats = conflict_word_features(street_names), FeatureStats()
+    incident = CandidateState.start("first", features("a", 0, first), stats=stats, place_words=words)
+    return choose_candidate(features("b", minutes, later), [incident], stats=stats, place_words=words) is incident
+
+
 def test_it_cuts_detail_forms_as_it_cuts_reports():
     assert DETAILS_TOKEN.pattern == FEATURES_TOKEN.pattern
 
@@ -133,12 +140,8 @@ def test_it_joins_a_follow_up_to_the_event_whose_plate_it_gives_and_not_to_anoth
 def test_it_joins_a_follow_up_an_hour_later_that_names_only_the_business():
     # "Still at the pharmacy?" seventy minutes after the raid, with no place and in another language:
     # the pharmacy is all it gives, and it is enough.
-    words = conflict_word_features(["Church Avenue", "Utica Avenue"])
-    stats = FeatureStats()
-    raid = features("a", 0, "ICE went into the pharmacy at church & utica, grey car outside")
-    pharmacy = CandidateState.start("pharmacy", raid, stats=stats, place_words=words)
-    later = features("b", 70, "siguen en la farmacia?")
-    assert choose_candidate(later, [pharmacy], stats=stats, place_words=words) is pharmacy
+    raid = "ICE went into the pharmacy at church & utica, grey car outside"
+    assert follow_up_joins(["Church Avenue", "Utica Avenue"], raid, "siguen en la farmacia?", minutes=70)
 
 
 def test_it_does_not_count_an_ordinary_word_that_names_a_street_against_a_match():
@@ -146,11 +149,9 @@ def test_it_does_not_count_an_ordinary_word_that_names_a_street_against_a_match(
     words = conflict_word_features(["Wall Street", "Jerome Avenue", "Burnside Avenue", "Clear Lake Court"])
     assert not features_signature("lined the workers up on the wall, S48 clear now?") & words - CODE_FEATURES
     assert features_signature("on jerome") & words
-    stats = FeatureStats()
-    raid = features("a", 0, "migra en el car wash d jerome y burnside, 2 explorer azul oscuro")
-    car_wash = CandidateState.start("car wash", raid, stats=stats, place_words=words)
-    later = features("b", 25, "at the car wash raid they lined the workers up on the wall, 5 agents")
-    assert choose_candidate(later, [car_wash], stats=stats, place_words=words) is car_wash
+    raid = "migra en el car wash d jerome y burnside, 2 explorer azul oscuro"
+    later = "at the car wash raid they lined the workers up on the wall, 5 agents"
+    assert follow_up_joins(["Wall Street", "Jerome Avenue", "Burnside Avenue"], raid, later, minutes=25)
 
 
 def test_it_reads_a_number_beside_a_count_word_as_a_count_not_a_street():
