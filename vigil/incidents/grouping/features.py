@@ -37,11 +37,14 @@ _IS_HAN = re.compile(rf"[{_HAN}]").match
 # A code of one to three letters written against one to three digits ("Q44", "Bx9", "S51", "M15"): a bus
 # route or a train line in most cities, written the same in every language. The cut above splits it
 # into a letter or two (dropped) and a number (a single digit reads as a count): kept whole besides.
-# A licence plate as New York and most states write it: three letters and four digits, with or without a
-# space or dash ("JRM 2290", "jrm-2290", "JRM2290"). Like a route, it points at one scene in any language,
-# and two plates are two vehicles: kept whole, as a code, whichever way it was written. One pattern finds
-# both (groups: the letters, a route's digits, a plate's digits), so that a text is scanned once.
-_CODE = re.compile(r"(?<![a-z0-9])([a-z]{1,3})(?:([0-9]{1,3})|[ -]?([0-9]{4}))(?![0-9a-z])")
+_ROUTE_CODE = re.compile(r"(?<![a-z0-9])[a-z]{1,3}[0-9]{1,3}(?![0-9a-z])")
+# A licence plate as New York and most states write it: three letters and four digits ("JRM 2290",
+# "JRM-2290", "jrm2290"). Like a route, it points at one scene in any language, and two plates are two
+# vehicles: kept whole, as a code, whichever way it was written. Read from the text as sent: with a space
+# or a dash between, only in capitals, since "nan 4170" (Haitian) and "pod 4170" (Polish) are a word and a
+# house number.
+_PLATE = re.compile(r"(?<![A-Za-z0-9])(?:([A-Z]{3})[ -]?|([a-z]{3}))([0-9]{4})(?![0-9A-Za-z])")
+_FOUR_DIGITS = re.compile(r"[0-9]{4}").search
 # An ordinal ending after a number ("3rd", "3e", "3ra", "3-ya" from Cyrillic "3-я") makes it a street
 # number rather than a count.
 _ORDINALS = frozenset("st nd rd th e er eme re ra ro da do ta to va vo ya aya i yi oi go".split())
@@ -231,14 +234,14 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
     units = list(chain.from_iterable(map(_FIRST, got)))
     # Most texts have no token that could name a detail: then there is nothing to look for.
     details = details_named(tokens, list(map(_THIRD, got))) if any(map(_THIRD, got)) else None
-    codes = []
+    codes = _ROUTE_CODE.findall(folded)
     plate_numbers = set()
-    for letters, route, plate in _CODE.findall(folded):
-        if route:
-            codes.append(letters + route)
-        elif len(letters) == 3 and letters not in _NOT_PLATE:
-            codes.append(letters + plate)
-            plate_numbers.add(_hash("#" + (plate.lstrip("0") or "0"), KIND_NUMBER))
+    if _FOUR_DIGITS(folded):
+        for capitals, lower, digits in _PLATE.findall(text):
+            letters = (capitals or lower).lower()
+            if letters not in _NOT_PLATE:
+                codes.append(letters + digits)
+                plate_numbers.add(_hash("#" + (digits.lstrip("0") or "0"), KIND_NUMBER))
     lines = _lines_named(tokens) if not _TRAIN_WORDS.isdisjoint(tokens) else ()
     if details or codes or lines:
         extra = [_detail_unit(name) for name in details or ()]
@@ -296,7 +299,7 @@ def _lines_named(tokens: list[str]) -> list[str]:
 
 
 def _code_unit(code: str) -> Unit:
-    """A route code ("q44") or a plate ("jrm2290", see `_CODE`) as a whole word of its own."""
+    """A route code ("q44", see `_ROUTE_CODE`) or a plate ("jrm2290", `_PLATE`) as a whole word of its own."""
     unit = _CODE_UNITS.get(code)
     if unit is None:
         if len(_CODE_UNITS) >= _TOKEN_CACHE_LIMIT:

@@ -105,11 +105,14 @@ def test_it_weighs_a_shared_route_code_as_a_detail():
 
 def test_it_reads_a_plate_written_with_or_without_a_space_as_one_code():
     assert features_signature("JRM 2290 white explorer") & features_signature("白色福特 JRM2290 在拦人")
-    assert features_signature("explorer blanca jrm-2290") & features_signature("JRM2290") == features_signature(
-        "JRM2290"
+    assert features_signature("explorer blanca JRM-2290") & features_signature("jrm2290") == features_signature(
+        "jrm2290"
     )
-    # A street word or a common word before a number is no plate.
+    # A street word, or a word in small letters before a house number, is no plate: "nan 4170" is
+    # Haitian for "at 4170", "pod 4170" Polish.
     assert features_signature("ave 1250") == features_signature("1250")
+    assert features_signature("nan 4170") == features_signature("4170") | features_signature("nan")
+    assert any(f & 3 == KIND_NUMBER for f in features_signature("nadal pod 4170 Main St"))
 
 
 def test_it_reads_a_plates_digits_as_the_plate_and_not_as_a_street_number():
