@@ -45,10 +45,14 @@ if str(ROOT) not in sys.path:
 from bench.freshdb import fresh_database, is_postgres  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "grouping"
-DEV_DATA = DATA / "dev"
-DEV2_DATA = DATA / "dev2"
-DEV3_DATA = DATA / "dev3"
-DEV4_DATA = DATA / "dev4"
+# The development batches, each a folder of `DATA` named as its flag (`--dev`, `--dev2`, ...), with what the
+# output calls it. The later batches hold some kinds only: those whose files are there.
+DEV_BATCHES = {
+    "dev": "development",
+    "dev2": "development (second batch)",
+    "dev3": "development (third batch)",
+    "dev4": "development (fourth batch)",
+}
 KINDS = (
     "near_distinct",
     "neighborhood_only",
@@ -337,10 +341,8 @@ def measure(kinds: Sequence[str] | None = None, data: Path = DATA) -> dict:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kind", action="append", choices=KINDS, help="measure this kind only (repeatable)")
-    parser.add_argument("--dev", action="store_true", help="the development sets (bench/data/grouping/dev/)")
-    parser.add_argument("--dev2", action="store_true", help="the second development sets (bench/data/grouping/dev2/)")
-    parser.add_argument("--dev3", action="store_true", help="the third development sets (bench/data/grouping/dev3/)")
-    parser.add_argument("--dev4", action="store_true", help="the fourth development sets (bench/data/grouping/dev4/)")
+    for flag, which in DEV_BATCHES.items():
+        parser.add_argument(f"--{flag}", action="store_true", help=f"the {which} sets (bench/data/grouping/{flag}/)")
     parser.add_argument("--worker", choices=KINDS, help=argparse.SUPPRESS)
     parser.add_argument("--data", type=Path, default=DATA, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -348,30 +350,17 @@ def main(argv: list[str]) -> int:
         print(json.dumps(run_kind(args.worker, args.data)))
         return 0
 
-    if args.dev + args.dev2 + args.dev3 + args.dev4 > 1:
-        parser.error("--dev, --dev2, --dev3 and --dev4 go one at a time")
+    batches = [flag for flag in DEV_BATCHES if getattr(args, flag)]
+    if len(batches) > 1:
+        parser.error("--" + ", --".join(DEV_BATCHES) + " go one at a time")
     data, kinds = DATA, args.kind
-    if args.dev:
-        data = DEV_DATA
-    elif args.dev2 or args.dev3 or args.dev4:
-        # The later batches hold some kinds only: those whose files are there.
-        data = DEV2_DATA if args.dev2 else DEV3_DATA if args.dev3 else DEV4_DATA
+    if batches:
+        data = DATA / batches[0]
         kinds = [k for k in (args.kind or KINDS) if (data / f"{k}.jsonl").is_file()]
         if not kinds:
             parser.error(f"no set of the kinds asked for in {data}")
     result = measure(kinds, data)
-    dev = args.dev or args.dev2 or args.dev3 or args.dev4
-    which = (
-        "development (fourth batch)"
-        if args.dev4
-        else "development (third batch)"
-        if args.dev3
-        else "development (second batch)"
-        if args.dev2
-        else "development"
-        if args.dev
-        else "hand-labeled (held-out)"
-    )
+    which = DEV_BATCHES[batches[0]] if batches else "hand-labeled (held-out)"
     print(f"{which} grouping sets through submit_report (channel api), on {result['database']}")
     print(f"{'kind':26} {'reports':>7} {'events':>6} {'incid.':>6} {'langs':>5} {'precision':>9} {'recall':>7}")
     for kind, f in result["kinds"].items():
@@ -411,15 +400,7 @@ def main(argv: list[str]) -> int:
     print(
         json.dumps(
             {
-                "name": "grouping_dev4_sets"
-                if args.dev4
-                else "grouping_dev3_sets"
-                if args.dev3
-                else "grouping_dev2_sets"
-                if args.dev2
-                else "grouping_dev_sets"
-                if dev
-                else "grouping_sets",
+                "name": f"grouping_{batches[0]}_sets" if batches else "grouping_sets",
                 "figures": figures,
                 "goals": goals,
             },

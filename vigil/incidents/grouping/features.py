@@ -74,9 +74,11 @@ _TRAIN_WORDS = _fold_words(read_table("train_words.txt"))
 # Words beside a number that make it a count of people (data/count_words.txt): "como 12", "10 agents".
 _COUNT_WORDS = _fold_words(read_table("count_words.txt"))
 # The Chinese and Japanese ones, which a run of characters holds rather than is ("12个人在查", "大约12").
-_COUNT_HAN = tuple(
-    word for word in normalize_text(read_table("count_words.txt")).split() if _IS_HAN(word) and not word.isascii()
-)
+_COUNT_HAN = tuple(word for word in normalize_text(read_table("count_words.txt")).split() if _IS_HAN(word))
+# Their characters: a text holding none of them has no such word, whatever its tokens.
+_COUNT_HAN_CHARS = frozenset("".join(_COUNT_HAN))
+# Only a number of two digits or more can become a count (one digit already reads as a count).
+_TWO_DIGITS = re.compile(r"[0-9]{2}").search
 _LINES = frozenset("1234567abcdefgjlmnqrswz")
 # Korean attaches particles to the word before them; strip the common ones so 루즈벨트에서 and
 # 루즈벨트 give the same word. Longest first.
@@ -101,6 +103,10 @@ _TOKEN_CACHE_LIMIT = 200_000
 def _hash(feature: str, kind: int) -> int:
     # crc32, not hash(): Python salts str hashes per process, and signatures are stored in the database.
     return (zlib.crc32(feature.encode("utf-8")) & ~3) | kind
+
+
+# Ordinary words that are also words of street names (data/ordinary_words.txt): no street conflict.
+_ORDINARY_WORDS = frozenset(_hash("w:" + word, KIND_WORD) for word in _fold_words(read_table("ordinary_words.txt")))
 
 
 Unit = tuple[int, tuple[int, ...]]
@@ -229,7 +235,9 @@ def analyze_text(text: str) -> tuple[list[Unit], Signature]:
                 street = street or (i > 0 and tokens[i - 1] in _STREET_FIRST_WORDS)
                 unit = (_DIGIT_AS_STREET if street else _DIGIT_AS_COUNT)[digit]
                 got[i] = ((unit,), (unit[0],), token_details(token))
-    if not _COUNT_WORDS.isdisjoint(tokens) or (_COUNT_HAN and not folded.isascii()):
+    if _TWO_DIGITS(folded) and (
+        not _COUNT_WORDS.isdisjoint(tokens) or (not folded.isascii() and not _COUNT_HAN_CHARS.isdisjoint(folded))
+    ):
         _counts_beside_words(tokens, got)
     units = list(chain.from_iterable(map(_FIRST, got)))
     # Most texts have no token that could name a detail: then there is nothing to look for.
@@ -268,7 +276,7 @@ def _counts_beside_words(tokens: list[str], got: list) -> None:
     data/count_words.txt) into a count, in place: it is how many, not which street."""
     last = len(tokens) - 1
     for i, token in enumerate(tokens):
-        if "0" <= token[0] <= "9" and got[i][0] and got[i][0][0][0] & 3 == KIND_NUMBER:
+        if "0" <= token[0] <= "9" and len(token.lstrip("0")) > 1 and got[i][0][0][0] & 3 == KIND_NUMBER:
             before = tokens[i - 1] if i > 0 else ""
             after = tokens[i + 1] if i < last else ""
             if (
@@ -364,10 +372,6 @@ def conflict_word_features(street_names: Iterable[str]) -> frozenset[int]:
     rule is the same in every city. Route codes (`CODE_FEATURES`, seen as reports come) count too.
     """
     return (place_word_features(street_names) - _ORDINARY_WORDS) | DETAIL_FEATURES | LINE_FEATURES
-
-
-# Ordinary words that are also words of street names (data/ordinary_words.txt): no street conflict.
-_ORDINARY_WORDS = frozenset(_hash("w:" + word, KIND_WORD) for word in _fold_words(read_table("ordinary_words.txt")))
 
 
 def key_features(signature: Iterable[int]) -> frozenset[int]:
